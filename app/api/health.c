@@ -1,0 +1,57 @@
+#include "api/health.h"
+#include "db/migrate.h"
+#include "http/response.h"
+#include "http/router.h"
+#include "server/metrics.h"
+#include "server/worker.h"
+#include "util/log.h"
+
+#include <string.h>
+
+void health_live(request *r)
+{
+    json_object *o = json_object_new_object();
+    json_object_object_add(o, "status", json_object_new_string("ok"));
+    resp_json(r, 200, o);
+}
+
+void health_ready(request *r)
+{
+    db_conn *ctl;
+    int version = 0;
+    db_status st = worker_control_db(r->w, &ctl);
+    if (st == DB_OK) {
+        st = migrate_current(ctl, r->a, &version);
+        if (st == DB_GONE && db_reconnect(ctl) == DB_OK)
+            st = migrate_current(ctl, r->a, &version);
+    }
+    if (st != DB_OK) {
+        resp_unavailable(r, "database_unavailable", "The control database is not reachable.");
+        return;
+    }
+    int want = migrate_known_version(MIGRATE_CONTROL);
+    if (version != want) {
+        resp_unavailable(r, "schema_mismatch",
+                         arena_printf(r->a, "The control database schema is at version %d; this server needs %d.",
+                                      version, want));
+        return;
+    }
+    json_object *o = json_object_new_object();
+    json_object_object_add(o, "status", json_object_new_string("ready"));
+    json_object_object_add(o, "control_schema", json_object_new_int(version));
+    json_object_object_add(o, "tenant_schema", json_object_new_int(migrate_known_version(MIGRATE_TENANT)));
+    resp_json(r, 200, o);
+}
+
+static const char *route_name(int i)
+{
+    return i < nroutes ? routes[i].pattern : NULL;
+}
+
+void health_metrics(request *r)
+{
+    buf b;
+    buf_init(&b, r->a);
+    metrics_render(&b, route_name);
+    resp_send(r, 200, "text/plain; version=0.0.4; charset=utf-8", b.data, b.len);
+}

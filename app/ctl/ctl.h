@@ -1,0 +1,51 @@
+/* ctl.h - shared context of genbactl subcommands.
+ *
+ * Each subcommand is a function taking (ctl *, argc, argv) and returning the
+ * process exit status: 0 success, 1 failure (message on standard error),
+ * 2 usage error.  Single-threaded.
+ */
+#ifndef GENBA_CTL_H
+#define GENBA_CTL_H
+
+#include <stdbool.h>
+#include "db/db.h"
+#include "tenant/keys.h"
+#include "util/arena.h"
+#include "util/config.h"
+
+typedef struct ctl {
+    genba_config cfg;
+    keyring kr;
+    bool have_keys;
+    arena *a;
+    bool json;          /* --json: machine-readable output */
+    bool tty;           /* standard error is a terminal: show progress */
+    const char *os_user;
+    const char *command_line;  /* for the operator audit log */
+} ctl;
+
+/* Print "genbactl: <message>" to standard error; returns 1. */
+int ctl_fail(ctl *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Usage problem: message and hint; returns 2. */
+int ctl_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Administrator connection to database db (NULL = none) with
+ * multi-statements; NULL after printing why. */
+db_conn *ctl_admin(ctl *c, const char *db);
+/* Load the master keyring; false after printing why. */
+bool ctl_keys(ctl *c);
+/* Record an operator action in the control DB (best effort: a failure to
+ * record is reported on standard error but does not change the result). */
+void ctl_audit(ctl *c, const char *tenant, bool ok, const char *detail);
+/* Progress on a terminal: "label  i/n" on one line, erased at the end. */
+void ctl_progress(ctl *c, const char *label, unsigned i, unsigned n);
+/* Value of --name in argv (and removes nothing); NULL when absent.  A flag
+ * given without a value sets *bad. */
+const char *ctl_opt(int argc, char **argv, const char *name, bool *bad);
+bool ctl_flag(int argc, char **argv, const char *name);
+
+int cmd_setup(ctl *c, int argc, char **argv);
+int cmd_migrate(ctl *c, int argc, char **argv);
+int cmd_tenant(ctl *c, int argc, char **argv);
+int cmd_key(ctl *c, int argc, char **argv);
+
+#endif

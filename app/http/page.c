@@ -1,0 +1,221 @@
+/* This file includes ClearSilver, whose cs_config.h redefines PACKAGE_* and
+ * HAVE_*: it must not include config.h. */
+#include <ClearSilver.h>
+
+#include "http/page.h"
+#include "http/response.h"
+#include "util/log.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct page {
+    HDF *hdf;
+};
+
+static _Thread_local HDF *cat_en, *cat_ja;
+static _Thread_local char tdir[1024];
+
+static void log_nerr(const char *what, NEOERR *err)
+{
+    STRING s;
+    string_init(&s);
+    nerr_error_string(err, &s);
+    log_error("%s: %s", what, s.buf ? s.buf : "?");
+    string_clear(&s);
+    nerr_ignore(&err);
+}
+
+void page_global_init(void)
+{
+    NEOERR *e = nerr_init();
+    if (e)
+        log_nerr("nerr_init", e);
+}
+
+static HDF *load_catalog(const char *dir, const char *lang, char *err, size_t errlen)
+{
+    HDF *h = NULL;
+    char path[1200];
+    snprintf(path, sizeof path, "%s/lang/%s.hdf", dir, lang);
+    NEOERR *e = hdf_init(&h);
+    if (!e)
+        e = hdf_read_file(h, path);
+    if (e) {
+        STRING s;
+        string_init(&s);
+        nerr_error_string(e, &s);
+        snprintf(err, errlen, "cannot load message catalog %s: %s", path, s.buf ? s.buf : "?");
+        string_clear(&s);
+        nerr_ignore(&e);
+        hdf_destroy(&h);
+        return NULL;
+    }
+    return h;
+}
+
+bool page_thread_init(const char *templates_dir, char *err, size_t errlen)
+{
+    snprintf(tdir, sizeof tdir, "%s", templates_dir);
+    cat_en = load_catalog(templates_dir, "en", err, errlen);
+    cat_ja = cat_en ? load_catalog(templates_dir, "ja", err, errlen) : NULL;
+    return cat_en && cat_ja;
+}
+
+void page_thread_end(void)
+{
+    hdf_destroy(&cat_en);
+    hdf_destroy(&cat_ja);
+}
+
+const char *page_pick_lang(const char *al)
+{
+    double best_q = -1;
+    const char *best = "en";
+    if (!al)
+        return best;
+    const char *p = al;
+    while (*p) {
+        while (*p == ' ' || *p == ',')
+            p++;
+        if (!*p)
+            break;
+        const char *end = strchr(p, ',');
+        size_t n = end ? (size_t)(end - p) : strlen(p);
+        char item[64];
+        if (n < sizeof item) {
+            memcpy(item, p, n);
+            item[n] = '\0';
+            double q = 1.0;
+            char *semi = strchr(item, ';');
+            if (semi) {
+                *semi = '\0';
+                char *qs = strstr(semi + 1, "q=");
+                if (qs)
+                    q = atof(qs + 2);
+            }
+            for (char *c = item; *c; c++)
+                if (*c == ' ')
+                    *c = '\0';
+            const char *lang = NULL;
+            if (!strncasecmp(item, "ja", 2) && (item[2] == '\0' || item[2] == '-'))
+                lang = "ja";
+            else if (!strncasecmp(item, "en", 2) && (item[2] == '\0' || item[2] == '-'))
+                lang = "en";
+            if (lang && q > best_q) {
+                best_q = q;
+                best = lang;
+            }
+        }
+        if (!end)
+            break;
+        p = end + 1;
+    }
+    return best;
+}
+
+const char *page_msg(const char *lang, const char *key)
+{
+    HDF *c = !strcmp(lang, "ja") ? cat_ja : cat_en;
+    return c ? hdf_get_value(c, key, NULL) : NULL;
+}
+
+page *page_new(request *r)
+{
+    page *p = calloc(1, sizeof *p);
+    if (!p)
+        return NULL;
+    NEOERR *e = hdf_init(&p->hdf);
+    if (e) {
+        log_nerr("hdf_init", e);
+        free(p);
+        return NULL;
+    }
+    HDF *cat = !strcmp(r->lang, "ja") ? cat_ja : cat_en;
+    nerr_ignore(&e);
+    if (cat && (e = hdf_copy(p->hdf, "L", cat)))
+        log_nerr("hdf_copy", e);
+    page_set(p, "Config.VarEscapeMode", "html");
+    page_set(p, "hdf.loadpaths.0", tdir);
+    page_set(p, "Lang", r->lang);
+    page_set(p, "RequestId", r->id);
+    if (r->tenant_code)
+        page_set(p, "Tenant.code", r->tenant_code);
+    return p;
+}
+
+void page_set(page *p, const char *name, const char *value)
+{
+    if (!p)
+        return;
+    NEOERR *e = hdf_set_value(p->hdf, name, value ? value : "");
+    if (e)
+        log_nerr("hdf_set_value", e);
+}
+
+void page_set_int(page *p, const char *name, long v)
+{
+    char s[32];
+    snprintf(s, sizeof s, "%ld", v);
+    page_set(p, name, s);
+}
+
+void page_free(page **p)
+{
+    if (!p || !*p)
+        return;
+    hdf_destroy(&(*p)->hdf);
+    free(*p);
+    *p = NULL;
+}
+
+static NEOERR *render_out(void *ctx, char *s)
+{
+    buf_adds((buf *)ctx, s);
+    return STATUS_OK;
+}
+
+void page_render(request *r, int status, page **pp, const char *tmpl)
+{
+    page *p = pp ? *pp : NULL;
+    CSPARSE *cs = NULL;
+    buf out;
+    buf_init(&out, r->a);
+    NEOERR *e;
+    char path[1200];
+    if (!p) {
+        resp_send(r, 500, "text/plain; charset=utf-8", "internal error\n", 15);
+        return;
+    }
+    snprintf(path, sizeof path, "%s/%s", tdir, tmpl);
+    e = cs_init(&cs, p->hdf);
+    if (!e)
+        e = cs_parse_file(cs, path);
+    if (!e)
+        e = cs_render(cs, &out, render_out);
+    cs_destroy(&cs);
+    page_free(pp);
+    if (e) {
+        log_nerr(tmpl, e);
+        resp_send(r, 500, "text/plain; charset=utf-8", "internal error: the page could not be rendered\n", 47);
+        return;
+    }
+    resp_send(r, status, "text/html; charset=utf-8", out.data, out.len);
+}
+
+void page_error(request *r, int status, const char *code, const char *message)
+{
+    page *p = page_new(r);
+    char key[64];
+    snprintf(key, sizeof key, "error.%d.title", status);
+    const char *title = page_msg(r->lang, key);
+    snprintf(key, sizeof key, "error.%d.text", status);
+    const char *text = page_msg(r->lang, key);
+    page_set_int(p, "Error.status", status);
+    page_set(p, "Error.code", code);
+    page_set(p, "Error.title", title ? title : resp_reason(status));
+    page_set(p, "Error.text", text ? text : "");
+    page_set(p, "Error.detail", message);
+    page_render(r, status, &p, "error.cs");
+}

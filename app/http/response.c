@@ -1,0 +1,157 @@
+#include "http/response.h"
+#include "http/page.h"
+#include "server/worker.h"
+
+#include <stdio.h>
+#include <string.h>
+
+const char *resp_reason(int s)
+{
+    switch (s) {
+    case 200: return "OK";
+    case 201: return "Created";
+    case 204: return "No Content";
+    case 301: return "Moved Permanently";
+    case 302: return "Found";
+    case 303: return "See Other";
+    case 304: return "Not Modified";
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 409: return "Conflict";
+    case 410: return "Gone";
+    case 412: return "Precondition Failed";
+    case 413: return "Content Too Large";
+    case 415: return "Unsupported Media Type";
+    case 422: return "Unprocessable Content";
+    case 428: return "Precondition Required";
+    case 429: return "Too Many Requests";
+    case 500: return "Internal Server Error";
+    case 503: return "Service Unavailable";
+    case 507: return "Insufficient Storage";
+    default: return "Unknown";
+    }
+}
+
+const char *resp_csp(req_kind kind)
+{
+    if (kind == KIND_CONSOLE)
+        return "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+               "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+               "form-action 'self'; frame-ancestors 'none'";
+    return "default-src 'none'; frame-ancestors 'none'; sandbox";
+}
+
+void resp_header(request *r, const char *name, const char *value)
+{
+    if (r->nhdr >= (int)(sizeof r->hdr_name / sizeof r->hdr_name[0]))
+        return;
+    if (strpbrk(value, "\r\n"))
+        return;
+    r->hdr_name[r->nhdr] = name;
+    r->hdr_value[r->nhdr] = value;
+    r->nhdr++;
+}
+
+static bool has_header(request *r, const char *name)
+{
+    for (int i = 0; i < r->nhdr; i++)
+        if (!strcasecmp(r->hdr_name[i], name))
+            return true;
+    return false;
+}
+
+void resp_send(request *r, int status, const char *ctype, const void *body, size_t len)
+{
+    if (r->responded)
+        return;
+    r->responded = true;
+    r->status = status;
+    buf h;
+    buf_init(&h, r->a);
+    buf_printf(&h, "Status: %d %s\r\n", status, resp_reason(status));
+    if (ctype && status != 204 && status != 304)
+        buf_printf(&h, "Content-Type: %s\r\n", ctype);
+    if (status != 204 && status != 304)
+        buf_printf(&h, "Content-Length: %llu\r\n", (unsigned long long)len);
+    buf_printf(&h, "X-Request-Id: %s\r\n", r->id);
+    buf_adds(&h, "Strict-Transport-Security: max-age=63072000; includeSubDomains\r\n");
+    buf_adds(&h, "X-Content-Type-Options: nosniff\r\n");
+    buf_adds(&h, "Referrer-Policy: same-origin\r\n");
+    buf_adds(&h, "X-Frame-Options: DENY\r\n");
+    if (!has_header(r, "Content-Security-Policy"))
+        buf_printf(&h, "Content-Security-Policy: %s\r\n", resp_csp(r->kind));
+    if (!has_header(r, "Cache-Control"))
+        buf_adds(&h, "Cache-Control: no-store\r\n");
+    for (int i = 0; i < r->nhdr; i++)
+        buf_printf(&h, "%s: %s\r\n", r->hdr_name[i], r->hdr_value[i]);
+    buf_adds(&h, "\r\n");
+    FCGX_PutStr(h.data, (int)h.len, r->fcgx->out);
+    if (len && strcmp(r->method, "HEAD") != 0 && status != 204 && status != 304) {
+        const char *p = body;
+        size_t left = len;
+        while (left) {
+            int n = left > 1 << 20 ? 1 << 20 : (int)left;
+            if (FCGX_PutStr(p, n, r->fcgx->out) < 0)
+                break;
+            p += n;
+            left -= (size_t)n;
+        }
+    }
+    r->bytes_out = len;
+}
+
+void resp_json(request *r, int status, json_object *obj)
+{
+    size_t len = 0;
+    const char *s = json_object_to_json_string_length(obj, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &len);
+    resp_send(r, status, "application/json; charset=utf-8", s, len);
+    json_object_put(obj);
+}
+
+static void xml_escape(buf *b, const char *s)
+{
+    for (; *s; s++) {
+        switch (*s) {
+        case '<': buf_adds(b, "&lt;"); break;
+        case '>': buf_adds(b, "&gt;"); break;
+        case '&': buf_adds(b, "&amp;"); break;
+        case '"': buf_adds(b, "&quot;"); break;
+        case '\'': buf_adds(b, "&apos;"); break;
+        default: buf_addc(b, *s);
+        }
+    }
+}
+
+void resp_error(request *r, int status, const char *code, const char *message)
+{
+    if (r->responded)
+        return;
+    if (r->kind == KIND_API || r->kind == KIND_PLAIN) {
+        json_object *o = json_object_new_object(), *e = json_object_new_object();
+        json_object_object_add(e, "code", json_object_new_string(code));
+        json_object_object_add(e, "message", json_object_new_string(message));
+        json_object_object_add(e, "request_id", json_object_new_string(r->id));
+        json_object_object_add(o, "error", e);
+        resp_json(r, status, o);
+    } else if (r->kind == KIND_CONMAS) {
+        buf b;
+        buf_init(&b, r->a);
+        buf_adds(&b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<conmas><header><result>-1</result><code>");
+        xml_escape(&b, code);
+        buf_adds(&b, "</code><message>");
+        xml_escape(&b, message);
+        buf_adds(&b, "</message></header></conmas>\n");
+        resp_send(r, status, "application/xml; charset=utf-8", b.data, b.len);
+    } else {
+        page_error(r, status, code, message);
+    }
+}
+
+void resp_unavailable(request *r, const char *code, const char *message)
+{
+    resp_header(r, "Retry-After", arena_printf(r->a, "%u", worker_config()->retry_after));
+    resp_error(r, 503, code, message);
+}

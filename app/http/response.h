@@ -1,0 +1,33 @@
+/* response.h - the one place that writes HTTP answers.
+ *
+ * Every answer carries the request id and the security headers (HSTS,
+ * nosniff, CSP, Referrer-Policy, frame-ancestors).  Errors are rendered as
+ * JSON for the tablet API, XML for the ConMas API and a page for the
+ * console.  Headers are formatted with snprintf and written with
+ * FCGX_PutStr (FCGX_FPrintF mishandles %zu).  Not thread-safe per request:
+ * a request is answered by its own thread.
+ */
+#ifndef GENBA_RESPONSE_H
+#define GENBA_RESPONSE_H
+
+#include <json-c/json.h>
+#include "http/request.h"
+
+/* Add a header to the answer (name and value must outlive the request; the
+ * value must not contain CR or LF). */
+void resp_header(request *r, const char *name, const char *value);
+/* Send status, content type and body.  A second answer is ignored. */
+void resp_send(request *r, int status, const char *content_type, const void *body, size_t len);
+/* Send obj as JSON and release it (json_object_put). */
+void resp_json(request *r, int status, json_object *obj);
+/* Answer an error in the request's kind (JSON / XML / page).  code is a
+ * stable machine code ("not_found"), message English text for people. */
+void resp_error(request *r, int status, const char *code, const char *message);
+/* 503 with Retry-After (database away, maintenance, schema mismatch). */
+void resp_unavailable(request *r, const char *code, const char *message);
+/* Standard reason phrase. */
+const char *resp_reason(int status);
+/* The security headers for a kind (exposed for tests). */
+const char *resp_csp(req_kind kind);
+
+#endif

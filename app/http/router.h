@@ -1,0 +1,38 @@
+/* router.h - the route table and the front line every request passes.
+ *
+ * Order (DESIGN.md): size -> method -> route -> content type -> tenant ->
+ * session -> permission -> CSRF -> handler.  The table itself is in
+ * http/routes.c, one line per URL.
+ */
+#ifndef GENBA_ROUTER_H
+#define GENBA_ROUTER_H
+
+#include "http/request.h"
+
+typedef enum route_auth {
+    AUTH_NONE,       /* public */
+    AUTH_LOCAL,      /* only from the local host (metrics) */
+} route_auth;
+
+typedef void (*route_handler)(request *r);
+
+typedef struct route {
+    const char *method;        /* "GET" (also answers HEAD), "POST", ... */
+    const char *pattern;       /* segments; "{tenant}" and "{name}" capture */
+    route_handler handler;
+    req_kind kind;             /* how errors render */
+    route_auth auth;
+    bool csrf;                 /* state-changing console form: token required */
+    const char *body_type;     /* required Content-Type of a body, NULL = no body */
+} route;
+
+extern const route routes[];
+extern const int nroutes;
+
+/* Match r's path against the table.  Returns 0 (r->route, r->params,
+ * r->tenant_code set), 404, or 405 with *allow listing the methods. */
+int router_match(request *r, const char **allow);
+/* Run the front line and the handler; always answers. */
+void router_dispatch(request *r);
+
+#endif

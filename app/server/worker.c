@@ -1,0 +1,300 @@
+#include "server/worker.h"
+#include "http/page.h"
+#include "http/request.h"
+#include "http/response.h"
+#include "http/router.h"
+#include "server/metrics.h"
+#include "tenant/resolve.h"
+#include "util/log.h"
+
+#include <errno.h>
+#include <fcgiapp.h>
+#include <grp.h>
+#include <mysql.h>
+#include <pthread.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <time.h>
+#include <unistd.h>
+
+static genba_config cfg;
+static keyring kr;
+static unsigned slot;
+static int listen_fd = -1;
+static volatile int stopping;
+
+struct thread {
+    pthread_t tid;
+    worker_ctx ctx;
+    volatile int done;
+};
+
+const genba_config *worker_config(void)
+{
+    return &cfg;
+}
+
+const keyring *worker_keyring(void)
+{
+    return &kr;
+}
+
+unsigned worker_slot(void)
+{
+    return slot;
+}
+
+void worker_set_globals(const genba_config *c, const keyring *k)
+{
+    cfg = *c;
+    if (k)
+        kr = *k;
+}
+
+db_status worker_control_db(worker_ctx *w, db_conn **out)
+{
+    *out = NULL;
+    if (w->control && !db_broken(w->control)) {
+        *out = w->control;
+        return DB_OK;
+    }
+    if (w->control) {
+        db_status st = db_reconnect(w->control);
+        if (st != DB_OK)
+            return st;
+        *out = w->control;
+        return DB_OK;
+    }
+    char err[512];
+    bool gone = true;
+    db_params p = {.socket = cfg.db_socket, .host = cfg.db_host, .port = cfg.db_port,
+                   .user = cfg.control_user, .password = cfg.control_password, .database = cfg.control_db};
+    w->control = db_open(&p, err, sizeof err, &gone);
+    if (!w->control) {
+        log_warn("control database: %s", err);
+        return gone ? DB_GONE : DB_DENIED;
+    }
+    metrics_conn(slot, false, 1);
+    *out = w->control;
+    return DB_OK;
+}
+
+static void log_request(request *r, uint64_t us)
+{
+    const char *pattern = r->route ? r->route->pattern : "-";
+    log_info("req id=%s tenant=%s method=%.10s route=%s%s%s status=%d dur_ms=%.3f bytes=%llu addr=%.64s", r->id,
+             r->tenant_code ? r->tenant_code : "-", r->method, pattern, r->route ? "" : " path=",
+             r->route ? "" : r->raw_uri, r->status, (double)us / 1000.0, (unsigned long long)r->bytes_out,
+             r->remote_addr);
+}
+
+static void serve(worker_ctx *w, FCGX_Request *f)
+{
+    request r;
+    metrics_busy(slot, 1);
+    req_init(&r, f, w->a, w);
+    router_dispatch(&r);
+    struct timespec end;
+    clock_gettime(CLOCK_MONOTONIC, &end);
+    uint64_t us = (uint64_t)(end.tv_sec - r.start.tv_sec) * 1000000u +
+                  (uint64_t)((end.tv_nsec - r.start.tv_nsec) / 1000);
+    if (end.tv_nsec < r.start.tv_nsec && us > (uint64_t)1e12)
+        us = 0;
+    log_request(&r, us);
+    metrics_request(r.route_index, r.status, us);
+    metrics_busy(slot, -1);
+}
+
+static void *thread_main(void *arg)
+{
+    struct thread *t = arg;
+    worker_ctx *w = &t->ctx;
+    char err[512];
+    FCGX_Request f;
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGUSR2);
+    pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+    db_thread_init();
+    if (!page_thread_init(cfg.templates_dir, err, sizeof err)) {
+        log_error("worker thread %u: %s", w->thread_no, err);
+        t->done = 1;
+        db_thread_end();
+        return NULL;
+    }
+    w->a = arena_new();
+    w->tcache = tenant_cache_new(cfg.tenant_cache);
+    FCGX_InitRequest(&f, listen_fd, FCGI_FAIL_ACCEPT_ON_INTR);
+    while (!stopping) {
+        int rc = FCGX_Accept_r(&f);
+        if (rc < 0) {
+            if (stopping)
+                break;
+            if (errno == EINTR)
+                continue;
+            log_warn("accept failed: %s", strerror(errno));
+            usleep(100000);
+            continue;
+        }
+        serve(w, &f);
+        FCGX_Finish_r(&f);
+        arena_reset(w->a);
+    }
+    FCGX_Free(&f, 1);
+    tenant_cache_free(&w->tcache, slot);
+    if (w->control) {
+        db_close(&w->control);
+        metrics_conn(slot, false, -1);
+    }
+    arena_free(&w->a);
+    page_thread_end();
+    db_thread_end();
+    t->done = 1;
+    return NULL;
+}
+
+static void on_wake(int sig)
+{
+    (void)sig;
+}
+
+static int env_int(const char *name, int def)
+{
+    const char *v = getenv(name);
+    return v && *v ? atoi(v) : def;
+}
+
+static bool drop_privileges(const char *user, char *err, size_t errlen)
+{
+    if (getuid() != 0 || !user || !*user)
+        return true;
+    struct passwd *pw = getpwnam(user);
+    if (!pw) {
+        snprintf(err, errlen, "user '%s' does not exist", user);
+        return false;
+    }
+    if (setgroups(0, NULL) != 0 || setgid(pw->pw_gid) != 0 || setuid(pw->pw_uid) != 0) {
+        snprintf(err, errlen, "cannot switch to user '%s': %s", user, strerror(errno));
+        return false;
+    }
+    prctl(PR_SET_DUMPABLE, 0);
+    return true;
+}
+
+int worker_main(const char *config_path)
+{
+    char err[1024];
+    prctl(PR_SET_PDEATHSIG, SIGTERM);
+    if (!config_load(&cfg, config_path, err, sizeof err)) {
+        fprintf(stderr, "genba-fcgi worker: %s\n", err);
+        return 1;
+    }
+    if (!log_open(cfg.log_file)) {
+        fprintf(stderr, "genba-fcgi worker: cannot open log %s\n", cfg.log_file);
+        return 1;
+    }
+    listen_fd = env_int("GENBA_LISTEN_FD", -1);
+    int key_fd = env_int("GENBA_KEY_FD", -1), metrics_fd = env_int("GENBA_METRICS_FD", -1);
+    slot = (unsigned)env_int("GENBA_WORKER_SLOT", 0);
+    if (listen_fd < 0 || key_fd < 0) {
+        log_error("worker: started without the master's descriptors (run genba-fcgi without --worker)");
+        return 1;
+    }
+    bool keys_ok = keyring_from_fd(&kr, key_fd);
+    close(key_fd);
+    if (!keys_ok) {
+        log_error("worker: could not read the keyring from the master");
+        return 1;
+    }
+    if (metrics_fd >= 0 && !metrics_attach(metrics_fd))
+        log_warn("worker: metrics region unavailable");
+    if (!drop_privileges(cfg.user, err, sizeof err)) {
+        log_error("worker: %s", err);
+        return 1;
+    }
+    page_global_init();
+    if (mysql_library_init(0, NULL, NULL)) {
+        log_error("worker: cannot initialise the MariaDB client library");
+        return 1;
+    }
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGHUP);
+    sigaddset(&set, SIGUSR1);
+    sigaddset(&set, SIGUSR2);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_wake;   /* no SA_RESTART: accept() returns EINTR */
+    sigaction(SIGUSR2, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    unsigned n = cfg.threads;
+    struct thread *th = calloc(n, sizeof *th);
+    if (!th)
+        return 1;
+    for (unsigned i = 0; i < n; i++) {
+        th[i].ctx.thread_no = i;
+        pthread_attr_t at;
+        pthread_attr_init(&at);
+        pthread_attr_setstacksize(&at, 1024 * 1024);
+        if (pthread_create(&th[i].tid, &at, thread_main, &th[i]) != 0) {
+            log_error("worker: cannot start thread %u", i);
+            return 1;
+        }
+        pthread_attr_destroy(&at);
+    }
+    metrics_slot_set(slot, (int)getpid());
+    log_info("worker started slot=%u threads=%u", slot, n);
+
+    sigset_t wait;
+    sigemptyset(&wait);
+    sigaddset(&wait, SIGTERM);
+    sigaddset(&wait, SIGINT);
+    sigaddset(&wait, SIGHUP);
+    sigaddset(&wait, SIGUSR1);
+    for (;;) {
+        int sig = 0;
+        if (sigwait(&wait, &sig) != 0)
+            continue;
+        if (sig == SIGUSR1) {
+            log_reopen();
+            continue;
+        }
+        break;
+    }
+    /* drain: stop accepting, let requests in flight finish, bounded */
+    stopping = 1;
+    FCGX_ShutdownPending();
+    struct timespec t0, now;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    for (;;) {
+        unsigned alive = 0;
+        for (unsigned i = 0; i < n; i++)
+            if (!th[i].done) {
+                alive++;
+                pthread_kill(th[i].tid, SIGUSR2);
+            }
+        if (!alive)
+            break;
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        if (now.tv_sec - t0.tv_sec >= (time_t)cfg.drain_timeout) {
+            log_warn("worker: %u threads still busy after %us, exiting", alive, cfg.drain_timeout);
+            _exit(0);
+        }
+        usleep(50000);
+    }
+    for (unsigned i = 0; i < n; i++)
+        pthread_join(th[i].tid, NULL);
+    free(th);
+    log_info("worker stopped slot=%u", slot);
+    keyring_wipe(&kr);
+    mysql_library_end();
+    return 0;
+}

@@ -1,0 +1,38 @@
+/* worker.h - a worker process: T threads accepting FastCGI requests.
+ *
+ * worker_main runs in a process the master started with --worker; it reads
+ * its listening socket, keyring and metrics region from inherited
+ * descriptors.  worker_config and worker_keyring are set before threads
+ * start and are read-only afterwards (safe from any thread).  A worker_ctx
+ * belongs to one thread.
+ */
+#ifndef GENBA_WORKER_H
+#define GENBA_WORKER_H
+
+#include "db/db.h"
+#include "tenant/keys.h"
+#include "util/arena.h"
+#include "util/config.h"
+
+struct tenant_cache;
+
+typedef struct worker_ctx {
+    unsigned thread_no;
+    arena *a;
+    db_conn *control;             /* this thread's control DB connection */
+    struct tenant_cache *tcache;  /* this thread's tenant connections */
+} worker_ctx;
+
+const genba_config *worker_config(void);
+const keyring *worker_keyring(void);
+/* Metrics slot of this process. */
+unsigned worker_slot(void);
+/* This thread's control DB connection, opened or reopened as needed.
+ * DB_GONE when MariaDB cannot be reached. */
+db_status worker_control_db(worker_ctx *w, db_conn **out);
+/* For tests and genbactl: install a configuration and keyring. */
+void worker_set_globals(const genba_config *cfg, const keyring *kr);
+/* Entry point of a worker process; returns the exit status. */
+int worker_main(const char *config_path);
+
+#endif

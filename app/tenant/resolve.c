@@ -1,0 +1,225 @@
+#include "tenant/resolve.h"
+#include "db/migrate.h"
+#include "http/request.h"
+#include "server/metrics.h"
+#include "server/worker.h"
+#include "tenant/code.h"
+#include "tenant/keys.h"
+#include "util/log.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct tslot {
+    char code[TENANT_CODE_MAX + 1];
+    db_conn *db;
+    unsigned char datakey[CRYPTO_KEY_LEN];
+    unsigned char fp[32];           /* fingerprint of the wrapped secrets it was opened with */
+    unsigned long long used;
+};
+
+struct tenant_cache {
+    unsigned n;
+    unsigned long long tick;
+    struct tslot *s;
+};
+
+tenant_cache *tenant_cache_new(unsigned size)
+{
+    tenant_cache *c = calloc(1, sizeof *c);
+    if (!c)
+        return NULL;
+    c->n = size ? size : 1;
+    c->s = calloc(c->n, sizeof *c->s);
+    if (!c->s) {
+        free(c);
+        return NULL;
+    }
+    return c;
+}
+
+static void slot_close(struct tslot *s, unsigned mslot)
+{
+    if (s->db) {
+        db_close(&s->db);
+        metrics_conn(mslot, true, -1);
+    }
+    crypto_wipe(s->datakey, sizeof s->datakey);
+    s->code[0] = '\0';
+}
+
+void tenant_cache_free(tenant_cache **cp, unsigned mslot)
+{
+    if (!cp || !*cp)
+        return;
+    for (unsigned i = 0; i < (*cp)->n; i++)
+        slot_close(&(*cp)->s[i], mslot);
+    free((*cp)->s);
+    free(*cp);
+    *cp = NULL;
+}
+
+static const char *const lookup_sql =
+    "SELECT id, name, status, db_name, db_user, db_password_wrapped, data_key_wrapped, schema_version, quota_bytes "
+    "FROM tenants WHERE code = ?";
+
+static tenant_result lookup(worker_ctx *w, arena *a, const char *code, db_rows *rows)
+{
+    for (int attempt = 0; attempt < 2; attempt++) {
+        db_conn *ctl;
+        db_status st = worker_control_db(w, &ctl);
+        if (st == DB_GONE)
+            return TR_UNAVAILABLE;
+        if (st != DB_OK)
+            return TR_ERROR;
+        st = db_query(ctl, a, lookup_sql, DB_ARGS(DB_STR(code)), rows, NULL);
+        if (st == DB_OK)
+            return TR_OK;
+        if (st != DB_GONE) {
+            log_error("tenant lookup: %s", db_error(ctl));
+            return TR_ERROR;
+        }
+        /* the server went away since this connection was last used:
+         * reconnect once (a read is safe to repeat) */
+    }
+    return TR_UNAVAILABLE;
+}
+
+/* Open (or reuse) this thread's connection for the tenant. */
+static tenant_result connect_tenant(worker_ctx *w, request *r, const char *code, const db_rows *rows,
+                                    struct tslot **out)
+{
+    tenant_cache *c = w->tcache;
+    const char *dbname = db_cell(rows, 0, 3), *dbuser = db_cell(rows, 0, 4);
+    const unsigned char *pw_w = (const unsigned char *)db_cell(rows, 0, 5);
+    const unsigned char *dk_w = (const unsigned char *)db_cell(rows, 0, 6);
+    size_t pw_len = rows->len[5], dk_len = rows->len[6];
+    unsigned char fp[32];
+    {
+        arena *a = r->a;
+        unsigned char *cat = arena_alloc(a, pw_len + dk_len + 1);
+        memcpy(cat, pw_w, pw_len);
+        memcpy(cat + pw_len, dk_w, dk_len);
+        crypto_sha256(cat, pw_len + dk_len, fp);
+    }
+    struct tslot *s = NULL, *victim = &c->s[0];
+    for (unsigned i = 0; i < c->n; i++) {
+        if (c->s[i].code[0] && !strcmp(c->s[i].code, code)) {
+            s = &c->s[i];
+            break;
+        }
+        if (!c->s[i].code[0] || c->s[i].used < victim->used)
+            victim = &c->s[i];
+    }
+    if (s && memcmp(s->fp, fp, sizeof fp) != 0) {
+        slot_close(s, worker_slot());   /* secrets changed (rotation): open afresh */
+        victim = s;
+        s = NULL;
+    }
+    if (!s) {
+        if (victim->code[0])
+            slot_close(victim, worker_slot());
+        s = victim;
+        const keyring *kr = worker_keyring();
+        if (pw_len < CRYPTO_SEAL_OVERHEAD || dk_len != CRYPTO_KEY_LEN + CRYPTO_SEAL_OVERHEAD) {
+            log_error("tenant %s: wrapped secrets are malformed", code);
+            return TR_ERROR;
+        }
+        char *pw = arena_alloc(r->a, pw_len - CRYPTO_SEAL_OVERHEAD + 1);
+        if (!keys_unwrap(kr, code, "dbpass", pw_w, pw_len, (unsigned char *)pw) ||
+            !keys_unwrap(kr, code, "datakey", dk_w, dk_len, s->datakey)) {
+            log_error("tenant %s: its keys do not unwrap with the master key (wrong key file?)", code);
+            return TR_ERROR;
+        }
+        pw[pw_len - CRYPTO_SEAL_OVERHEAD] = '\0';
+        const genba_config *cfg = worker_config();
+        db_params p = {.socket = cfg->db_socket, .host = cfg->db_host, .port = cfg->db_port, .user = dbuser,
+                       .password = pw, .database = dbname};
+        char err[512];
+        bool gone = true;
+        s->db = db_open(&p, err, sizeof err, &gone);
+        crypto_wipe(pw, pw_len - CRYPTO_SEAL_OVERHEAD);
+        if (!s->db) {
+            crypto_wipe(s->datakey, sizeof s->datakey);
+            log_warn("tenant %s: %s", code, err);
+            return gone ? TR_UNAVAILABLE : TR_ERROR;
+        }
+        metrics_conn(worker_slot(), true, 1);
+        snprintf(s->code, sizeof s->code, "%s", code);
+        memcpy(s->fp, fp, sizeof fp);
+    }
+    s->used = ++c->tick;
+    *out = s;
+    return TR_OK;
+}
+
+/* Assert the connection is alive and on the tenant's own database. */
+static tenant_result assert_database(struct tslot *s, arena *a, const char *dbname)
+{
+    for (int attempt = 0; attempt < 2; attempt++) {
+        db_rows rows;
+        db_status st = db_query(s->db, a, "SELECT DATABASE()", DB_NOARGS, &rows, NULL);
+        if (st == DB_OK) {
+            const char *cur = db_cell(&rows, 0, 0);
+            if (!cur || strcmp(cur, dbname) != 0) {
+                log_error("tenant connection is on database %s, expected %s: refusing", cur ? cur : "(none)",
+                          dbname);
+                return TR_ERROR;
+            }
+            return TR_OK;
+        }
+        if (st != DB_GONE)
+            return TR_ERROR;
+        if (db_reconnect(s->db) != DB_OK)
+            return TR_UNAVAILABLE;
+    }
+    return TR_UNAVAILABLE;
+}
+
+tenant_result tenant_checkout(worker_ctx *w, request *r, const char *code, tenant_ctx **out)
+{
+    db_rows rows;
+    *out = NULL;
+    if (!w->tcache)
+        return TR_ERROR;
+    tenant_result tr = lookup(w, r->a, code, &rows);
+    if (tr != TR_OK)
+        return tr;
+    if (rows.nrows != 1)
+        return TR_NOT_FOUND;
+    const char *status = db_cell(&rows, 0, 2);
+    if (!status || !strcmp(status, "provisioning") || !strcmp(status, "erased"))
+        return TR_NOT_FOUND;
+    if (!strcmp(status, "suspended"))
+        return TR_SUSPENDED;
+    int schema = atoi(db_cell(&rows, 0, 7) ? db_cell(&rows, 0, 7) : "0");
+    if (schema < migrate_known_version(MIGRATE_TENANT)) {
+        log_warn("tenant %s: schema version %d, this server needs %d: run genbactl migrate", code, schema,
+                 migrate_known_version(MIGRATE_TENANT));
+        return TR_SCHEMA_OLD;
+    }
+    if (schema > migrate_known_version(MIGRATE_TENANT)) {
+        log_error("tenant %s: schema version %d is newer than this server knows (%d): upgrade genba", code,
+                  schema, migrate_known_version(MIGRATE_TENANT));
+        return TR_SCHEMA_NEW;
+    }
+    struct tslot *s;
+    tr = connect_tenant(w, r, code, &rows, &s);
+    if (tr != TR_OK)
+        return tr;
+    tr = assert_database(s, r->a, db_cell(&rows, 0, 3));
+    if (tr != TR_OK)
+        return tr;
+    tenant_ctx *t = arena_calloc(r->a, 1, sizeof *t);
+    t->id = atoll(db_cell(&rows, 0, 0));
+    t->code = arena_strdup(r->a, code);
+    t->name = db_cell(&rows, 0, 1);
+    t->status = status;
+    t->schema_version = schema;
+    t->quota_bytes = strtoull(db_cell(&rows, 0, 8) ? db_cell(&rows, 0, 8) : "0", NULL, 10);
+    t->db = s->db;
+    t->datakey = s->datakey;
+    *out = t;
+    return TR_OK;
+}

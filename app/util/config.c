@@ -1,0 +1,169 @@
+#include "util/config.h"
+#include "util/str.h"
+
+#include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum ktype { K_STR, K_UINT, K_OCTAL, K_SIZE };
+
+struct key {
+    const char *name;
+    enum ktype type;
+    size_t off;
+    const char *def;
+    uint64_t max;
+    const char *help;
+};
+
+#define O(f) offsetof(genba_config, f)
+static const struct key keys[] = {
+    {"socket", K_STR, O(socket), "/run/genba/genba.sock", 0, "unix socket genba-fcgi listens on (nginx fastcgi_pass)"},
+    {"socket_mode", K_OCTAL, O(socket_mode), "0660", 0777, "permission bits of the socket"},
+    {"socket_owner", K_STR, O(socket_owner), "", 0, "user[:group] that owns the socket (nginx's worker user), empty = unchanged"},
+    {"user", K_STR, O(user), "", 0, "when started as root, workers switch to this user (the master stays root to read the key file)"},
+    {"workers", K_UINT, O(workers), "2", 256, "worker processes"},
+    {"threads", K_UINT, O(threads), "4", 256, "threads per worker, each accepting requests"},
+    {"drain_timeout", K_UINT, O(drain_timeout), "10", 3600, "seconds a stopping worker waits for requests in flight"},
+    {"pid_file", K_STR, O(pid_file), "", 0, "where the master writes its pid, empty = none"},
+    {"log_file", K_STR, O(log_file), "", 0, "request and error log (appended), empty = standard error"},
+    {"db_socket", K_STR, O(db_socket), "/run/mysqld/mysqld.sock", 0, "MariaDB unix socket (used when db_host is empty)"},
+    {"db_host", K_STR, O(db_host), "", 0, "MariaDB host for TCP connections, empty = use db_socket"},
+    {"db_port", K_UINT, O(db_port), "3306", 65535, "MariaDB TCP port"},
+    {"control_db", K_STR, O(control_db), "genba_control", 0, "name of the control database"},
+    {"control_user", K_STR, O(control_user), "genba_app", 0, "MariaDB account workers use for the control database"},
+    {"control_password", K_STR, O(control_password), "", 0, "its password (genbactl setup creates the account with it)"},
+    {"admin_user", K_STR, O(admin_user), "root", 0, "MariaDB account genbactl uses to create databases and accounts"},
+    {"admin_password", K_STR, O(admin_password), "", 0, "its password, empty = unix socket authentication"},
+    {"db_account_host", K_STR, O(db_account_host), "localhost", 0, "host part of the per-tenant MariaDB accounts"},
+    {"tenant_cache", K_UINT, O(tenant_cache), "8", 1024, "tenant connections each thread keeps open"},
+    {"key_file", K_STR, O(key_file), "/etc/genba/master.key", 0, "master key file (mode 0600, created by genbactl setup)"},
+    {"templates_dir", K_STR, O(templates_dir), "/usr/local/share/genba/templates", 0, "ClearSilver templates and message catalogs"},
+    {"data_dir", K_STR, O(data_dir), "/var/lib/genba", 0, "attachments and other tenant files"},
+    {"max_body", K_SIZE, O(max_body), "10M", 0, "largest request body the application reads (larger: 413)"},
+    {"retry_after", K_UINT, O(retry_after), "5", 86400, "seconds sent in Retry-After with a 503"},
+};
+#define NKEYS (sizeof keys / sizeof keys[0])
+
+static bool set_key(genba_config *c, const struct key *k, const char *val, char *err, size_t errlen)
+{
+    char *base = (char *)c;
+    uint64_t v;
+    switch (k->type) {
+    case K_STR: {
+        char **slot = (char **)(base + k->off);
+        free(*slot);
+        *slot = strdup(val);
+        return *slot != NULL;
+    }
+    case K_UINT:
+        if (!str_parse_uint(val, k->max, &v)) {
+            snprintf(err, errlen, "%s must be a whole number up to %llu", k->name, (unsigned long long)k->max);
+            return false;
+        }
+        *(unsigned *)(base + k->off) = (unsigned)v;
+        return true;
+    case K_OCTAL: {
+        char *end;
+        errno = 0;
+        unsigned long o = strtoul(val, &end, 8);
+        if (errno || *end || !*val || o > k->max) {
+            snprintf(err, errlen, "%s must be octal permission bits such as 0660", k->name);
+            return false;
+        }
+        *(unsigned *)(base + k->off) = (unsigned)o;
+        return true;
+    }
+    case K_SIZE:
+        if (!str_parse_size(val, &v)) {
+            snprintf(err, errlen, "%s must be a size such as 10M or 20GiB", k->name);
+            return false;
+        }
+        *(uint64_t *)(base + k->off) = v;
+        return true;
+    }
+    return false;
+}
+
+void config_defaults(genba_config *c)
+{
+    char err[160];
+    memset(c, 0, sizeof *c);
+    for (size_t i = 0; i < NKEYS; i++)
+        set_key(c, &keys[i], keys[i].def, err, sizeof err);
+}
+
+bool config_load(genba_config *c, const char *path, char *err, size_t errlen)
+{
+    config_defaults(c);
+    c->path = strdup(path);
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        snprintf(err, errlen, "cannot read configuration %s: %s", path, strerror(errno));
+        return false;
+    }
+    char line[4096];
+    unsigned lineno = 0;
+    bool ok = true;
+    while (ok && fgets(line, sizeof line, f)) {
+        lineno++;
+        if (!strchr(line, '\n') && !feof(f)) {
+            snprintf(err, errlen, "%s:%u: line too long", path, lineno);
+            ok = false;
+            break;
+        }
+        str_trim(line);
+        if (!line[0] || line[0] == '#')
+            continue;
+        char *eq = strchr(line, '=');
+        if (!eq) {
+            snprintf(err, errlen, "%s:%u: expected 'key = value'", path, lineno);
+            ok = false;
+            break;
+        }
+        *eq = '\0';
+        char *k = str_trim(line), *v = str_trim(eq + 1);
+        const struct key *key = NULL;
+        for (size_t i = 0; i < NKEYS; i++)
+            if (!strcmp(keys[i].name, k))
+                key = &keys[i];
+        if (!key) {
+            snprintf(err, errlen, "%s:%u: unknown key '%s' (genba-fcgi --help-config lists them)", path, lineno, k);
+            ok = false;
+            break;
+        }
+        char why[200];
+        if (!set_key(c, key, v, why, sizeof why)) {
+            snprintf(err, errlen, "%s:%u: %s", path, lineno, why);
+            ok = false;
+        }
+    }
+    fclose(f);
+    if (ok && (c->workers == 0 || c->threads == 0)) {
+        snprintf(err, errlen, "%s: workers and threads must be at least 1", path);
+        ok = false;
+    }
+    return ok;
+}
+
+void config_free(genba_config *c)
+{
+    if (!c)
+        return;
+    for (size_t i = 0; i < NKEYS; i++)
+        if (keys[i].type == K_STR) {
+            char **slot = (char **)((char *)c + keys[i].off);
+            free(*slot);
+            *slot = NULL;
+        }
+    free(c->path);
+    c->path = NULL;
+}
+
+void config_print_keys(void)
+{
+    for (size_t i = 0; i < NKEYS; i++)
+        printf("%-18s default %-28s %s\n", keys[i].name, keys[i].def[0] ? keys[i].def : "(empty)", keys[i].help);
+}

@@ -1,0 +1,50 @@
+/* config.h - the configuration file (key = value lines, '#' comments).
+ *
+ * Every key, its default and its meaning is in the table in config.c and in
+ * README.md.  The configuration is loaded once in main() before any thread
+ * starts and is read-only afterwards, so it may be read from any thread.
+ */
+#ifndef GENBA_CONFIG_H
+#define GENBA_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct genba_config {
+    char *path;               /* the file it was read from */
+    /* FastCGI pool */
+    char *socket;             /* unix socket path */
+    unsigned socket_mode;     /* octal permission bits */
+    char *socket_owner;       /* user[:group] for the socket, or "" */
+    char *user;               /* worker user when started as root, or "" */
+    unsigned workers, threads;
+    unsigned drain_timeout;   /* seconds SIGTERM waits for in-flight requests */
+    char *pid_file, *log_file;
+    /* database */
+    char *db_socket, *db_host;
+    unsigned db_port;
+    char *control_db, *control_user, *control_password;
+    char *admin_user, *admin_password;   /* genbactl only */
+    char *db_account_host;               /* host part of tenant accounts */
+    unsigned tenant_cache;               /* cached tenant connections per thread */
+    /* keys and files */
+    char *key_file;
+    char *templates_dir;
+    char *data_dir;
+    /* limits */
+    uint64_t max_body;
+    unsigned retry_after;
+} genba_config;
+
+/* Load the file at path over the defaults.  On failure returns false and
+ * writes a message naming the file and line into err.  The returned strings
+ * live until config_free. */
+bool config_load(genba_config *c, const char *path, char *err, size_t errlen);
+/* Defaults only (for tests). */
+void config_defaults(genba_config *c);
+void config_free(genba_config *c);
+/* Print every key with its default and help text (genba-fcgi --help-config). */
+void config_print_keys(void);
+
+#endif

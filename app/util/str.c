@@ -1,0 +1,134 @@
+#include "util/str.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+bool str_parse_uint(const char *s, uint64_t max, uint64_t *out)
+{
+    if (!s || !*s)
+        return false;
+    uint64_t v = 0;
+    for (; *s; s++) {
+        if (*s < '0' || *s > '9')
+            return false;
+        unsigned d = (unsigned)(*s - '0');
+        if (v > (max - d) / 10)
+            return false;
+        v = v * 10 + d;
+    }
+    *out = v;
+    return true;
+}
+
+bool str_parse_size(const char *s, uint64_t *out)
+{
+    if (!s)
+        return false;
+    char num[32];
+    size_t i = 0;
+    while (s[i] >= '0' && s[i] <= '9' && i < sizeof num - 1) {
+        num[i] = s[i];
+        i++;
+    }
+    num[i] = '\0';
+    if (i == 0)
+        return false;
+    uint64_t v;
+    if (!str_parse_uint(num, UINT64_MAX, &v))
+        return false;
+    const char *u = s + i;
+    while (*u == ' ')
+        u++;
+    uint64_t mul = 1;
+    if (*u == '\0' || !strcmp(u, "B"))
+        mul = 1;
+    else if (!strcasecmp(u, "k") || !strcmp(u, "KiB") || !strcasecmp(u, "KB"))
+        mul = 1024ULL;
+    else if (!strcasecmp(u, "m") || !strcmp(u, "MiB") || !strcasecmp(u, "MB"))
+        mul = 1024ULL * 1024;
+    else if (!strcasecmp(u, "g") || !strcmp(u, "GiB") || !strcasecmp(u, "GB"))
+        mul = 1024ULL * 1024 * 1024;
+    else if (!strcasecmp(u, "t") || !strcmp(u, "TiB") || !strcasecmp(u, "TB"))
+        mul = 1024ULL * 1024 * 1024 * 1024;
+    else
+        return false;
+    if (v > UINT64_MAX / mul)
+        return false;
+    *out = v * mul;
+    return true;
+}
+
+void str_format_size(uint64_t n, char *out, size_t outlen)
+{
+    static const char *units[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
+    double v = (double)n;
+    unsigned u = 0;
+    while (v >= 1024 && u < 5) {
+        v /= 1024;
+        u++;
+    }
+    if (u == 0)
+        snprintf(out, outlen, "%llu B", (unsigned long long)n);
+    else
+        snprintf(out, outlen, "%.1f %s", v, units[u]);
+}
+
+void str_hex(const unsigned char *in, size_t n, char *out)
+{
+    static const char d[] = "0123456789abcdef";
+    for (size_t i = 0; i < n; i++) {
+        out[2 * i] = d[in[i] >> 4];
+        out[2 * i + 1] = d[in[i] & 15];
+    }
+    out[2 * n] = '\0';
+}
+
+static int hexval(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+bool str_unhex(const char *in, unsigned char *out, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        int h = hexval(in[2 * i]), l = h < 0 ? -1 : hexval(in[2 * i + 1]);
+        if (h < 0 || l < 0)
+            return false;
+        out[i] = (unsigned char)(h << 4 | l);
+    }
+    return true;
+}
+
+char *str_trim(char *s)
+{
+    char *p = s;
+    while (*p && isspace((unsigned char)*p))
+        p++;
+    if (p != s)
+        memmove(s, p, strlen(p) + 1);
+    size_t n = strlen(s);
+    while (n && isspace((unsigned char)s[n - 1]))
+        s[--n] = '\0';
+    return s;
+}
+
+bool str_starts(const char *s, const char *prefix)
+{
+    return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+bool str_ct_equal(const void *a, const void *b, size_t n)
+{
+    const volatile unsigned char *x = a, *y = b;
+    unsigned char r = 0;
+    for (size_t i = 0; i < n; i++)
+        r |= x[i] ^ y[i];
+    return r == 0;
+}

@@ -1,0 +1,27 @@
+/* str.h - small string helpers.  All functions are pure and thread-safe. */
+#ifndef GENBA_STR_H
+#define GENBA_STR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Parse a size such as "10M", "20GiB", "512k", "1048576" into bytes.
+ * Returns false on garbage or overflow. */
+bool str_parse_size(const char *s, uint64_t *out);
+/* Parse a non-negative decimal integer up to max; false on garbage. */
+bool str_parse_uint(const char *s, uint64_t max, uint64_t *out);
+/* Format bytes as "1.5 GiB". */
+void str_format_size(uint64_t n, char *out, size_t outlen);
+/* Lower-case hex of n bytes into out (2n+1 bytes). */
+void str_hex(const unsigned char *in, size_t n, char *out);
+/* Decode 2n hex chars into n bytes; false on a bad digit. */
+bool str_unhex(const char *in, unsigned char *out, size_t n);
+/* Trim ASCII white space at both ends, in place; returns s. */
+char *str_trim(char *s);
+/* true when s starts with prefix. */
+bool str_starts(const char *s, const char *prefix);
+/* Constant-time comparison of two byte strings of equal length. */
+bool str_ct_equal(const void *a, const void *b, size_t n);
+
+#endif

@@ -1,0 +1,4 @@
+</main>
+<footer class="bottom"><?cs var:L.app.name ?></footer>
+</body>
+</html>

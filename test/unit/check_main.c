@@ -1,0 +1,13 @@
+#include "tests.h"
+#include <stdlib.h>
+
+int main(void)
+{
+    SRunner *sr = srunner_create(suite_util());
+    srunner_add_suite(sr, suite_http());
+    srunner_add_suite(sr, suite_tenant());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -1,0 +1,199 @@
+#include "tests.h"
+#include "util/arena.h"
+#include "util/buf.h"
+#include "util/config.h"
+#include "util/crypto.h"
+#include "util/str.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+START_TEST(arena_basics)
+{
+    arena *a = arena_new();
+    char *p = arena_alloc(a, 10);
+    ck_assert_ptr_nonnull(p);
+    ck_assert_uint_eq((uintptr_t)p % 16, 0);
+    char *big = arena_alloc(a, 100000); /* larger than a block */
+    memset(big, 1, 100000);
+    ck_assert_str_eq(arena_printf(a, "%d-%s", 42, "x"), "42-x");
+    ck_assert_str_eq(arena_strndup(a, "abcdef", 3), "abc");
+    ck_assert_ptr_null(arena_strdup(a, NULL));
+    ck_assert_uint_gt(arena_used(a), 100000);
+    arena_reset(a);
+    ck_assert_uint_eq(arena_used(a), 0);
+    arena_free(&a);
+    ck_assert_ptr_null(a);
+    arena_free(&a); /* NULL-safe */
+}
+END_TEST
+
+START_TEST(buf_grows)
+{
+    arena *a = arena_new();
+    buf b;
+    buf_init(&b, a);
+    for (int i = 0; i < 1000; i++)
+        buf_printf(&b, "%03d,", i);
+    ck_assert_uint_eq(b.len, 4000);
+    ck_assert(!strncmp(b.data + 3996, "999,", 4));
+    arena_free(&a);
+}
+END_TEST
+
+static const struct {
+    const char *in;
+    bool ok;
+    uint64_t v;
+} sizes[] = {
+    {"0", true, 0},           {"10", true, 10},
+    {"10M", true, 10485760},  {"20GiB", true, 21474836480ULL},
+    {"512k", true, 524288},   {"1 MiB", true, 1048576},
+    {"3TB", true, 3298534883328ULL},
+    {"", false, 0},           {"M", false, 0},
+    {"10X", false, 0},        {"-1", false, 0},
+    {"99999999999999999999", false, 0}, {"20000000000G", false, 0},
+};
+
+START_TEST(size_parsing)
+{
+    for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+        uint64_t v = 12345;
+        bool ok = str_parse_size(sizes[i].in, &v);
+        ck_assert_msg(ok == sizes[i].ok, "'%s'", sizes[i].in);
+        if (ok)
+            ck_assert_uint_eq(v, sizes[i].v);
+    }
+}
+END_TEST
+
+START_TEST(hex_roundtrip)
+{
+    unsigned char in[5] = {0, 1, 0xab, 0xff, 0x10}, out[5];
+    char h[11];
+    str_hex(in, 5, h);
+    ck_assert_str_eq(h, "0001abff10");
+    ck_assert(str_unhex("0001ABff10", out, 5));
+    ck_assert_mem_eq(in, out, 5);
+    ck_assert(!str_unhex("0g", out, 1));
+    ck_assert(str_ct_equal("abc", "abc", 3));
+    ck_assert(!str_ct_equal("abc", "abd", 3));
+}
+END_TEST
+
+static char *write_tmp(const char *text)
+{
+    static char path[64];
+    snprintf(path, sizeof path, "/tmp/genba-cfg-XXXXXX");
+    int fd = mkstemp(path);
+    ck_assert_int_ge(fd, 0);
+    ck_assert_int_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+    close(fd);
+    return path;
+}
+
+START_TEST(config_file)
+{
+    genba_config c;
+    char err[256];
+    char *p = write_tmp("# comment\nworkers = 3\n  threads=7  \nmax_body = 1M\nsocket_mode = 0600\nlog_file = /tmp/x.log\n");
+    ck_assert_msg(config_load(&c, p, err, sizeof err), "%s", err);
+    ck_assert_uint_eq(c.workers, 3);
+    ck_assert_uint_eq(c.threads, 7);
+    ck_assert_uint_eq(c.max_body, 1048576);
+    ck_assert_uint_eq(c.socket_mode, 0600);
+    ck_assert_str_eq(c.log_file, "/tmp/x.log");
+    ck_assert_str_eq(c.control_db, "genba_control"); /* default kept */
+    config_free(&c);
+    unlink(p);
+
+    p = write_tmp("workers = 2\nnonsense = 1\n");
+    ck_assert(!config_load(&c, p, err, sizeof err));
+    ck_assert_ptr_nonnull(strstr(err, ":2: unknown key 'nonsense'"));
+    config_free(&c);
+    unlink(p);
+
+    p = write_tmp("workers = many\n");
+    ck_assert(!config_load(&c, p, err, sizeof err));
+    ck_assert_ptr_nonnull(strstr(err, "whole number"));
+    config_free(&c);
+    unlink(p);
+
+    p = write_tmp("just text\n");
+    ck_assert(!config_load(&c, p, err, sizeof err));
+    config_free(&c);
+    unlink(p);
+
+    p = write_tmp("threads = 0\n");
+    ck_assert(!config_load(&c, p, err, sizeof err));
+    config_free(&c);
+    unlink(p);
+
+    ck_assert(!config_load(&c, "/nonexistent/genba.conf", err, sizeof err));
+    ck_assert_ptr_nonnull(strstr(err, "cannot read"));
+    config_free(&c);
+}
+END_TEST
+
+START_TEST(gcm_seal_open)
+{
+    unsigned char key[32], key2[32];
+    crypto_random(key, 32);
+    crypto_random(key2, 32);
+    const char msg[] = "report 42: pressure 0.8 MPa";
+    size_t n = sizeof msg;
+    unsigned char sealed[sizeof msg + CRYPTO_SEAL_OVERHEAD], out[sizeof msg];
+    ck_assert(crypto_seal(key, "t|purpose|1", msg, n, sealed));
+    ck_assert(crypto_open(key, "t|purpose|1", sealed, sizeof sealed, out));
+    ck_assert_mem_eq(out, msg, n);
+    /* every single flipped bit is detected */
+    for (size_t i = 0; i < sizeof sealed; i++) {
+        for (int bit = 0; bit < 8; bit += 3) {
+            sealed[i] ^= (unsigned char)(1 << bit);
+            ck_assert_msg(!crypto_open(key, "t|purpose|1", sealed, sizeof sealed, out), "byte %zu bit %d", i, bit);
+            sealed[i] ^= (unsigned char)(1 << bit);
+        }
+    }
+    ck_assert(!crypto_open(key, "t|purpose|2", sealed, sizeof sealed, out));   /* other object */
+    ck_assert(!crypto_open(key2, "t|purpose|1", sealed, sizeof sealed, out));  /* other key */
+    ck_assert(!crypto_open(key, "t|purpose|1", sealed, CRYPTO_SEAL_OVERHEAD - 1, out)); /* truncated */
+    ck_assert(!crypto_open(key, "t|purpose|1", sealed, sizeof sealed - 1, out));
+    /* two seals of the same text differ (fresh nonce) */
+    unsigned char s2[sizeof sealed];
+    crypto_seal(key, "t|purpose|1", msg, n, s2);
+    ck_assert(memcmp(s2, sealed, sizeof sealed) != 0);
+    /* empty plaintext still authenticates */
+    unsigned char e[CRYPTO_SEAL_OVERHEAD];
+    ck_assert(crypto_seal(key, "x", "", 0, e));
+    ck_assert(crypto_open(key, "x", e, sizeof e, out));
+    e[sizeof e - 1] ^= 1;
+    ck_assert(!crypto_open(key, "x", e, sizeof e, out));
+}
+END_TEST
+
+START_TEST(tokens_are_random)
+{
+    char a[33], b[33];
+    ck_assert(crypto_token_hex(16, a));
+    ck_assert(crypto_token_hex(16, b));
+    ck_assert_uint_eq(strlen(a), 32);
+    ck_assert_str_ne(a, b);
+}
+END_TEST
+
+Suite *suite_util(void)
+{
+    Suite *s = suite_create("util");
+    TCase *t = tcase_create("util");
+    tcase_add_test(t, arena_basics);
+    tcase_add_test(t, buf_grows);
+    tcase_add_test(t, size_parsing);
+    tcase_add_test(t, hex_roundtrip);
+    tcase_add_test(t, config_file);
+    tcase_add_test(t, gcm_seal_open);
+    tcase_add_test(t, tokens_are_random);
+    suite_add_tcase(s, t);
+    return s;
+}

@@ -1,0 +1,7 @@
+#ifndef GENBA_TESTS_H
+#define GENBA_TESTS_H
+#include <check.h>
+Suite *suite_util(void);
+Suite *suite_http(void);
+Suite *suite_tenant(void);
+#endif
