@@ -5,6 +5,6 @@
   <p><?cs var:Error.text ?></p>
   <?cs if:Error.detail ?><p class="detail"><?cs var:Error.detail ?></p><?cs /if ?>
   <p class="meta"><?cs var:L.error.request_id ?>: <code><?cs var:RequestId ?></code></p>
-  <?cs if:Tenant.code ?><p><a href="/<?cs var:url_escape(Tenant.code) ?>/manager/"><?cs var:L.error.back ?></a></p><?cs /if ?>
+  <?cs if:Tenant.code ?><p><a href="/<?cs var:Tenant.code ?>/manager/"><?cs var:L.error.back ?></a></p><?cs /if ?>
 </section>
 <?cs include:"footer.cs" ?>

@@ -176,32 +176,37 @@ static NEOERR *render_out(void *ctx, char *s)
     return STATUS_OK;
 }
 
-void page_render(request *r, int status, page **pp, const char *tmpl)
+/* Render into out; false (logged) when the template fails. */
+static bool render(request *r, page **pp, const char *tmpl, buf *out)
 {
     page *p = pp ? *pp : NULL;
     CSPARSE *cs = NULL;
-    buf out;
-    buf_init(&out, r->a);
-    NEOERR *e;
     char path[1200];
-    if (!p) {
-        resp_send(r, 500, "text/plain; charset=utf-8", "internal error\n", 15);
-        return;
-    }
+    buf_init(out, r->a);
+    if (!p)
+        return false;
     snprintf(path, sizeof path, "%s/%s", tdir, tmpl);
-    e = cs_init(&cs, p->hdf);
+    NEOERR *e = cs_init(&cs, p->hdf);
     if (!e)
         e = cs_parse_file(cs, path);
     if (!e)
-        e = cs_render(cs, &out, render_out);
+        e = cs_render(cs, out, render_out);
     cs_destroy(&cs);
     page_free(pp);
     if (e) {
         log_nerr(tmpl, e);
-        resp_send(r, 500, "text/plain; charset=utf-8", "internal error: the page could not be rendered\n", 47);
-        return;
+        return false;
     }
-    resp_send(r, status, "text/html; charset=utf-8", out.data, out.len);
+    return true;
+}
+
+void page_render(request *r, int status, page **pp, const char *tmpl)
+{
+    buf out;
+    if (render(r, pp, tmpl, &out))
+        resp_send(r, status, "text/html; charset=utf-8", out.data, out.len);
+    else
+        resp_send(r, 500, "text/plain; charset=utf-8", "internal error: the page could not be rendered\n", 47);
 }
 
 void page_error(request *r, int status, const char *code, const char *message)
@@ -217,5 +222,12 @@ void page_error(request *r, int status, const char *code, const char *message)
     page_set(p, "Error.title", title ? title : resp_reason(status));
     page_set(p, "Error.text", text ? text : "");
     page_set(p, "Error.detail", message);
-    page_render(r, status, &p, "error.cs");
+    buf out;
+    if (render(r, &p, "error.cs", &out)) {
+        resp_send(r, status, "text/html; charset=utf-8", out.data, out.len);
+    } else {
+        /* keep the status even when the page itself cannot be drawn */
+        const char *t = arena_printf(r->a, "%d %s\n%s\n", status, resp_reason(status), message);
+        resp_send(r, status, "text/plain; charset=utf-8", t, strlen(t));
+    }
 }

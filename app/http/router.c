@@ -58,6 +58,8 @@ int router_match(request *r, const char **allow)
             r->kind = routes[k].kind;
             return 0;
         }
+        if (!methods.len)
+            r->kind = routes[k].kind;   /* render the 405 like the route would */
         if (methods.len)
             buf_adds(&methods, ", ");
         buf_adds(&methods, routes[k].method);

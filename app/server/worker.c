@@ -136,7 +136,7 @@ static void *thread_main(void *arg)
                 break;
             if (errno == EINTR)
                 continue;
-            log_warn("accept failed: %s", strerror(errno));
+            log_warn("accept failed (%d): %s", rc, strerror(errno));
             usleep(100000);
             continue;
         }
@@ -217,6 +217,10 @@ int worker_main(const char *config_path)
         return 1;
     }
     page_global_init();
+    if (FCGX_Init() != 0) {
+        log_error("worker: cannot initialise libfcgi");
+        return 1;
+    }
     if (mysql_library_init(0, NULL, NULL)) {
         log_error("worker: cannot initialise the MariaDB client library");
         return 1;

@@ -44,6 +44,7 @@ static const struct key keys[] = {
     {"data_dir", K_STR, O(data_dir), "/var/lib/genba", 0, "attachments and other tenant files"},
     {"max_body", K_SIZE, O(max_body), "10M", 0, "largest request body the application reads (larger: 413)"},
     {"retry_after", K_UINT, O(retry_after), "5", 86400, "seconds sent in Retry-After with a 503"},
+    {"test_hooks", K_UINT, O(test_hooks), "0", 1, "1 enables the /__test/ routes the test suite uses; never in production"},
 };
 #define NKEYS (sizeof keys / sizeof keys[0])
 

@@ -35,6 +35,7 @@ typedef struct genba_config {
     /* limits */
     uint64_t max_body;
     unsigned retry_after;
+    unsigned test_hooks;      /* 1 enables /__test/... routes (test stacks only) */
 } genba_config;
 
 /* Load the file at path over the defaults.  On failure returns false and
