@@ -47,7 +47,7 @@ int cmd_migrate(ctl *c, int argc, char **argv)
             failed++;
             continue;
         }
-        if (db_exec_script(db, arena_printf(c->a, "USE `%s`", c->cfg.control_db)) != DB_OK ||
+        if (db_use(db, c->cfg.control_db) != DB_OK ||
             db_query(db, c->a, "UPDATE tenants SET schema_version = ? WHERE code = ?",
                      DB_ARGS(DB_INT(to), DB_STR(code)), NULL, NULL) != DB_OK) {
             fprintf(stderr, "genbactl: tenant %s: cannot record schema version: %s\n", code, db_error(db));

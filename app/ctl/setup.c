@@ -37,11 +37,10 @@ int cmd_setup(ctl *c, int argc, char **argv)
         return 1;
     const char *host = c->cfg.db_account_host;
     char *sql = arena_printf(c->a,
-                             "CREATE DATABASE IF NOT EXISTS `%s` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;"
-                             "USE `%s`",
-                             c->cfg.control_db, c->cfg.control_db);
+                             "CREATE DATABASE IF NOT EXISTS `%s` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci",
+                             c->cfg.control_db);
     int rc = 1;
-    if (db_exec_script(db, sql) != DB_OK) {
+    if (db_exec_script(db, sql) != DB_OK || db_use(db, c->cfg.control_db) != DB_OK) {
         ctl_fail(c, "cannot create the control database: %s", db_error(db));
         goto done;
     }

@@ -57,7 +57,7 @@ static void undo_create(ctl *c, db_conn *db, const char *code, const char *dbnam
     char *sql = arena_printf(c->a, "DROP DATABASE IF EXISTS `%s`; DROP USER IF EXISTS '%s'@'%s'", dbname, user,
                              c->cfg.db_account_host);
     db_exec_script(db, sql);
-    db_exec_script(db, arena_printf(c->a, "USE `%s`", c->cfg.control_db));
+    db_use(db, c->cfg.control_db);
     db_rows r;
     db_query(db, c->a, "SELECT id FROM tenants WHERE code = ? AND status = 'provisioning'", DB_ARGS(DB_STR(code)),
              &r, NULL);
@@ -180,7 +180,7 @@ static int tenant_create(ctl *c, int argc, char **argv)
         ctl_fail(c, "cannot create the first administrator: %s", db_error(db));
         goto out;
     }
-    if (db_exec_script(db, arena_printf(c->a, "USE `%s`", c->cfg.control_db)) != DB_OK ||
+    if (db_use(db, c->cfg.control_db) != DB_OK ||
         db_query(db, c->a, "UPDATE tenants SET status = 'active', schema_version = ? WHERE id = ?",
                  DB_ARGS(DB_INT(to), DB_INT(tid)), NULL, NULL) != DB_OK) {
         ctl_fail(c, "cannot activate tenant %s: %s", code, db_error(db));

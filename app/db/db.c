@@ -392,6 +392,16 @@ db_status db_rollback(db_conn *c)
     return db_exec_script(c, "ROLLBACK");
 }
 
+db_status db_use(db_conn *c, const char *db)
+{
+    char sql[100];
+    if (!db_ident_ok(db))
+        return DB_ERR;
+    snprintf(sql, sizeof sql, "USE `%s`", db);
+    drop_cache(c);
+    return db_exec_script(c, sql);
+}
+
 uint64_t db_insert_id(db_conn *c)
 {
     return c && c->my ? mysql_insert_id(c->my) : 0;

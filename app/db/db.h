@@ -89,6 +89,10 @@ db_status db_commit(db_conn *c);
 db_status db_rollback(db_conn *c);
 /* The last AUTO_INCREMENT id. */
 uint64_t db_insert_id(db_conn *c);
+/* USE db: switch the connection's database and forget its prepared
+ * statements (MariaDB binds unqualified table names at prepare time).
+ * db must already be a validated identifier. */
+db_status db_use(db_conn *c, const char *db);
 /* Escape an identifier already validated by the caller, for DDL only. */
 bool db_ident_ok(const char *ident);
 

@@ -1,6 +1,7 @@
 #include "http/request.h"
 #include "util/crypto.h"
 
+#include <stdio.h>
 #include <string.h>
 
 const char *req_env(request *r, const char *name)
@@ -169,6 +170,15 @@ void req_init(request *r, FCGX_Request *f, arena *a, struct worker_ctx *w)
         }
         r->content_length = ok ? v : UINT64_MAX;
         r->has_body = r->content_length > 0;
+    } else {
+        /* no Content-Length: a chunked body may still follow on stdin
+         * (nginx ends stdin with an empty record, so this never blocks) */
+        int c = FCGX_GetChar(f->in);
+        if (c != EOF) {
+            FCGX_UnGetChar(c, f->in);
+            r->has_body = true;
+            r->length_unknown = true;
+        }
     }
 
     const char *uri = env_or_empty(r, "REQUEST_URI");
@@ -193,14 +203,15 @@ void req_init(request *r, FCGX_Request *f, arena *a, struct worker_ctx *w)
         r->kind = KIND_CONSOLE;
 }
 
-bool req_body(request *r, uint64_t max)
+int req_body(request *r, uint64_t max)
 {
     if (r->body_read)
-        return true;
+        return 0;
     r->body_read = true;
-    uint64_t n = r->content_length;
-    if (n > max)
-        return false;
+    /* with an unknown length read one byte past max to know it is too much */
+    uint64_t n = r->length_unknown ? max + 1 : r->content_length;
+    if (n > max + 1 || (!r->length_unknown && n > max))
+        return 413;
     r->body = arena_alloc(r->a, (size_t)n + 1);
     size_t got = 0;
     while (got < n) {
@@ -212,7 +223,9 @@ bool req_body(request *r, uint64_t max)
     }
     r->body[got] = '\0';
     r->body_len = got;
-    return got == n;
+    if (r->length_unknown)
+        return got > max ? 413 : 0;
+    return got == n ? 0 : 400;
 }
 
 void req_discard_body(request *r, uint64_t cap)

@@ -37,8 +37,9 @@ typedef struct request {
     const char *content_type;    /* "" when none */
     const char *remote_addr;     /* the TCP peer nginx saw ($remote_addr) */
     const char *user_agent, *accept_language, *accept, *if_none_match;
-    uint64_t content_length;
+    uint64_t content_length;     /* 0 with length_unknown for a chunked body */
     bool has_body;
+    bool length_unknown;         /* a body sent without Content-Length (chunked) */
 
     /* decoded path segments; path_error != 0 when the path was refused */
     const char *seg[REQ_MAX_SEGS];
@@ -68,9 +69,11 @@ typedef struct request {
 /* Fill r from the FastCGI request.  Never fails: problems with the path are
  * recorded in r->path_error for the front line to answer. */
 void req_init(request *r, FCGX_Request *f, arena *a, struct worker_ctx *w);
-/* Read the whole body (at most max bytes; the front line has already refused
- * larger Content-Length).  False when the client sent less than announced. */
-bool req_body(request *r, uint64_t max);
+/* Read the whole body into r->body (NUL-terminated), at most max bytes.
+ * Returns 0, 413 when it is larger than max (a chunked body, whose length
+ * is only known by reading), or 400 when the client sent less than it
+ * announced. */
+int req_body(request *r, uint64_t max);
 /* Throw away an unread body (bounded), so nginx can read our answer. */
 void req_discard_body(request *r, uint64_t cap);
 /* Query-string parameter, percent-decoded, or NULL. */

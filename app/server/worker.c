@@ -8,9 +8,11 @@
 #include "util/log.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <fcgiapp.h>
 #include <grp.h>
 #include <mysql.h>
+#include <poll.h>
 #include <pthread.h>
 #include <pwd.h>
 #include <signal.h>
@@ -25,6 +27,7 @@ static genba_config cfg;
 static keyring kr;
 static unsigned slot;
 static int listen_fd = -1;
+static int stop_pipe[2] = {-1, -1};   /* written once on SIGTERM: every thread's poll wakes */
 static volatile int stopping;
 
 struct thread {
@@ -115,10 +118,6 @@ static void *thread_main(void *arg)
     worker_ctx *w = &t->ctx;
     char err[512];
     FCGX_Request f;
-    sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, SIGUSR2);
-    pthread_sigmask(SIG_UNBLOCK, &set, NULL);
     db_thread_init();
     if (!page_thread_init(cfg.templates_dir, err, sizeof err)) {
         log_error("worker thread %u: %s", w->thread_no, err);
@@ -128,13 +127,25 @@ static void *thread_main(void *arg)
     }
     w->a = arena_new();
     w->tcache = tenant_cache_new(cfg.tenant_cache);
-    FCGX_InitRequest(&f, listen_fd, FCGI_FAIL_ACCEPT_ON_INTR);
+    FCGX_InitRequest(&f, listen_fd, 0);
+    /* The listening socket is non-blocking and shared by every worker: wait
+     * until it is readable or we are told to stop, then accept.  Another
+     * process may win the connection (EAGAIN): just wait again.  No signal
+     * ever interrupts a request being read or answered. */
+    struct pollfd pf[2] = {{.fd = listen_fd, .events = POLLIN}, {.fd = stop_pipe[0], .events = POLLIN}};
     while (!stopping) {
+        if (poll(pf, 2, -1) < 0) {
+            if (errno != EINTR)
+                usleep(10000);
+            continue;
+        }
+        if (pf[1].revents || stopping)
+            break;
+        if (!(pf[0].revents & POLLIN))
+            continue;
         int rc = FCGX_Accept_r(&f);
         if (rc < 0) {
-            if (stopping)
-                break;
-            if (errno == EINTR)
+            if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR || errno == ECONNABORTED)
                 continue;
             log_warn("accept failed (%d): %s", rc, strerror(errno));
             usleep(100000);
@@ -155,11 +166,6 @@ static void *thread_main(void *arg)
     db_thread_end();
     t->done = 1;
     return NULL;
-}
-
-static void on_wake(int sig)
-{
-    (void)sig;
 }
 
 static int env_int(const char *name, int def)
@@ -231,13 +237,12 @@ int worker_main(const char *config_path)
     sigaddset(&set, SIGINT);
     sigaddset(&set, SIGHUP);
     sigaddset(&set, SIGUSR1);
-    sigaddset(&set, SIGUSR2);
     pthread_sigmask(SIG_BLOCK, &set, NULL);
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_wake;   /* no SA_RESTART: accept() returns EINTR */
-    sigaction(SIGUSR2, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
+    if (pipe2(stop_pipe, O_CLOEXEC) != 0) {
+        log_error("worker: pipe: %s", strerror(errno));
+        return 1;
+    }
 
     unsigned n = cfg.threads;
     struct thread *th = calloc(n, sizeof *th);
@@ -275,16 +280,15 @@ int worker_main(const char *config_path)
     }
     /* drain: stop accepting, let requests in flight finish, bounded */
     stopping = 1;
-    FCGX_ShutdownPending();
+    if (write(stop_pipe[1], "x", 1) != 1)
+        log_warn("worker: cannot wake threads: %s", strerror(errno));
     struct timespec t0, now;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     for (;;) {
         unsigned alive = 0;
         for (unsigned i = 0; i < n; i++)
-            if (!th[i].done) {
+            if (!th[i].done)
                 alive++;
-                pthread_kill(th[i].tid, SIGUSR2);
-            }
         if (!alive)
             break;
         clock_gettime(CLOCK_MONOTONIC, &now);

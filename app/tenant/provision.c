@@ -50,7 +50,7 @@ bool provision_migrate(db_conn *admin, arena *a, const char *code, const char *h
     tenant_db_name(code, db, sizeof db);
     if (!db_ident_ok(db))
         return snprintf(err, errlen, "unsafe database name"), false;
-    if (db_exec_script(admin, arena_printf(a, "USE `%s`", db)) != DB_OK) {
+    if (db_use(admin, db) != DB_OK) {
         snprintf(err, errlen, "cannot use database %s: %s", db, db_error(admin));
         return false;
     }
