@@ -4,6 +4,7 @@
 
 #include "http/page.h"
 #include "http/response.h"
+#include "tenant/resolve.h"
 #include "util/log.h"
 
 #include <stdio.h>
@@ -140,8 +141,10 @@ page *page_new(request *r)
     page_set(p, "hdf.loadpaths.0", tdir);
     page_set(p, "Lang", r->lang);
     page_set(p, "RequestId", r->id);
-    if (r->tenant_code)
+    if (r->tenant) {   /* only a tenant that exists: links must lead somewhere */
         page_set(p, "Tenant.code", r->tenant_code);
+        page_set(p, "Tenant.name", r->tenant->name);
+    }
     return p;
 }
 
@@ -221,7 +224,15 @@ void page_error(request *r, int status, const char *code, const char *message)
     page_set(p, "Error.code", code);
     page_set(p, "Error.title", title ? title : resp_reason(status));
     page_set(p, "Error.text", text ? text : "");
-    page_set(p, "Error.detail", message);
+    /* the detail in the page's language when the catalog has the code;
+     * English text only on English pages; never a repeat of the text */
+    snprintf(key, sizeof key, "code.%s", code);
+    const char *detail = page_msg(r->lang, key);
+    if (!detail && !strcmp(r->lang, "en"))
+        detail = message;
+    if (detail && text && strstr(text, detail))
+        detail = NULL;
+    page_set(p, "Error.detail", detail);
     buf out;
     if (render(r, &p, "error.cs", &out)) {
         resp_send(r, status, "text/html; charset=utf-8", out.data, out.len);

@@ -112,7 +112,7 @@ test('console home page, Japanese', T, async () => {
 test('error pages answer 404 with the request id', T, async (t) => {
   const cases = [
     { name: 'error-404', path: `/${TENANT}/manager/nope`, detail: null },
-    { name: 'error-404-no-tenant', path: '/no-such-tenant/manager/', detail: /no such tenant/ },
+    { name: 'error-404-no-tenant', path: '/no-such-tenant/manager/', detail: /no such company \(tenant\)/ },
   ];
   for (const c of cases) {
     await t.test(c.path, async () => {
