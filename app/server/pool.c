@@ -22,6 +22,7 @@
 
 struct wslot {
     pid_t pid;
+    int ready_fd;        /* read end: the worker writes one byte when serving */
     unsigned gen;
     time_t started;
     bool stopping;       /* we asked it to stop: do not restart */
@@ -109,9 +110,15 @@ static int make_socket(const char *path, unsigned mode, const char *owner, char 
 
 static int spawn(unsigned idx)
 {
-    int kp[2];
+    int kp[2], rp[2];
     if (pipe2(kp, O_CLOEXEC) != 0) {
         log_error("master: pipe: %s", strerror(errno));
+        return -1;
+    }
+    if (pipe2(rp, O_CLOEXEC | O_NONBLOCK) != 0) {
+        log_error("master: pipe: %s", strerror(errno));
+        close(kp[0]);
+        close(kp[1]);
         return -1;
     }
     pid_t pid = fork();
@@ -119,12 +126,16 @@ static int spawn(unsigned idx)
         log_error("master: fork: %s", strerror(errno));
         close(kp[0]);
         close(kp[1]);
+        close(rp[0]);
+        close(rp[1]);
         return -1;
     }
     if (pid == 0) {
         /* child: hand over the listening socket, keyring and metrics by fd */
-        int lfd = dup(listen_fd), kfd = dup(kp[0]), mfd = metrics_fd >= 0 ? dup(metrics_fd) : -1;
-        char a[16], b[16], c[16], d[16];
+        int lfd = dup(listen_fd), kfd = dup(kp[0]), mfd = metrics_fd >= 0 ? dup(metrics_fd) : -1, rfd = dup(rp[1]);
+        char a[16], b[16], c[16], d[16], e[16];
+        snprintf(e, sizeof e, "%d", rfd);
+        setenv("GENBA_READY_FD", e, 1);
         snprintf(a, sizeof a, "%d", lfd);
         snprintf(b, sizeof b, "%d", kfd);
         snprintf(c, sizeof c, "%d", mfd);
@@ -140,9 +151,13 @@ static int spawn(unsigned idx)
         _exit(127);
     }
     close(kp[0]);
+    close(rp[1]);
     if (!keyring_to_fd(&kr, kp[1]))
         log_error("master: could not hand the keyring to worker %d", (int)pid);
     close(kp[1]);
+    if (slots[idx].ready_fd > 0)
+        close(slots[idx].ready_fd);
+    slots[idx].ready_fd = rp[0];
     slots[idx].pid = pid;
     slots[idx].gen = gen;
     slots[idx].started = time(NULL);
@@ -170,6 +185,36 @@ static void start_generation(unsigned n)
         }
         slots[i].fast_deaths = 0;
         spawn((unsigned)i);
+    }
+}
+
+/* Wait until every worker of generation g reported ready (true), or one
+ * died or timeout_s passed (false). */
+static bool generation_ready(unsigned g, unsigned timeout_s)
+{
+    time_t end = time(NULL) + timeout_s;
+    for (;;) {
+        unsigned waiting = 0;
+        for (unsigned i = 0; i < METRICS_SLOTS; i++) {
+            struct wslot *s = &slots[i];
+            if (s->gen != g || s->ready_fd <= 0)
+                continue;
+            char b;
+            ssize_t n = read(s->ready_fd, &b, 1);
+            if (n == 1) {
+                close(s->ready_fd);
+                s->ready_fd = 0;
+            } else if (n == 0) {
+                return false;   /* closed without a word: it died */
+            } else {
+                waiting++;
+            }
+        }
+        if (!waiting)
+            return true;
+        if (time(NULL) >= end)
+            return false;
+        usleep(20000);
     }
 }
 
@@ -205,6 +250,10 @@ static void reap(bool shutting_down)
                 continue;
             struct wslot *s = &slots[i];
             s->pid = 0;
+            if (s->ready_fd > 0) {
+                close(s->ready_fd);
+                s->ready_fd = 0;
+            }
             metrics_slot_clear(i);
             if (s->stopping || shutting_down || s->gen != gen) {
                 s->gen = 0;
@@ -338,7 +387,17 @@ int pool_main(const char *config_path)
             if (reload()) {
                 unsigned old = gen++;
                 start_generation(cfg.workers);
-                stop_generation(old);
+                if (generation_ready(gen, 15)) {
+                    stop_generation(old);
+                    log_info("master: reload done, generation %u serving", gen);
+                } else {
+                    /* keep what works: the new workers could not start */
+                    log_error("master: reload failed: the new workers did not start (see above); "
+                              "the running workers keep serving");
+                    unsigned bad = gen;
+                    gen = old;
+                    stop_generation(bad);
+                }
             }
         }
         if ((sig == SIGTERM || sig == SIGINT) && !shutting) {

@@ -36,6 +36,22 @@ struct thread {
     volatile int done;
 };
 
+/* threads report whether they could start (catalogs, arena, cache) */
+static pthread_mutex_t start_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t start_cv = PTHREAD_COND_INITIALIZER;
+static unsigned started_ok, started_failed;
+
+static void report_start(bool ok)
+{
+    pthread_mutex_lock(&start_mu);
+    if (ok)
+        started_ok++;
+    else
+        started_failed++;
+    pthread_cond_signal(&start_cv);
+    pthread_mutex_unlock(&start_mu);
+}
+
 const genba_config *worker_config(void)
 {
     return &cfg;
@@ -122,11 +138,24 @@ static void *thread_main(void *arg)
     if (!page_thread_init(cfg.templates_dir, err, sizeof err)) {
         log_error("worker thread %u: %s", w->thread_no, err);
         t->done = 1;
+        page_thread_end();
         db_thread_end();
+        report_start(false);
         return NULL;
     }
     w->a = arena_new();
     w->tcache = tenant_cache_new(cfg.tenant_cache);
+    if (!w->a || !w->tcache) {
+        log_error("worker thread %u: out of memory", w->thread_no);
+        arena_free(&w->a);
+        tenant_cache_free(&w->tcache, slot);
+        page_thread_end();
+        db_thread_end();
+        t->done = 1;
+        report_start(false);
+        return NULL;
+    }
+    report_start(true);
     FCGX_InitRequest(&f, listen_fd, 0);
     /* The listening socket is non-blocking and shared by every worker: wait
      * until it is readable or we are told to stop, then accept.  Another
@@ -205,6 +234,7 @@ int worker_main(const char *config_path)
     }
     listen_fd = env_int("GENBA_LISTEN_FD", -1);
     int key_fd = env_int("GENBA_KEY_FD", -1), metrics_fd = env_int("GENBA_METRICS_FD", -1);
+    int ready_fd = env_int("GENBA_READY_FD", -1);
     slot = (unsigned)env_int("GENBA_WORKER_SLOT", 0);
     if (listen_fd < 0 || key_fd < 0) {
         log_error("worker: started without the master's descriptors (run genba-fcgi without --worker)");
@@ -259,7 +289,23 @@ int worker_main(const char *config_path)
         }
         pthread_attr_destroy(&at);
     }
+    /* every thread must come up, or this worker is of no use: exit, and let
+     * the master decide (restart with backoff, or keep the old generation) */
+    pthread_mutex_lock(&start_mu);
+    while (started_ok + started_failed < n)
+        pthread_cond_wait(&start_cv, &start_mu);
+    unsigned failed_threads = started_failed;
+    pthread_mutex_unlock(&start_mu);
+    if (failed_threads) {
+        log_error("worker: %u of %u threads could not start; exiting", failed_threads, n);
+        _exit(1);
+    }
     metrics_slot_set(slot, (int)getpid());
+    if (ready_fd >= 0) {
+        if (write(ready_fd, "R", 1) != 1)
+            log_warn("worker: could not report readiness: %s", strerror(errno));
+        close(ready_fd);
+    }
     log_info("worker started slot=%u threads=%u", slot, n);
 
     sigset_t wait;

@@ -148,3 +148,17 @@ test('a chunked body (no Content-Length) where none is taken is 415 too', async 
   assert.equal(g.status, 415);
   assert.equal(g.json.error.code, 'unexpected_body');
 });
+
+test('workers run as the configured unprivileged user; the master stays root', async () => {
+  const { readFileSync } = await import('node:fs');
+  const { pidOf, childrenOf, env } = await import('./lib.mjs');
+  const uid = (pid) => Number(readFileSync(`/proc/${pid}/status`, 'utf8').match(/^Uid:\s+(\d+)/m)[1]);
+  const master = pidOf(env.GENBA_FCGI_PIDFILE);
+  const user = readFileSync(env.GENBA_CONF, 'utf8').match(/^user = (.*)$/m)[1];
+  const want = Number((await import('node:child_process')).spawnSync('id', ['-u', user], { encoding: 'utf8' }).stdout.trim());
+  assert.equal(uid(master), 0);
+  const kids = childrenOf(master);
+  assert.ok(kids.length > 0);
+  for (const k of kids) assert.equal(uid(k), want, `worker ${k}`);
+  assert.equal((await get('/healthz')).status, 200);
+});

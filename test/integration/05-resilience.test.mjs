@@ -3,7 +3,7 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync, spawn } from 'node:child_process';
-import { get, ensureTenant, env, pidOf, childrenOf, alive, sleep, waitFor, stack, base } from './lib.mjs';
+import { get, ensureTenant, env, pidOf, childrenOf, alive, sleep, waitFor, stack, base, logText } from './lib.mjs';
 
 const conf = (k) => Number((spawnSync('sh', ['-c', `grep '^${k} ' ${env.GENBA_CONF} | cut -d= -f2`], { encoding: 'utf8' }).stdout || '').trim());
 let threads, workers;
@@ -67,6 +67,42 @@ test('SIGHUP replaces every worker without refusing requests', async () => {
   });
   assert.equal(now.length, workers);
   assert.ok(alive(master), 'the master itself stays');
+});
+
+test('a SIGHUP with a configuration whose workers cannot start keeps the running workers', async () => {
+  const { readFileSync, writeFileSync } = await import('node:fs');
+  const master = pidOf(env.GENBA_FCGI_PIDFILE);
+  const old = childrenOf(master).sort();
+  const good = readFileSync(env.GENBA_CONF, 'utf8');
+  writeFileSync(env.GENBA_CONF, good.replace(/^templates_dir = .*$/m, 'templates_dir = /nonexistent/templates'));
+  try {
+    process.kill(master, 'SIGHUP');
+    await waitFor('reload refused in the log', () => /reload failed: the new workers did not start/.test(logText()), { timeout: 30000 });
+    assert.deepEqual(childrenOf(master).sort(), old, 'the same workers serve');
+    assert.equal((await get('/res-a/api/v1/status')).status, 200);
+  } finally {
+    writeFileSync(env.GENBA_CONF, good);
+  }
+  process.kill(master, 'SIGHUP');
+  await waitFor('a good reload', () => {
+    const c = childrenOf(master);
+    return c.length === workers && c.every((p) => !old.includes(p));
+  });
+  assert.equal((await get('/res-a/api/v1/status')).status, 200);
+});
+
+test('a worker that keeps dying is restarted with growing delays, and the others keep serving', async () => {
+  const master = pidOf(env.GENBA_FCGI_PIDFILE);
+  const others = childrenOf(master);
+  let victim = others[0];
+  for (let i = 0; i < 3; i++) {
+    process.kill(victim, 'SIGKILL');
+    victim = await waitFor('its replacement', () => childrenOf(master).find((p) => !others.includes(p)), { timeout: 20000 });
+    others.push(victim);
+  }
+  assert.match(logText(), /worker slot \d+ keeps dying; next start in [12]s/);
+  assert.equal((await get('/res-a/api/v1/status')).status, 200);
+  await waitFor('all workers back', () => childrenOf(master).length === workers);
 });
 
 test('MariaDB stopped: readyz and tenant routes answer 503 with Retry-After; healthz stays 200; recovery without restart', async () => {
