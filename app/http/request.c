@@ -1,5 +1,6 @@
 #include "http/request.h"
 #include "util/crypto.h"
+#include "util/str.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -10,17 +11,6 @@ const char *req_env(request *r, const char *name)
     return v ? arena_strdup(r->a, v) : NULL;
 }
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 char *req_percent_decode(arena *a, const char *s, size_t n, bool plus_is_space, size_t *outlen)
 {
     char *out = arena_alloc(a, n + 1), *o = out;
@@ -28,7 +18,7 @@ char *req_percent_decode(arena *a, const char *s, size_t n, bool plus_is_space, 
         if (s[i] == '%') {
             if (i + 2 >= n)
                 return NULL;
-            int h = hexval(s[i + 1]), l = hexval(s[i + 2]);
+            int h = str_hexval(s[i + 1]), l = str_hexval(s[i + 2]);
             if (h < 0 || l < 0)
                 return NULL;
             *o++ = (char)(h << 4 | l);

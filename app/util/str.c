@@ -84,7 +84,7 @@ void str_hex(const unsigned char *in, size_t n, char *out)
     out[2 * n] = '\0';
 }
 
-static int hexval(char c)
+int str_hexval(char c)
 {
     if (c >= '0' && c <= '9')
         return c - '0';
@@ -98,7 +98,7 @@ static int hexval(char c)
 bool str_unhex(const char *in, unsigned char *out, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
-        int h = hexval(in[2 * i]), l = h < 0 ? -1 : hexval(in[2 * i + 1]);
+        int h = str_hexval(in[2 * i]), l = h < 0 ? -1 : str_hexval(in[2 * i + 1]);
         if (h < 0 || l < 0)
             return false;
         out[i] = (unsigned char)(h << 4 | l);

@@ -15,6 +15,8 @@ bool str_parse_uint(const char *s, uint64_t max, uint64_t *out);
 void str_format_size(uint64_t n, char *out, size_t outlen);
 /* Lower-case hex of n bytes into out (2n+1 bytes). */
 void str_hex(const unsigned char *in, size_t n, char *out);
+/* Value of one hex digit, or -1. */
+int str_hexval(char c);
 /* Decode 2n hex chars into n bytes; false on a bad digit. */
 bool str_unhex(const char *in, unsigned char *out, size_t n);
 /* Trim ASCII white space at both ends, in place; returns s. */
