@@ -1,4 +1,5 @@
 /* genbactl: the operator's and DBA's tool (no HTTP; same library). */
+#include "auth/password.h"
 #include "ctl/ctl.h"
 #include "util/log.h"
 
@@ -68,6 +69,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "genbactl: %s\n", err);
         return 1;
     }
+    password_set_cost(c.cfg.argon2_memory, c.cfg.argon2_time, c.cfg.argon2_parallelism);
     log_open(NULL);
     c.a = arena_new();
     c.tty = isatty(2);

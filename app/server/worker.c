@@ -1,4 +1,5 @@
 #include "server/worker.h"
+#include "auth/password.h"
 #include "http/page.h"
 #include "http/request.h"
 #include "http/response.h"
@@ -228,6 +229,7 @@ int worker_main(const char *config_path)
         fprintf(stderr, "genba-fcgi worker: %s\n", err);
         return 1;
     }
+    password_set_cost(cfg.argon2_memory, cfg.argon2_time, cfg.argon2_parallelism);   /* before any thread */
     if (!log_open(cfg.log_file)) {
         fprintf(stderr, "genba-fcgi worker: cannot open log %s\n", cfg.log_file);
         return 1;

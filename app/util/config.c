@@ -42,11 +42,30 @@ static const struct key keys[] = {
     {"key_file", K_STR, O(key_file), "/etc/genba/master.key", 0, "master key file (mode 0600, created by genbactl setup)"},
     {"templates_dir", K_STR, O(templates_dir), "/usr/local/share/genba/templates", 0, "ClearSilver templates and message catalogs"},
     {"data_dir", K_STR, O(data_dir), "/var/lib/genba", 0, "attachments and other tenant files"},
+    {"argon2_memory", K_UINT, O(argon2_memory), "19456", 4194304,
+     "argon2id memory cost of new password hashes in KiB (at least 19456 = 19 MiB)"},
+    {"argon2_time", K_UINT, O(argon2_time), "2", 64, "argon2id passes over that memory (at least 2)"},
+    {"argon2_parallelism", K_UINT, O(argon2_parallelism), "1", 64, "argon2id lanes (threads per hash)"},
     {"max_body", K_SIZE, O(max_body), "10M", 0, "largest request body the application reads (larger: 413)"},
     {"retry_after", K_UINT, O(retry_after), "5", 86400, "seconds sent in Retry-After with a 503"},
     {"test_hooks", K_UINT, O(test_hooks), "0", 1, "1 enables the /__test/ routes the test suite uses; never in production"},
 };
 #define NKEYS (sizeof keys / sizeof keys[0])
+
+/* Whole-number keys with a lower bound above 0: a cheaper password hash
+ * than OWASP's argon2id minimum (19 MiB, 2 passes) is refused. */
+static const struct {
+    const char *name;
+    uint64_t min;
+} minimums[] = {{"argon2_memory", 19456}, {"argon2_time", 2}, {"argon2_parallelism", 1}};
+
+static uint64_t key_min(const struct key *k)
+{
+    for (size_t i = 0; i < sizeof minimums / sizeof minimums[0]; i++)
+        if (!strcmp(minimums[i].name, k->name))
+            return minimums[i].min;
+    return 0;
+}
 
 static bool set_key(genba_config *c, const struct key *k, const char *val, char *err, size_t errlen)
 {
@@ -62,6 +81,10 @@ static bool set_key(genba_config *c, const struct key *k, const char *val, char 
     case K_UINT:
         if (!str_parse_uint(val, k->max, &v)) {
             snprintf(err, errlen, "%s must be a whole number up to %llu", k->name, (unsigned long long)k->max);
+            return false;
+        }
+        if (v < key_min(k)) {
+            snprintf(err, errlen, "%s must be at least %llu", k->name, (unsigned long long)key_min(k));
             return false;
         }
         *(unsigned *)(base + k->off) = (unsigned)v;

@@ -32,6 +32,10 @@ typedef struct genba_config {
     char *key_file;
     char *templates_dir;
     char *data_dir;
+    /* password hashes (argon2id cost of new hashes, see auth/password.h) */
+    unsigned argon2_memory;       /* KiB, at least 19456 */
+    unsigned argon2_time;         /* passes, at least 2 */
+    unsigned argon2_parallelism;  /* lanes */
     /* limits */
     uint64_t max_body;
     unsigned retry_after;

@@ -137,6 +137,43 @@ START_TEST(config_file)
 }
 END_TEST
 
+START_TEST(config_argon2)
+{
+    genba_config c;
+    char err[256];
+    config_defaults(&c);
+    ck_assert_uint_eq(c.argon2_memory, 19456);
+    ck_assert_uint_eq(c.argon2_time, 2);
+    ck_assert_uint_eq(c.argon2_parallelism, 1);
+    config_free(&c);
+
+    char *p = write_tmp("argon2_memory = 65536\nargon2_time = 3\nargon2_parallelism = 2\n");
+    ck_assert_msg(config_load(&c, p, err, sizeof err), "%s", err);
+    ck_assert_uint_eq(c.argon2_memory, 65536);
+    ck_assert_uint_eq(c.argon2_time, 3);
+    ck_assert_uint_eq(c.argon2_parallelism, 2);
+    config_free(&c);
+    unlink(p);
+
+    static const struct {
+        const char *text, *msg;
+    } bad[] = {
+        {"argon2_memory = 19455\n", ":1: argon2_memory must be at least 19456"},
+        {"argon2_memory = 4096\n", "argon2_memory must be at least 19456"},
+        {"argon2_time = 1\n", ":1: argon2_time must be at least 2"},
+        {"argon2_parallelism = 0\n", "argon2_parallelism must be at least 1"},
+        {"argon2_memory = 19M\n", "argon2_memory must be a whole number"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        p = write_tmp(bad[i].text);
+        ck_assert_msg(!config_load(&c, p, err, sizeof err), "%s", bad[i].text);
+        ck_assert_msg(strstr(err, bad[i].msg) != NULL, "%s: %s", bad[i].text, err);
+        config_free(&c);
+        unlink(p);
+    }
+}
+END_TEST
+
 START_TEST(gcm_seal_open)
 {
     unsigned char key[32], key2[32];
@@ -192,6 +229,7 @@ Suite *suite_util(void)
     tcase_add_test(t, size_parsing);
     tcase_add_test(t, hex_roundtrip);
     tcase_add_test(t, config_file);
+    tcase_add_test(t, config_argon2);
     tcase_add_test(t, gcm_seal_open);
     tcase_add_test(t, tokens_are_random);
     suite_add_tcase(s, t);
