@@ -6,6 +6,7 @@ int main(void)
     SRunner *sr = srunner_create(suite_util());
     srunner_add_suite(sr, suite_http());
     srunner_add_suite(sr, suite_tenant());
+    srunner_add_suite(sr, suite_csv());
     srunner_run_all(sr, CK_NORMAL);
     int failed = srunner_ntests_failed(sr);
     srunner_free(sr);

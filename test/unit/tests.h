@@ -4,4 +4,5 @@
 Suite *suite_util(void);
 Suite *suite_http(void);
 Suite *suite_tenant(void);
+Suite *suite_csv(void);
 #endif
