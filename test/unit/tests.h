@@ -4,5 +4,6 @@
 Suite *suite_util(void);
 Suite *suite_http(void);
 Suite *suite_tenant(void);
-Suite *suite_csv(void);
+Suite *suite_csv(void);      /* csv, with the charset cases below */
+TCase *tcase_charset(void);
 #endif
