@@ -205,5 +205,6 @@ Suite *suite_csv(void)
     tcase_add_test(t, csv_roundtrip);
     suite_add_tcase(s, t);
     suite_add_tcase(s, tcase_charset());
+    suite_add_tcase(s, tcase_multipart());
     return s;
 }
