@@ -1,4 +1,4 @@
-<!DOCTYPE html>
+<?cs include:"macros.cs" ?><!DOCTYPE html>
 <html lang="<?cs var:Lang ?>">
 <head>
 <meta charset="utf-8">
@@ -12,6 +12,26 @@
 <header class="top">
   <div class="brand"><span class="logo" aria-hidden="true">現</span> <?cs var:L.app.name ?>
     <span class="tagline"><?cs var:L.app.tagline ?></span></div>
-  <?cs if:Tenant.name ?><div class="tenant"><?cs var:Tenant.name ?></div><?cs /if ?>
+  <div class="who">
+  <?cs if:Tenant.name ?><span class="tenant"><?cs var:Tenant.name ?></span><?cs /if ?>
+  <?cs if:User.login ?>
+    <a class="me" href="/<?cs var:Tenant.code ?>/manager/account" id="nav-account"><?cs var:User.name ?></a>
+    <form method="post" action="/<?cs var:Tenant.code ?>/manager/logout" class="inline"><?cs call:csrf() ?>
+      <button type="submit" class="link" id="logout"><?cs var:L.nav.logout ?></button></form>
+  <?cs /if ?>
+  </div>
 </header>
+<?cs if:User.login && !User.must_change ?>
+<nav class="main" aria-label="<?cs var:L.nav.label ?>"><ul>
+  <li><a href="/<?cs var:Tenant.code ?>/manager"><?cs var:L.nav.home ?></a></li>
+  <?cs if:Perm.users_view ?>
+  <li><a href="/<?cs var:Tenant.code ?>/manager/users" id="nav-users"><?cs var:L.nav.users ?></a></li>
+  <li><a href="/<?cs var:Tenant.code ?>/manager/groups" id="nav-groups"><?cs var:L.nav.groups ?></a></li>
+  <li><a href="/<?cs var:Tenant.code ?>/manager/devices" id="nav-devices"><?cs var:L.nav.devices ?></a></li>
+  <?cs /if ?>
+  <?cs if:Perm.logs_view ?><li><a href="/<?cs var:Tenant.code ?>/manager/log" id="nav-log"><?cs var:L.nav.log ?></a></li><?cs /if ?>
+  <?cs if:Perm.settings_view ?><li><a href="/<?cs var:Tenant.code ?>/manager/settings" id="nav-settings"><?cs var:L.nav.settings ?></a></li><?cs /if ?>
+</ul></nav>
+<?cs /if ?>
 <main id="main">
+<?cs call:notice() ?>

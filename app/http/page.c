@@ -3,6 +3,10 @@
 #include <ClearSilver.h>
 
 #include "http/page.h"
+#include "auth/perm.h"
+#include "auth/session.h"
+#include "util/errs.h"
+#include <json-c/json.h>
 #include "http/response.h"
 #include "tenant/resolve.h"
 #include "util/log.h"
@@ -145,6 +149,23 @@ page *page_new(request *r)
         page_set(p, "Tenant.code", r->tenant_code);
         page_set(p, "Tenant.name", r->tenant->name);
     }
+    if (r->user) {
+        page_set(p, "User.login", r->user->login);
+        page_set(p, "User.name", r->user->name);
+        page_set(p, "CSRF", r->user->csrf);
+        if (r->user->must_change)
+            page_set(p, "User.must_change", "1");
+        for (int i = 0; i < perm_count; i++) {
+            if (perm_all[i].scoped || !perm_has(r, perm_all[i].name, NULL))
+                continue;
+            char key[80];
+            snprintf(key, sizeof key, "Perm.%s", perm_all[i].name);
+            for (char *c = key + 5; *c; c++)
+                if (*c == '.')
+                    *c = '_';
+            page_set(p, key, "1");
+        }
+    }
     return p;
 }
 
@@ -162,6 +183,51 @@ void page_set_int(page *p, const char *name, long v)
     char s[32];
     snprintf(s, sizeof s, "%ld", v);
     page_set(p, name, s);
+}
+
+void page_set_json(page *p, const char *name, json_object *v)
+{
+    char key[256];
+    switch (json_object_get_type(v)) {
+    case json_type_null:
+        return;
+    case json_type_object: {
+        json_object_object_foreach(v, k, m) {
+            snprintf(key, sizeof key, "%s.%s", name, k);
+            page_set_json(p, key, m);
+        }
+        return;
+    }
+    case json_type_array:
+        for (size_t i = 0; i < json_object_array_length(v); i++) {
+            snprintf(key, sizeof key, "%s.%zu", name, i);
+            page_set_json(p, key, json_object_array_get_idx(v, i));
+        }
+        return;
+    case json_type_boolean:
+        page_set(p, name, json_object_get_boolean(v) ? "1" : "0");
+        return;
+    default:
+        page_set(p, name, json_object_get_string(v));
+        return;
+    }
+}
+
+void page_set_errors(page *p, request *r, const errs *e)
+{
+    char key[160];
+    for (int i = 0; i < e->n; i++) {
+        snprintf(key, sizeof key, "err.%s", e->e[i].code);
+        const char *m = page_msg(r->lang, key);
+        if (e->e[i].line)
+            m = arena_printf(r->a, "%s %d: %s", page_msg(r->lang, "err.line") ? page_msg(r->lang, "err.line") : "line",
+                             e->e[i].line, m ? m : e->e[i].code);
+        snprintf(key, sizeof key, "Errors.%s", e->e[i].field ? e->e[i].field : "form");
+        if (!hdf_get_value(p->hdf, key, NULL))
+            page_set(p, key, m ? m : e->e[i].code);
+        snprintf(key, sizeof key, "ErrorList.%d", i);
+        page_set(p, key, m ? m : e->e[i].code);
+    }
 }
 
 void page_free(page **p)

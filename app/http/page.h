@@ -20,10 +20,19 @@ bool page_thread_init(const char *templates_dir, char *err, size_t errlen);
 void page_thread_end(void);
 /* "ja" or "en" from an Accept-Language header (highest q wins, en default). */
 const char *page_pick_lang(const char *accept_language);
-/* A page in the request's language with the common values set. */
+/* A page in the request's language with the common values set: Lang,
+ * Tenant.*, and for a signed-in user User.*, CSRF (the form token) and
+ * Perm.<name with _ for .> = 1 for each permission held (navigation). */
 page *page_new(request *r);
 void page_set(page *p, const char *name, const char *value);
 void page_set_int(page *p, const char *name, long v);
+/* Copy a JSON value under name: objects by member, arrays by index
+ * (name.0, name.1, ...), booleans as 1/0, null as nothing. */
+struct json_object;
+void page_set_json(page *p, const char *name, struct json_object *v);
+/* Field errors as Errors.<field> = message in the page's language. */
+struct errs;
+void page_set_errors(page *p, request *r, const struct errs *e);
 /* Render template (relative to templates_dir) and send it; frees *p. */
 void page_render(request *r, int status, page **p, const char *tmpl);
 void page_free(page **p);

@@ -21,6 +21,9 @@
 struct route;
 struct tenant_ctx;
 struct worker_ctx;
+struct auth_user;
+struct form;
+struct multipart_part;
 
 typedef enum req_kind { KIND_PLAIN, KIND_API, KIND_CONSOLE, KIND_CONMAS } req_kind;
 
@@ -53,6 +56,10 @@ typedef struct request {
     const char *tenant_code;     /* from the path when the route has {tenant} */
     struct tenant_ctx *tenant;   /* set by the tenant step */
     const char *lang;            /* "en" or "ja" */
+    struct auth_user *user;      /* set by the session step (auth/session.h) */
+    struct form *form;           /* a console form's fields, parsed by the CSRF step */
+    struct multipart_part *parts;/* a multipart form's parts (files too) */
+    int nparts;
 
     char *body;                  /* read by req_body */
     size_t body_len;

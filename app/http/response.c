@@ -155,3 +155,9 @@ void resp_unavailable(request *r, const char *code, const char *message)
     resp_header(r, "Retry-After", arena_printf(r->a, "%u", worker_config()->retry_after));
     resp_error(r, 503, code, message);
 }
+
+void resp_redirect(request *r, const char *location)
+{
+    resp_header(r, "Location", location);
+    resp_send(r, 303, "text/plain; charset=utf-8", "", 0);
+}

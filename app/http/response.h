@@ -25,6 +25,8 @@ void resp_json(request *r, int status, json_object *obj);
 void resp_error(request *r, int status, const char *code, const char *message);
 /* 503 with Retry-After (database away, maintenance, schema mismatch). */
 void resp_unavailable(request *r, const char *code, const char *message);
+/* 303 See Other to location (a path on this site). */
+void resp_redirect(request *r, const char *location);
 /* Standard reason phrase. */
 const char *resp_reason(int status);
 /* The security headers for a kind (exposed for tests). */

@@ -1,4 +1,5 @@
 #include "http/router.h"
+#include "http/guard.h"
 #include "http/page.h"
 #include "http/response.h"
 #include "server/worker.h"
@@ -172,7 +173,9 @@ void router_dispatch(request *r)
             return;
         }
     }
-    /* session, permission and CSRF checks join here with the identity work */
+    /* session, permission, CSRF */
+    if (!guard_request(r))
+        return;
     rt->handler(r);
     if (!r->responded) {
         log_error("req id=%s route=%s: handler gave no answer", r->id, rt->pattern);

@@ -10,8 +10,12 @@
 #include "http/request.h"
 
 typedef enum route_auth {
-    AUTH_NONE,       /* public */
-    AUTH_LOCAL,      /* only from the local host (metrics) */
+    AUTH_NONE,         /* public */
+    AUTH_LOCAL,        /* only from the local host (metrics) */
+    AUTH_SESSION,      /* console session cookie; a pending password change sends the user to change it */
+    AUTH_SESSION_ANY,  /* console session, even while a password change is pending (account, logout) */
+    AUTH_TOKEN,        /* tablet / script bearer token */
+    AUTH_TOKEN_ANY,    /* bearer token, even while a password change is pending */
 } route_auth;
 
 typedef void (*route_handler)(request *r);
@@ -24,6 +28,7 @@ typedef struct route {
     route_auth auth;
     bool csrf;                 /* state-changing console form: token required */
     const char *body_type;     /* required Content-Type of a body, NULL = no body */
+    const char *perm;          /* permission the route needs (auth/perm.h), NULL = none */
 } route;
 
 extern const route routes[];

@@ -1,22 +1,101 @@
 /* routes.c - every URL genba answers (nginx serves /static/ itself).
- * Handlers live in api/ (JSON for tablets and probes) and manager/ (console
- * pages). */
+ * Handlers live in api/ (JSON for tablets, scripts and probes) and manager/
+ * (console pages).  The front line (router.c, guard.c) enforces, in order:
+ * size, route and method, content type, tenant, session (auth), the
+ * permission named here, and the CSRF token of console forms. */
 #include "http/router.h"
+#include "api/accesslog.h"
+#include "api/account.h"
+#include "api/devices.h"
+#include "api/groups.h"
 #include "api/health.h"
+#include "api/sessions.h"
+#include "api/settings.h"
 #include "api/status.h"
 #include "api/testhooks.h"
+#include "api/users.h"
+#include "manager/accesslog.h"
+#include "manager/account.h"
+#include "manager/devices.h"
+#include "manager/groups.h"
 #include "manager/home.h"
+#include "manager/login.h"
+#include "manager/settings.h"
+#include "manager/users.h"
 
 #define JSON "application/json"
+#define FORM "application/x-www-form-urlencoded"
+#define MULTI "multipart/form-data"
+#define CSV "text/csv"
 
 const route routes[] = {
-    /* method  pattern                        handler           kind          auth        csrf   body */
-    {"GET", "/healthz",                       health_live,      KIND_PLAIN,   AUTH_NONE,  false, NULL},
-    {"GET", "/readyz",                        health_ready,     KIND_PLAIN,   AUTH_NONE,  false, NULL},
-    {"GET", "/metrics",                       health_metrics,   KIND_PLAIN,   AUTH_LOCAL, false, NULL},
-    {"GET", "/{tenant}/api/v1/status",        api_status,       KIND_API,     AUTH_NONE,  false, NULL},
-    {"GET", "/{tenant}/manager",              manager_home,     KIND_CONSOLE, AUTH_NONE,  false, NULL},
+    /* method  pattern                                   handler               kind          auth              csrf   body   permission */
+    {"GET",    "/healthz",                               health_live,          KIND_PLAIN,   AUTH_NONE,        false, NULL,  NULL},
+    {"GET",    "/readyz",                                health_ready,         KIND_PLAIN,   AUTH_NONE,        false, NULL,  NULL},
+    {"GET",    "/metrics",                               health_metrics,       KIND_PLAIN,   AUTH_LOCAL,       false, NULL,  NULL},
+
+    /* tablet and script API (tablet-api.md) */
+    {"GET",    "/{tenant}/api/v1/status",                api_status,           KIND_API,     AUTH_NONE,        false, NULL,  NULL},
+    {"POST",   "/{tenant}/api/v1/sessions",              api_session_create,   KIND_API,     AUTH_NONE,        false, JSON,  NULL},
+    {"DELETE", "/{tenant}/api/v1/sessions/current",      api_session_delete,   KIND_API,     AUTH_TOKEN_ANY,   false, NULL,  NULL},
+    {"GET",    "/{tenant}/api/v1/me",                    api_me,               KIND_API,     AUTH_TOKEN_ANY,   false, NULL,  NULL},
+    {"POST",   "/{tenant}/api/v1/account/password",      api_account_password, KIND_API,     AUTH_TOKEN_ANY,   false, JSON,  NULL},
+    {"GET",    "/{tenant}/api/v1/users",                 api_users_list,       KIND_API,     AUTH_TOKEN,       false, NULL,  "users.view"},
+    {"POST",   "/{tenant}/api/v1/users",                 api_users_create,     KIND_API,     AUTH_TOKEN,       false, JSON,  "users.edit"},
+    {"GET",    "/{tenant}/api/v1/users/export",          api_users_export,     KIND_API,     AUTH_TOKEN,       false, NULL,  "users.view"},
+    {"POST",   "/{tenant}/api/v1/users/import",          api_users_import,     KIND_API,     AUTH_TOKEN,       false, CSV,   "users.edit"},
+    {"GET",    "/{tenant}/api/v1/users/{id}",            api_users_get,        KIND_API,     AUTH_TOKEN,       false, NULL,  "users.view"},
+    {"PUT",    "/{tenant}/api/v1/users/{id}",            api_users_update,     KIND_API,     AUTH_TOKEN,       false, JSON,  "users.edit"},
+    {"POST",   "/{tenant}/api/v1/users/{id}/password",   api_users_reset_pw,   KIND_API,     AUTH_TOKEN,       false, JSON,  "users.edit"},
+    {"GET",    "/{tenant}/api/v1/users/{id}/sessions",   api_users_sessions,   KIND_API,     AUTH_TOKEN,       false, NULL,  "users.view"},
+    {"DELETE", "/{tenant}/api/v1/users/{id}/sessions",   api_users_end_sessions, KIND_API,   AUTH_TOKEN,       false, NULL,  "users.edit"},
+    {"GET",    "/{tenant}/api/v1/groups",                api_groups_list,      KIND_API,     AUTH_TOKEN,       false, NULL,  "users.view"},
+    {"POST",   "/{tenant}/api/v1/groups",                api_groups_create,    KIND_API,     AUTH_TOKEN,       false, JSON,  "users.edit"},
+    {"GET",    "/{tenant}/api/v1/groups/{id}",           api_groups_get,       KIND_API,     AUTH_TOKEN,       false, NULL,  "users.view"},
+    {"PUT",    "/{tenant}/api/v1/groups/{id}",           api_groups_update,    KIND_API,     AUTH_TOKEN,       false, JSON,  "users.edit"},
+    {"DELETE", "/{tenant}/api/v1/groups/{id}",           api_groups_delete,    KIND_API,     AUTH_TOKEN,       false, NULL,  "users.delete"},
+    {"PUT",    "/{tenant}/api/v1/groups/{id}/members",   api_groups_members,   KIND_API,     AUTH_TOKEN,       false, JSON,  "users.edit"},
+    {"PUT",    "/{tenant}/api/v1/groups/{id}/permissions", api_groups_perms,   KIND_API,     AUTH_TOKEN,       false, JSON,  "users.edit"},
+    {"GET",    "/{tenant}/api/v1/devices",               api_devices_list,     KIND_API,     AUTH_TOKEN,       false, NULL,  "users.view"},
+    {"POST",   "/{tenant}/api/v1/devices/{id}/approve",  api_devices_approve,  KIND_API,     AUTH_TOKEN,       false, NULL,  "users.edit"},
+    {"POST",   "/{tenant}/api/v1/devices/{id}/revoke",   api_devices_revoke,   KIND_API,     AUTH_TOKEN,       false, NULL,  "users.edit"},
+    {"GET",    "/{tenant}/api/v1/settings",              api_settings_get,     KIND_API,     AUTH_TOKEN,       false, NULL,  "settings.view"},
+    {"PUT",    "/{tenant}/api/v1/settings",              api_settings_put,     KIND_API,     AUTH_TOKEN,       false, JSON,  "settings.edit"},
+    {"GET",    "/{tenant}/api/v1/access-log",            api_accesslog_list,   KIND_API,     AUTH_TOKEN,       false, NULL,  "logs.view"},
+
+    /* console (server-rendered pages) */
+    {"GET",    "/{tenant}/manager",                      manager_home,         KIND_CONSOLE, AUTH_SESSION,     false, NULL,  NULL},
+    {"GET",    "/{tenant}/manager/login",                manager_login_form,   KIND_CONSOLE, AUTH_NONE,        false, NULL,  NULL},
+    {"POST",   "/{tenant}/manager/login",                manager_login,        KIND_CONSOLE, AUTH_NONE,        false, FORM,  NULL},
+    {"POST",   "/{tenant}/manager/logout",               manager_logout,       KIND_CONSOLE, AUTH_SESSION_ANY, true,  FORM,  NULL},
+    {"GET",    "/{tenant}/manager/account",              manager_account,      KIND_CONSOLE, AUTH_SESSION_ANY, false, NULL,  NULL},
+    {"POST",   "/{tenant}/manager/account/password",     manager_account_password, KIND_CONSOLE, AUTH_SESSION_ANY, true, FORM, NULL},
+    {"POST",   "/{tenant}/manager/account/language",     manager_account_language, KIND_CONSOLE, AUTH_SESSION_ANY, true, FORM, NULL},
+    {"GET",    "/{tenant}/manager/users",                manager_users,        KIND_CONSOLE, AUTH_SESSION,     false, NULL,  "users.view"},
+    {"GET",    "/{tenant}/manager/users/new",            manager_user_new,     KIND_CONSOLE, AUTH_SESSION,     false, NULL,  "users.edit"},
+    {"POST",   "/{tenant}/manager/users/new",            manager_user_create,  KIND_CONSOLE, AUTH_SESSION,     true,  FORM,  "users.edit"},
+    {"GET",    "/{tenant}/manager/users/export.csv",     manager_users_export, KIND_CONSOLE, AUTH_SESSION,     false, NULL,  "users.view"},
+    {"GET",    "/{tenant}/manager/users/import",         manager_users_import_form, KIND_CONSOLE, AUTH_SESSION, false, NULL, "users.edit"},
+    {"POST",   "/{tenant}/manager/users/import",         manager_users_import, KIND_CONSOLE, AUTH_SESSION,     true,  MULTI, "users.edit"},
+    {"GET",    "/{tenant}/manager/users/{id}",           manager_user,         KIND_CONSOLE, AUTH_SESSION,     false, NULL,  "users.view"},
+    {"POST",   "/{tenant}/manager/users/{id}",           manager_user_update,  KIND_CONSOLE, AUTH_SESSION,     true,  MULTI, "users.edit"},
+    {"POST",   "/{tenant}/manager/users/{id}/password",  manager_user_reset_pw, KIND_CONSOLE, AUTH_SESSION,    true,  FORM,  "users.edit"},
+    {"POST",   "/{tenant}/manager/users/{id}/sessions/end", manager_user_end_sessions, KIND_CONSOLE, AUTH_SESSION, true, FORM, "users.edit"},
+    {"GET",    "/{tenant}/manager/users/{id}/seal",      manager_user_seal,    KIND_CONSOLE, AUTH_SESSION,     false, NULL,  "users.view"},
+    {"GET",    "/{tenant}/manager/groups",               manager_groups,       KIND_CONSOLE, AUTH_SESSION,     false, NULL,  "users.view"},
+    {"POST",   "/{tenant}/manager/groups",               manager_group_create, KIND_CONSOLE, AUTH_SESSION,     true,  FORM,  "users.edit"},
+    {"GET",    "/{tenant}/manager/groups/{id}",          manager_group,        KIND_CONSOLE, AUTH_SESSION,     false, NULL,  "users.view"},
+    {"POST",   "/{tenant}/manager/groups/{id}",          manager_group_update, KIND_CONSOLE, AUTH_SESSION,     true,  FORM,  "users.edit"},
+    {"POST",   "/{tenant}/manager/groups/{id}/delete",   manager_group_delete, KIND_CONSOLE, AUTH_SESSION,     true,  FORM,  "users.delete"},
+    {"GET",    "/{tenant}/manager/devices",              manager_devices,      KIND_CONSOLE, AUTH_SESSION,     false, NULL,  "users.view"},
+    {"POST",   "/{tenant}/manager/devices/{id}/approve", manager_device_approve, KIND_CONSOLE, AUTH_SESSION,   true,  FORM,  "users.edit"},
+    {"POST",   "/{tenant}/manager/devices/{id}/revoke",  manager_device_revoke, KIND_CONSOLE, AUTH_SESSION,    true,  FORM,  "users.edit"},
+    {"GET",    "/{tenant}/manager/settings",             manager_settings,     KIND_CONSOLE, AUTH_SESSION,     false, NULL,  "settings.view"},
+    {"POST",   "/{tenant}/manager/settings",             manager_settings_save, KIND_CONSOLE, AUTH_SESSION,    true,  FORM,  "settings.edit"},
+    {"GET",    "/{tenant}/manager/log",                  manager_log,          KIND_CONSOLE, AUTH_SESSION,     false, NULL,  "logs.view"},
+    {"GET",    "/{tenant}/manager/log.csv",              manager_log_csv,      KIND_CONSOLE, AUTH_SESSION,     false, NULL,  "logs.view"},
+
     /* only when test_hooks = 1 (test stacks): a slow request for the drain test */
-    {"GET", "/__test/sleep",                  testhook_sleep,   KIND_PLAIN,   AUTH_LOCAL, false, NULL},
+    {"GET",    "/__test/sleep",                          testhook_sleep,       KIND_PLAIN,   AUTH_LOCAL,       false, NULL,  NULL},
 };
 const int nroutes = (int)(sizeof routes / sizeof routes[0]);

@@ -1,8 +1,8 @@
 #include "manager/home.h"
-#include "http/page.h"
+#include "manager/view.h"
 
 void manager_home(request *r)
 {
-    page *p = page_new(r);   /* sets Tenant.code and Tenant.name */
+    page *p = view_page(r, "home.title");   /* sets Tenant.*, User.*, Perm.* */
     page_render(r, 200, &p, "manager/home.cs");
 }

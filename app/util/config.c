@@ -48,6 +48,11 @@ static const struct key keys[] = {
     {"argon2_parallelism", K_UINT, O(argon2_parallelism), "1", 64, "argon2id lanes (threads per hash)"},
     {"max_body", K_SIZE, O(max_body), "10M", 0, "largest request body the application reads (larger: 413)"},
     {"retry_after", K_UINT, O(retry_after), "5", 86400, "seconds sent in Retry-After with a 503"},
+    {"session_idle", K_UINT, O(session_idle), "1800", 86400, "seconds a console session may stay unused before it ends"},
+    {"session_absolute", K_UINT, O(session_absolute), "43200", 604800, "seconds after sign-in a console session ends whatever its use"},
+    {"token_lifetime", K_UINT, O(token_lifetime), "2592000", 31536000, "seconds a tablet or API token stays valid (tablets work offline for days)"},
+    {"login_lock_max", K_UINT, O(login_lock_max), "900", 86400, "longest wait imposed on one login id from one address after failed sign-ins"},
+    {"login_account_lock_max", K_UINT, O(login_account_lock_max), "60", 3600, "longest wait imposed on a login id from every address (kept short: an attacker must not lock a real user out)"},
     {"test_hooks", K_UINT, O(test_hooks), "0", 1, "1 enables the /__test/ routes the test suite uses; never in production"},
 };
 #define NKEYS (sizeof keys / sizeof keys[0])

@@ -39,6 +39,11 @@ typedef struct genba_config {
     /* limits */
     uint64_t max_body;
     unsigned retry_after;
+    /* sessions and sign-in */
+    unsigned session_idle, session_absolute;  /* console session limits, seconds */
+    unsigned token_lifetime;                  /* tablet / API tokens, seconds */
+    unsigned login_lock_max;                  /* per login id and address, seconds */
+    unsigned login_account_lock_max;          /* per login id, every address, seconds */
     unsigned test_hooks;      /* 1 enables /__test/... routes (test stacks only) */
 } genba_config;
 

@@ -1,4 +1,5 @@
 #include "util/str.h"
+#include "util/arena.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -131,4 +132,31 @@ bool str_ct_equal(const void *a, const void *b, size_t n)
     for (size_t i = 0; i < n; i++)
         r |= x[i] ^ y[i];
     return r == 0;
+}
+
+char *str_urlencode(arena *a, const char *s)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    size_t n = strlen(s);
+    char *out = arena_alloc(a, 3 * n + 1), *o = out;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || strchr("-._~", *p)) {
+            *o++ = (char)*p;
+        } else {
+            *o++ = '%';
+            *o++ = hex[*p >> 4];
+            *o++ = hex[*p & 15];
+        }
+    }
+    *o = '\0';
+    return out;
+}
+
+size_t str_utf8_len(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        if (((unsigned char)*s & 0xc0) != 0x80)
+            n++;
+    return n;
 }

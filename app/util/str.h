@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct arena;
+
 /* Parse a size such as "10M", "20GiB", "512k", "1048576" into bytes.
  * Returns false on garbage or overflow. */
 bool str_parse_size(const char *s, uint64_t *out);
@@ -25,5 +27,10 @@ char *str_trim(char *s);
 bool str_starts(const char *s, const char *prefix);
 /* Constant-time comparison of two byte strings of equal length. */
 bool str_ct_equal(const void *a, const void *b, size_t n);
+
+/* Percent-encode everything but unreserved characters (RFC 3986), into a. */
+char *str_urlencode(struct arena *a, const char *s);
+/* Number of Unicode code points in valid UTF-8 s. */
+size_t str_utf8_len(const char *s);
 
 #endif

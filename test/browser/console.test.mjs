@@ -75,36 +75,36 @@ async function assertJapaneseGlyphs(page, selector) {
       `${selector} (${text}) drawn partly with ${f.familyName}, which lacks its glyphs (boxes on screen)`);
 }
 
-test('console home page, English', T, async () => {
+test('console sign-in page (where the console sends a visitor), English', T, async () => {
   const url = `${env.GENBA_URL}/${TENANT}/manager/`;
   await visit(url, { locale: 'en-US' }, async ({ page, response, problems, responses }) => {
     assert.equal(response.status(), 200);
+    assert.match(page.url(), new RegExp(`/${TENANT}/manager/login\\?next=`));
     await assertOurCertificate(response);
-    assert.match(await page.title(), /Console/);
+    assert.match(await page.title(), /Sign in/);
     assert.equal(await page.getAttribute('html', 'lang'), 'en');
-    assert.equal((await page.locator('#tenant-name').textContent()).trim(), TENANT_NAME);
     assert.equal((await page.locator('header.top .tenant').textContent()).trim(), TENANT_NAME);
-    assert.match(await page.locator('main h1').textContent(), /Welcome/);
+    assert.match(await page.locator('main h1').textContent(), /Sign in to the console/);
     await assertStylesheet(page, responses);
-    await assertJapaneseGlyphs(page, '#tenant-name');
-    await screenshot(page, 'console-home-en');
+    await assertJapaneseGlyphs(page, 'header.top .tenant');
+    await screenshot(page, 'console-login-en');
     assertNoProblems(problems);
   });
 });
 
-test('console home page, Japanese', T, async () => {
+test('console sign-in page, Japanese', T, async () => {
   const url = `${env.GENBA_URL}/${TENANT}/manager/`;
   await visit(url, { locale: 'ja-JP' }, async ({ page, response, problems, responses }) => {
     assert.equal(response.status(), 200);
     await assertOurCertificate(response);
     assert.equal(await page.getAttribute('html', 'lang'), 'ja');
-    assert.match(await page.title(), /コンソール/);
-    assert.match(await page.locator('main h1').textContent(), /ようこそ/);
-    assert.equal((await page.locator('#tenant-name').textContent()).trim(), TENANT_NAME);
+    assert.match(await page.title(), /ログイン/);
+    assert.match(await page.locator('main h1').textContent(), /コンソールにログイン/);
+    assert.equal((await page.locator('header.top .tenant').textContent()).trim(), TENANT_NAME);
     await assertStylesheet(page, responses);
-    for (const sel of ['#tenant-name', '.tagline', '.facts dt', 'main .card > p', '.logo'])
+    for (const sel of ['header.top .tenant', '.tagline', 'main h1', 'label[for=login]', '.logo'])
       await assertJapaneseGlyphs(page, sel);
-    await screenshot(page, 'console-home-ja');
+    await screenshot(page, 'console-login-ja');
     assertNoProblems(problems);
   });
 });

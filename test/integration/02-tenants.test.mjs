@@ -34,19 +34,24 @@ test('each tenant answers on its own path with its own data', async () => {
   assert.equal(a.json.name, 'Acme 製作所');
   const b = await get('/tenant-b/api/v1/status');
   assert.equal(b.json.name, 'Beta Works');
-  const page = await get('/tenant-a/manager/', { headers: { 'Accept-Language': 'ja,en;q=0.5' } });
+  // the console sends a visitor without a session to its own sign-in page
+  const home = await get('/tenant-a/manager/');
+  assert.equal(home.status, 303);
+  assert.match(home.headers.location, /^\/tenant-a\/manager\/login\?next=/);
+  const page = await get('/tenant-a/manager/login', { headers: { 'Accept-Language': 'ja,en;q=0.5' } });
   assert.equal(page.status, 200);
   assert.match(page.text, /<html lang="ja">/);
   assert.match(page.text, /Acme 製作所/);
   assert.doesNotMatch(page.text, /Beta Works/);
-  const en = await get('/tenant-b/manager', { headers: { 'Accept-Language': 'en-US' } });
-  assert.match(en.text, /Welcome to the genba console/);
+  const en = await get('/tenant-b/manager/login', { headers: { 'Accept-Language': 'en-US' } });
+  assert.match(en.text, /Sign in to the console/);
+  assert.match(en.text, /Beta Works/);
 });
 
 test('names are escaped on output', async () => {
   const r = ctl('tenant', 'create', 'tenant-x', '--name', '<script>alert(1)</script>&"', '--contact', 'x@x.example');
   assert.equal(r.status, 0, r.stderr);
-  const page = await get('/tenant-x/manager/');
+  const page = await get('/tenant-x/manager/login');
   assert.doesNotMatch(page.text, /<script>alert/);
   assert.match(page.text, /&lt;script&gt;alert\(1\)&lt;\/script&gt;&amp;&quot;/);
 });

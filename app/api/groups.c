@@ -1,0 +1,164 @@
+#include "api/groups.h"
+#include "api/reply.h"
+#include "auth/groups.h"
+#include "http/response.h"
+#include "util/jsonx.h"
+
+static const char *const group_fields[] = {"name", "description", "parent_id", "permissions", NULL};
+
+static void group_from_json(request *r, json_object *o, group_in *in, errs *e)
+{
+    const char *v;
+    jx_status st = jx_str(o, "name", &v);
+    in->name = st == JX_OK ? arena_strdup(r->a, v) : NULL;
+    if (st == JX_WRONG_TYPE)
+        errs_add(e, "name", "wrong_type");
+    st = jx_str(o, "description", &v);
+    in->description = st == JX_OK ? arena_strdup(r->a, v) : NULL;
+    if (st == JX_WRONG_TYPE)
+        errs_add(e, "description", "wrong_type");
+    json_object *p;
+    if (json_object_object_get_ex(o, "parent_id", &p)) {
+        in->has_parent = true;
+        if (p && jx_id(o, "parent_id", &in->parent_id) != JX_OK)
+            errs_add(e, "parent_id", "wrong_type");
+    }
+    json_object *perms;
+    if (json_object_object_get_ex(o, "permissions", &perms)) {
+        in->has_perms = groups_perms_from_json(r, perms, &in->perms, &in->nperms, e);
+        for (int i = 0; in->has_perms && i < in->nperms; i++) {   /* out of the JSON's memory */
+            in->perms[i].name = arena_strdup(r->a, in->perms[i].name);
+            in->perms[i].scope = arena_strdup(r->a, in->perms[i].scope);
+        }
+    }
+}
+
+static void send_group(request *r, int status, long long id)
+{
+    op_result res;
+    json_object *g = groups_get(r, id, &res);
+    if (!g)
+        return api_fail(r, res, NULL);
+    resp_json(r, status, g);
+}
+
+void api_groups_list(request *r)
+{
+    op_result res;
+    json_object *arr = groups_list(r, &res);
+    if (!arr)
+        return api_fail(r, res, NULL);
+    json_object *o = json_object_new_object();
+    json_object_object_add(o, "groups", arr);
+    resp_json(r, 200, o);
+}
+
+void api_groups_create(request *r)
+{
+    json_object *b = api_body_only(r, group_fields);
+    if (!b)
+        return;
+    group_in in = {0};
+    errs e;
+    errs_init(&e, r->a);
+    group_from_json(r, b, &in, &e);
+    json_object_put(b);
+    long long id = 0;
+    op_result res = e.n ? OP_INVALID : groups_create(r, &in, &e, &id);
+    if (res != OP_OK)
+        return api_fail(r, res, &e);
+    send_group(r, 201, id);
+}
+
+void api_groups_get(request *r)
+{
+    long long id;
+    if (api_path_id(r, 4, &id))
+        send_group(r, 200, id);
+}
+
+void api_groups_update(request *r)
+{
+    long long id;
+    if (!api_path_id(r, 4, &id))
+        return;
+    json_object *b = api_body_only(r, group_fields);
+    if (!b)
+        return;
+    group_in in = {0};
+    errs e;
+    errs_init(&e, r->a);
+    group_from_json(r, b, &in, &e);
+    json_object_put(b);
+    op_result res = e.n ? OP_INVALID : groups_update(r, id, &in, &e);
+    if (res != OP_OK)
+        return api_fail(r, res, &e);
+    send_group(r, 200, id);
+}
+
+void api_groups_delete(request *r)
+{
+    long long id;
+    if (!api_path_id(r, 4, &id))
+        return;
+    errs e;
+    errs_init(&e, r->a);
+    op_result res = groups_delete(r, id, &e);
+    if (res != OP_OK)
+        return api_fail(r, res, &e);
+    resp_send(r, 204, NULL, "", 0);
+}
+
+void api_groups_members(request *r)
+{
+    static const char *const allowed[] = {"users", NULL};
+    long long id;
+    if (!api_path_id(r, 4, &id))
+        return;
+    json_object *b = api_body_only(r, allowed), *arr;
+    if (!b)
+        return;
+    errs e;
+    errs_init(&e, r->a);
+    long long *ids = NULL;
+    int n = 0;
+    if (!json_object_object_get_ex(b, "users", &arr) || !arr || !json_object_is_type(arr, json_type_array) ||
+        json_object_array_length(arr) > 10000) {
+        errs_add(&e, "users", "wrong_type");
+    } else {
+        n = (int)json_object_array_length(arr);
+        ids = arena_calloc(r->a, (size_t)n + 1, sizeof *ids);
+        for (int i = 0; i < n; i++) {
+            json_object *it = json_object_array_get_idx(arr, (size_t)i);
+            if (!it || !json_object_is_type(it, json_type_int) || (ids[i] = json_object_get_int64(it)) <= 0)
+                errs_add(&e, "users", "wrong_type");
+        }
+    }
+    json_object_put(b);
+    op_result res = e.n ? OP_INVALID : groups_set_members(r, id, ids, n, &e);
+    if (res != OP_OK)
+        return api_fail(r, res, &e);
+    send_group(r, 200, id);
+}
+
+void api_groups_perms(request *r)
+{
+    static const char *const allowed[] = {"permissions", NULL};
+    long long id;
+    if (!api_path_id(r, 4, &id))
+        return;
+    json_object *b = api_body_only(r, allowed);
+    if (!b)
+        return;
+    errs e;
+    errs_init(&e, r->a);
+    group_in in = {0};
+    group_from_json(r, b, &in, &e);
+    json_object_put(b);
+    if (!in.has_perms && !e.n)
+        errs_add(&e, "permissions", "required");
+    op_result res = e.n ? OP_INVALID : groups_set_perms(r, id, in.perms, in.nperms, &e);
+    if (res != OP_OK)
+        return api_fail(r, res, &e);
+    send_group(r, 200, id);
+}

@@ -1,0 +1,90 @@
+#include "api/reply.h"
+#include "auth/users.h"
+#include "http/form.h"
+#include "http/page.h"
+#include "http/response.h"
+#include "util/jsonx.h"
+
+#include <string.h>
+
+json_object *api_body(request *r)
+{
+    int status;
+    const char *why;
+    json_object *o = req_json(r, &status, &why);
+    if (!o)
+        resp_error(r, status, status == 413 ? "body_too_large" : "bad_json", why);
+    return o;
+}
+
+json_object *api_body_only(request *r, const char *const *allowed)
+{
+    json_object *o = api_body(r);
+    const char *unknown;
+    if (o && !jx_only(o, allowed, &unknown)) {
+        resp_error(r, 400, "unknown_field", arena_printf(r->a, "Unknown field \"%.64s\".", unknown));
+        json_object_put(o);
+        return NULL;
+    }
+    return o;
+}
+
+bool api_path_id(request *r, int idx, long long *id)
+{
+    if (users_parse_id(r->params[idx], id))
+        return true;
+    resp_error(r, 404, "not_found", "There is no such object.");
+    return false;
+}
+
+json_object *api_details(request *r, const errs *e)
+{
+    json_object *arr = json_object_new_array();
+    for (int i = 0; i < e->n; i++) {
+        json_object *d = json_object_new_object();
+        if (e->e[i].line)
+            jx_add_int(d, "line", e->e[i].line);
+        jx_add_str(d, "field", e->e[i].field);
+        jx_add_str(d, "code", e->e[i].code);
+        const char *m = page_msg("en", arena_printf(r->a, "err.%s", e->e[i].code));
+        jx_add_str(d, "message", m ? m : e->e[i].code);
+        json_object_array_add(arr, d);
+    }
+    return arr;
+}
+
+void api_error_details(request *r, int status, const char *code, const char *message, const errs *e)
+{
+    json_object *o = json_object_new_object(), *err = json_object_new_object();
+    jx_add_str(err, "code", code);
+    jx_add_str(err, "message", message);
+    jx_add_str(err, "request_id", r->id);
+    json_object_object_add(err, "details", api_details(r, e));
+    json_object_object_add(o, "error", err);
+    resp_json(r, status, o);
+}
+
+void api_fail(request *r, op_result res, const errs *e)
+{
+    switch (res) {
+    case OP_INVALID:
+        api_error_details(r, 422, "validation_failed",
+                          e->n == 1 ? "1 value is not valid" : arena_printf(r->a, "%d values are not valid", e->n), e);
+        break;
+    case OP_CONFLICT:
+        if (e && e->n)
+            api_error_details(r, 409, e->e[0].code, "This conflicts with what is stored.", e);
+        else
+            resp_error(r, 409, "conflict", "This conflicts with what is stored.");
+        break;
+    case OP_NOT_FOUND:
+        resp_error(r, 404, "not_found", "There is no such object.");
+        break;
+    case OP_GONE:
+        resp_unavailable(r, "database_unavailable", "The database is not reachable right now; nothing was written.");
+        break;
+    default:
+        resp_error(r, 500, "internal_error", "An internal error occurred.");
+        break;
+    }
+}

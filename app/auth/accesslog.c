@@ -1,0 +1,130 @@
+#include "auth/accesslog.h"
+#include "db/txn.h"
+#include "tenant/resolve.h"
+#include "util/csv.h"
+#include "util/jsonx.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const cols[] = {"id", "at", "login", "user_id", "device_id", "client_addr", "user_agent",
+                                   "channel", "action", "object_type", "object_id", "result", "detail"};
+#define NCOLS 13
+
+/* "2026-11-25", "2026-11-25T08:30", "2026-11-25T08:30:00Z" → SQL DATETIME text; NULL when malformed. */
+static const char *parse_time(request *r, const char *s, bool end_of_day)
+{
+    int y, mo, d, h = 0, mi = 0, sec = 0;
+    size_t n = strlen(s);
+    if (n == 10 && sscanf(s, "%4d-%2d-%2d", &y, &mo, &d) == 3)
+        return end_of_day ? arena_printf(r->a, "%04d-%02d-%02d 23:59:59.999", y, mo, d)
+                          : arena_printf(r->a, "%04d-%02d-%02d 00:00:00", y, mo, d);
+    if ((n == 16 || n == 19 || n == 20) && s[10] == 'T' &&
+        sscanf(s, "%4d-%2d-%2dT%2d:%2d", &y, &mo, &d, &h, &mi) == 5) {
+        if (n >= 19 && sscanf(s + 17, "%2d", &sec) != 1)
+            return NULL;
+        if (n == 20 && s[19] != 'Z')
+            return NULL;
+        if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 59)
+            return NULL;
+        return arena_printf(r->a, "%04d-%02d-%02d %02d:%02d:%02d", y, mo, d, h, mi, sec);
+    }
+    return NULL;
+}
+
+static const char *nonempty(const char *s)
+{
+    return s && *s ? s : NULL;
+}
+
+bool accesslog_filter_from_query(request *r, accesslog_filter *f, int default_limit, errs *e)
+{
+    memset(f, 0, sizeof *f);
+    f->limit = default_limit;
+    const char *from = nonempty(req_query(r, "from")), *to = nonempty(req_query(r, "to"));
+    if (from && !(f->from = parse_time(r, from, false)))
+        errs_add(e, "from", "invalid_date");
+    if (to && !(f->to = parse_time(r, to, true)))
+        errs_add(e, "to", "invalid_date");
+    f->login = nonempty(req_query(r, "user"));
+    f->action = nonempty(req_query(r, "action"));
+    f->result = nonempty(req_query(r, "result"));
+    if (f->result && strcmp(f->result, "ok") && strcmp(f->result, "failed") && strcmp(f->result, "denied"))
+        errs_add(e, "result", "invalid_value");
+    const char *b = nonempty(req_query(r, "before")), *l = nonempty(req_query(r, "limit"));
+    char *end;
+    if (b) {
+        f->before = strtoll(b, &end, 10);
+        if (*end || f->before <= 0)
+            errs_add(e, "before", "invalid_value");
+    }
+    if (l) {
+        long v = strtol(l, &end, 10);
+        if (*end || v < 1 || v > 1000)
+            errs_add(e, "limit", "invalid_value");
+        else
+            f->limit = (int)v;
+    }
+    return e->n == 0;
+}
+
+static db_status query(request *r, const accesslog_filter *f, long limit, db_rows *rows)
+{
+    return db_query(r->tenant->db, r->a,
+                    "SELECT id, DATE_FORMAT(at, '%Y-%m-%dT%H:%i:%s.%fZ'), login, user_id, device_id, client_addr, "
+                    "user_agent, channel, action, object_type, object_id, result, detail FROM access_log "
+                    "WHERE (? = 0 OR id < ?) AND (? IS NULL OR at >= ?) AND (? IS NULL OR at <= ?) "
+                    "AND (? IS NULL OR login = ?) AND (? IS NULL OR action = ?) AND (? IS NULL OR result = ?) "
+                    "ORDER BY id DESC LIMIT ?",
+                    DB_ARGS(DB_INT(f->before), DB_INT(f->before), DB_STR(f->from), DB_STR(f->from), DB_STR(f->to),
+                            DB_STR(f->to), DB_STR(f->login), DB_STR(f->login), DB_STR(f->action),
+                            DB_STR(f->action), DB_STR(f->result), DB_STR(f->result), DB_INT(limit)),
+                    rows, NULL);
+}
+
+json_object *accesslog_page(request *r, const accesslog_filter *f, op_result *res)
+{
+    db_rows rows;
+    /* one row more than asked tells whether another page follows */
+    db_status st = query(r, f, f->limit + 1, &rows);
+    *res = txn_result(st);
+    if (st != DB_OK)
+        return NULL;
+    bool more = rows.nrows > (size_t)f->limit;
+    if (more)
+        rows.nrows = (size_t)f->limit;
+    json_object *o = json_object_new_object();
+    json_object *arr = jx_rows(&rows, cols, NCOLS);
+    for (size_t i = 0; i < rows.nrows; i++) {   /* ids as numbers */
+        json_object *e = json_object_array_get_idx(arr, i);
+        json_object_object_add(e, "id", json_object_new_int64(atoll(db_cell(&rows, i, 0))));
+        if (db_cell(&rows, i, 3))
+            json_object_object_add(e, "user_id", json_object_new_int64(atoll(db_cell(&rows, i, 3))));
+    }
+    json_object_object_add(o, "entries", arr);
+    if (more)
+        jx_add_int(o, "next_before", atoll(db_cell(&rows, rows.nrows - 1, 0)));
+    else
+        jx_add_str(o, "next_before", NULL);
+    return o;
+}
+
+op_result accesslog_csv(request *r, const accesslog_filter *f, long max, buf *out)
+{
+    db_rows rows;
+    db_status st = query(r, f, max, &rows);
+    if (st != DB_OK)
+        return txn_result(st);
+    csv_write_bom(out);
+    csv_write_row(out, cols, NCOLS);
+    const char *fields[NCOLS];
+    for (size_t i = 0; i < rows.nrows; i++) {
+        for (int c = 0; c < NCOLS; c++) {
+            const char *v = db_cell(&rows, i, (size_t)c);
+            fields[c] = v ? v : "";
+        }
+        csv_write_row(out, fields, NCOLS);
+    }
+    return OP_OK;
+}

@@ -1,0 +1,28 @@
+/* accesslog.h - reading the customer's access log (written by audit.h):
+ * filters, keyset paging that stays correct while rows arrive (newest
+ * first, "before" = the smallest id of the previous page), and the rows
+ * as JSON or CSV.  Request thread only.
+ */
+#ifndef GENBA_ACCESSLOG_H
+#define GENBA_ACCESSLOG_H
+
+#include <json-c/json.h>
+#include "http/request.h"
+#include "util/buf.h"
+#include "util/errs.h"
+
+typedef struct accesslog_filter {
+    const char *from, *to;       /* "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM[:SS][Z]", UTC; NULL = open */
+    const char *login, *action, *result;
+    long long before;            /* 0 = from the newest */
+    int limit;                   /* 1..1000 */
+} accesslog_filter;
+
+/* Read the filter from the query string (problems into e). */
+bool accesslog_filter_from_query(request *r, accesslog_filter *f, int default_limit, errs *e);
+/* One page as JSON: {"entries": [...], "next_before": id|null}. */
+json_object *accesslog_page(request *r, const accesslog_filter *f, op_result *res);
+/* Every matching row as CSV (UTF-8 with BOM) into out, at most max rows. */
+op_result accesslog_csv(request *r, const accesslog_filter *f, long max, buf *out);
+
+#endif

@@ -1,0 +1,311 @@
+#include "auth/groups.h"
+#include "auth/audit.h"
+#include "auth/perm.h"
+#include "db/txn.h"
+#include "tenant/resolve.h"
+#include "util/jsonx.h"
+#include "util/log.h"
+#include "util/str.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+
+static const char *group_name(request *r, long long id, op_result *res)
+{
+    db_rows rows;
+    db_status st = db_query(r->tenant->db, r->a, "SELECT name FROM `groups` WHERE id = ?", DB_ARGS(DB_INT(id)), &rows, NULL);
+    *res = st != DB_OK ? txn_result(st) : rows.nrows ? OP_OK : OP_NOT_FOUND;
+    return *res == OP_OK ? db_cell(&rows, 0, 0) : NULL;
+}
+
+bool groups_exists(request *r, long long id)
+{
+    op_result res;
+    return group_name(r, id, &res) != NULL;
+}
+
+/* Would id below parent make a cycle (parent is id or nested below it)? */
+static bool makes_cycle(request *r, long long id, long long parent)
+{
+    db_rows rows;
+    if (db_query(r->tenant->db, r->a,
+                 "WITH RECURSIVE up (id) AS (SELECT ? UNION SELECT g.parent_id FROM `groups` g JOIN up ON g.id = up.id "
+                 "WHERE g.parent_id IS NOT NULL) SELECT 1 FROM up WHERE id = ?",
+                 DB_ARGS(DB_INT(parent), DB_INT(id)), &rows, NULL) != DB_OK)
+        return true;
+    return rows.nrows > 0;
+}
+
+static bool validate(request *r, long long id, const group_in *in, bool create, errs *e)
+{
+    int before = e->n;
+    if (in->name || create) {
+        size_t n = in->name ? str_utf8_len(in->name) : 0;
+        if (n == 0)
+            errs_add(e, "name", "required");
+        else if (n > 100)
+            errs_add(e, "name", "too_long");
+    }
+    if (in->description && str_utf8_len(in->description) > 500)
+        errs_add(e, "description", "too_long");
+    if (in->has_parent && in->parent_id) {
+        if (!groups_exists(r, in->parent_id))
+            errs_add(e, "parent_id", "unknown_group");
+        else if (id && makes_cycle(r, id, in->parent_id))
+            errs_add(e, "parent_id", "group_cycle");
+    }
+    for (int i = 0; in->has_perms && i < in->nperms; i++) {
+        if (!perm_known(in->perms[i].name))
+            errs_add(e, "permissions", "unknown_permission");
+    }
+    return e->n == before;
+}
+
+static db_status write_perms(request *r, long long id, const group_perm *perms, int n)
+{
+    db_conn *db = r->tenant->db;
+    db_status st = db_query(db, r->a, "DELETE FROM group_permissions WHERE group_id = ?", DB_ARGS(DB_INT(id)), NULL, NULL);
+    for (int i = 0; st == DB_OK && i < n; i++)
+        st = db_query(db, r->a, "INSERT IGNORE INTO group_permissions (group_id, permission, scope) VALUES (?, ?, ?)",
+                      DB_ARGS(DB_INT(id), DB_STR(perms[i].name), DB_STR(perms[i].scope ? perms[i].scope : "")),
+                      NULL, NULL);
+    return st;
+}
+
+op_result groups_create(request *r, const group_in *in, errs *e, long long *id)
+{
+    if (!validate(r, 0, in, true, e))
+        return OP_INVALID;
+    db_conn *db = r->tenant->db;
+    db_status st = db_begin(db);
+    if (st == DB_OK)
+        st = db_query(db, r->a, "INSERT INTO `groups` (name, description, parent_id) VALUES (?, NULLIF(?, ''), NULLIF(?, 0))",
+                      DB_ARGS(DB_STR(in->name), DB_STR(in->description ? in->description : ""),
+                              DB_INT(in->has_parent ? in->parent_id : 0)),
+                      NULL, NULL);
+    if (st == DB_OK) {
+        *id = (long long)db_insert_id(db);
+        if (in->has_perms)
+            st = write_perms(r, *id, in->perms, in->nperms);
+    }
+    if (st == DB_OK)
+        st = audit_log(r, NULL, "group.create", "group", in->name, AUDIT_OK, NULL);
+    op_result res = txn_finish(r->tenant->db, st, r->id, "group change");
+    if (res == OP_CONFLICT)
+        errs_add(e, "name", "name_taken");
+    return res;
+}
+
+op_result groups_update(request *r, long long id, const group_in *in, errs *e)
+{
+    op_result res;
+    const char *name = group_name(r, id, &res);
+    if (!name)
+        return res;
+    if (!validate(r, id, in, false, e))
+        return OP_INVALID;
+    db_conn *db = r->tenant->db;
+    db_status st = db_begin(db);
+    if (st == DB_OK)
+        st = db_query(db, r->a,
+                      "UPDATE `groups` SET name = COALESCE(?, name), description = IF(? IS NULL, description, "
+                      "NULLIF(?, '')), parent_id = IF(?, NULLIF(?, 0), parent_id) WHERE id = ?",
+                      DB_ARGS(DB_STR(in->name), DB_STR(in->description), DB_STR(in->description),
+                              DB_INT(in->has_parent), DB_INT(in->parent_id), DB_INT(id)),
+                      NULL, NULL);
+    if (st == DB_OK && in->has_perms)
+        st = write_perms(r, id, in->perms, in->nperms);
+    if (st == DB_OK)
+        st = audit_log(r, NULL, "group.update", "group", in->name ? in->name : name, AUDIT_OK, NULL);
+    res = txn_finish(r->tenant->db, st, r->id, "group change");
+    if (res == OP_CONFLICT)
+        errs_add(e, "name", "name_taken");
+    return res;
+}
+
+op_result groups_delete(request *r, long long id, errs *e)
+{
+    op_result res;
+    const char *name = group_name(r, id, &res);
+    if (!name)
+        return res;
+    db_conn *db = r->tenant->db;
+    db_rows rows;
+    db_status st = db_query(db, r->a, "SELECT COUNT(*) FROM `groups` WHERE parent_id = ?", DB_ARGS(DB_INT(id)), &rows, NULL);
+    if (st != DB_OK)
+        return txn_result(st);
+    if (strcmp(db_cell(&rows, 0, 0), "0")) {
+        errs_add(e, "id", "group_has_children");
+        return OP_CONFLICT;
+    }
+    st = db_begin(db);
+    if (st == DB_OK)
+        st = db_query(db, r->a, "DELETE FROM `groups` WHERE id = ?", DB_ARGS(DB_INT(id)), NULL, NULL);
+    if (st == DB_OK)
+        st = audit_log(r, NULL, "group.delete", "group", name, AUDIT_OK, NULL);
+    return txn_finish(r->tenant->db, st, r->id, "group change");
+}
+
+op_result groups_set_members(request *r, long long id, const long long *users, int n, errs *e)
+{
+    op_result res;
+    const char *name = group_name(r, id, &res);
+    if (!name)
+        return res;
+    db_conn *db = r->tenant->db;
+    db_status st = db_begin(db);
+    if (st == DB_OK)
+        st = db_query(db, r->a, "DELETE FROM group_members WHERE group_id = ?", DB_ARGS(DB_INT(id)), NULL, NULL);
+    for (int i = 0; st == DB_OK && i < n; i++) {
+        uint64_t added = 0;
+        st = db_query(db, r->a, "INSERT IGNORE INTO group_members (group_id, user_id) SELECT ?, id FROM users WHERE id = ?",
+                      DB_ARGS(DB_INT(id), DB_INT(users[i])), NULL, &added);
+        if (st == DB_OK && !added) {
+            db_rows rows;
+            st = db_query(db, r->a, "SELECT 1 FROM users WHERE id = ?", DB_ARGS(DB_INT(users[i])), &rows, NULL);
+            if (st == DB_OK && !rows.nrows) {
+                errs_add(e, "users", "unknown_user");
+                db_rollback(db);
+                return OP_INVALID;
+            }
+        }
+    }
+    if (st == DB_OK)
+        st = audit_log(r, NULL, "group.members", "group", name, AUDIT_OK, arena_printf(r->a, "%d members", n));
+    return txn_finish(r->tenant->db, st, r->id, "group change");
+}
+
+op_result groups_set_perms(request *r, long long id, const group_perm *perms, int n, errs *e)
+{
+    op_result res;
+    const char *name = group_name(r, id, &res);
+    if (!name)
+        return res;
+    group_in in = {.has_perms = true, .perms = (group_perm *)perms, .nperms = n};
+    if (!validate(r, id, &in, false, e))
+        return OP_INVALID;
+    buf list;
+    buf_init(&list, r->a);
+    for (int i = 0; i < n; i++)
+        buf_printf(&list, "%s%s%s%s", i ? " " : "", perms[i].name, perms[i].scope && *perms[i].scope ? ":" : "",
+                   perms[i].scope ? perms[i].scope : "");
+    db_conn *db = r->tenant->db;
+    db_status st = db_begin(db);
+    if (st == DB_OK)
+        st = write_perms(r, id, perms, n);
+    if (st == DB_OK)
+        st = audit_log(r, NULL, "group.permissions", "group", name, AUDIT_OK, list.data);
+    return txn_finish(r->tenant->db, st, r->id, "group change");
+}
+
+bool groups_perms_from_json(request *r, json_object *arr, group_perm **perms, int *n, errs *e)
+{
+    if (!arr || !json_object_is_type(arr, json_type_array)) {
+        errs_add(e, "permissions", "wrong_type");
+        return false;
+    }
+    size_t len = json_object_array_length(arr);
+    if (len > 500) {
+        errs_add(e, "permissions", "too_many");
+        return false;
+    }
+    *perms = arena_calloc(r->a, len + 1, sizeof **perms);
+    *n = 0;
+    for (size_t i = 0; i < len; i++) {
+        json_object *it = json_object_array_get_idx(arr, i);
+        group_perm p = {NULL, ""};
+        if (it && json_object_is_type(it, json_type_string)) {
+            p.name = json_object_get_string(it);
+        } else if (it && json_object_is_type(it, json_type_object)) {
+            if (jx_str(it, "name", &p.name) != JX_OK)
+                p.name = NULL;
+            if (jx_str(it, "scope", &p.scope) == JX_WRONG_TYPE)
+                p.name = NULL;
+        }
+        if (!p.name || (p.scope && strlen(p.scope) > 64)) {
+            errs_add(e, "permissions", "wrong_type");
+            return false;
+        }
+        (*perms)[(*n)++] = p;
+    }
+    return true;
+}
+
+#define GROUP_COLS "SELECT id, name, parent_id, description FROM `groups` "
+
+static json_object *fill(request *r, db_rows *rows, long long only, op_result *res)
+{
+    json_object *arr = json_object_new_array();
+    for (size_t i = 0; i < rows->nrows; i++) {
+        json_object *o = json_object_new_object();
+        jx_add_int(o, "id", atoll(db_cell(rows, i, 0)));
+        jx_add_str(o, "name", db_cell(rows, i, 1));
+        if (db_cell(rows, i, 2))
+            jx_add_int(o, "parent_id", atoll(db_cell(rows, i, 2)));
+        else
+            jx_add_str(o, "parent_id", NULL);
+        jx_add_str(o, "description", db_cell(rows, i, 3));
+        json_object_object_add(o, "permissions", json_object_new_array());
+        json_object_object_add(o, "members", json_object_new_array());
+        json_object_array_add(arr, o);
+    }
+    db_rows p, m;
+    db_status st = db_query(r->tenant->db, r->a,
+                            "SELECT group_id, permission, scope FROM group_permissions WHERE ? = 0 OR group_id = ? "
+                            "ORDER BY permission, scope",
+                            DB_ARGS(DB_INT(only), DB_INT(only)), &p, NULL);
+    if (st == DB_OK)
+        st = db_query(r->tenant->db, r->a,
+                      "SELECT group_id, user_id FROM group_members WHERE ? = 0 OR group_id = ? ORDER BY user_id",
+                      DB_ARGS(DB_INT(only), DB_INT(only)), &m, NULL);
+    if (st != DB_OK) {
+        json_object_put(arr);
+        *res = txn_result(st);
+        return NULL;
+    }
+    size_t n = json_object_array_length(arr);
+    for (size_t i = 0; i < n; i++) {
+        json_object *g = json_object_array_get_idx(arr, i);
+        long long gid = json_object_get_int64(json_object_object_get(g, "id"));
+        for (size_t k = 0; k < p.nrows; k++)
+            if (atoll(db_cell(&p, k, 0)) == gid) {
+                json_object *po = json_object_new_object();
+                jx_add_str(po, "name", db_cell(&p, k, 1));
+                jx_add_str(po, "scope", db_cell(&p, k, 2));
+                json_object_array_add(json_object_object_get(g, "permissions"), po);
+            }
+        for (size_t k = 0; k < m.nrows; k++)
+            if (atoll(db_cell(&m, k, 0)) == gid)
+                json_object_array_add(json_object_object_get(g, "members"),
+                                      json_object_new_int64(atoll(db_cell(&m, k, 1))));
+    }
+    *res = OP_OK;
+    return arr;
+}
+
+json_object *groups_get(request *r, long long id, op_result *res)
+{
+    db_rows rows;
+    db_status st = db_query(r->tenant->db, r->a, GROUP_COLS "WHERE id = ?", DB_ARGS(DB_INT(id)), &rows, NULL);
+    *res = st != DB_OK ? txn_result(st) : rows.nrows ? OP_OK : OP_NOT_FOUND;
+    if (*res != OP_OK)
+        return NULL;
+    json_object *arr = fill(r, &rows, id, res);
+    if (!arr)
+        return NULL;
+    json_object *g = json_object_get(json_object_array_get_idx(arr, 0));
+    json_object_put(arr);
+    return g;
+}
+
+json_object *groups_list(request *r, op_result *res)
+{
+    db_rows rows;
+    db_status st = db_query(r->tenant->db, r->a, GROUP_COLS "ORDER BY name", DB_NOARGS, &rows, NULL);
+    if (st != DB_OK) {
+        *res = txn_result(st);
+        return NULL;
+    }
+    return fill(r, &rows, 0, res);
+}

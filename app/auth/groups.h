@@ -1,0 +1,43 @@
+/* groups.h - nested groups, their members and their permissions.
+ *
+ * A group may have a parent; permissions of a group hold for the members of
+ * every group nested below it (auth/perm.h).  A parent that would make a
+ * cycle is refused.  Every change runs in one transaction with its access-
+ * log row.  Shared by the API and the console.  Request thread only.
+ */
+#ifndef GENBA_GROUPS_H
+#define GENBA_GROUPS_H
+
+#include <json-c/json.h>
+#include "http/request.h"
+#include "util/errs.h"
+
+typedef struct group_perm {
+    const char *name, *scope;   /* scope "" = tenant-wide */
+} group_perm;
+
+/* Submitted fields; NULL = not given. */
+typedef struct group_in {
+    const char *name, *description;
+    bool has_parent;
+    long long parent_id;        /* 0 = top level */
+    bool has_perms;
+    group_perm *perms;
+    int nperms;
+} group_in;
+
+bool groups_exists(request *r, long long id);
+op_result groups_create(request *r, const group_in *in, errs *e, long long *id);
+op_result groups_update(request *r, long long id, const group_in *in, errs *e);
+op_result groups_delete(request *r, long long id, errs *e);
+/* Replace the direct members with the given user ids. */
+op_result groups_set_members(request *r, long long id, const long long *users, int n, errs *e);
+/* Replace the permissions. */
+op_result groups_set_perms(request *r, long long id, const group_perm *perms, int n, errs *e);
+json_object *groups_get(request *r, long long id, op_result *res);
+json_object *groups_list(request *r, op_result *res);
+/* Parse "users.view" or {"name": "def.view", "scope": "12"} items of a JSON
+ * array into perms (problems into e). */
+bool groups_perms_from_json(request *r, json_object *arr, group_perm **perms, int *n, errs *e);
+
+#endif

@@ -1,0 +1,41 @@
+/* perm.h - permissions, and the one check every handler goes through.
+ *
+ * Permissions are granted to groups (group_permissions); a permission held
+ * by a group holds for its members and for the members of every group
+ * nested below it.  A user with users.is_admin (the tenant's first
+ * administrator) or the "admin" permission holds every permission.
+ * Per-definition rights (def.*) carry the definition id as their scope; a
+ * tenant-wide grant of the same name (scope "") covers every definition.
+ *
+ * The route table names the permission a route needs (router.c calls
+ * perm_require); handlers call perm_require for object-level rights.
+ * Denials are written to the access log.  Request thread only.
+ */
+#ifndef GENBA_PERM_H
+#define GENBA_PERM_H
+
+#include <stdbool.h>
+#include "http/request.h"
+
+typedef struct perm_info {
+    const char *name;      /* stored in group_permissions.permission */
+    const char *area;      /* grouping on the console's group page */
+    bool scoped;           /* takes a definition id */
+} perm_info;
+
+extern const perm_info perm_all[];
+extern const int perm_count;
+
+/* Is name a permission genba knows? */
+bool perm_known(const char *name);
+/* Does the request's user hold perm (for scope, NULL = tenant-wide)?  No
+ * side effects beyond loading the user's permissions once. */
+bool perm_has(request *r, const char *perm, const char *scope);
+/* Like perm_has, but a refusal is logged in the access log and answered
+ * 403 (then false is returned and the request is answered). */
+bool perm_require(request *r, const char *perm, const char *scope);
+/* Is the request's user a member of group_id or of a group nested below
+ * it (approval stages name a group)? */
+bool perm_member_of(request *r, long long group_id);
+
+#endif

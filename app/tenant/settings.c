@@ -1,0 +1,68 @@
+#include "tenant/settings.h"
+#include "auth/audit.h"
+#include "db/txn.h"
+#include "tenant/resolve.h"
+#include "util/buf.h"
+
+#include <string.h>
+
+/* Every setting genba knows: name and default ("0"/"1" for booleans). */
+static const struct {
+    const char *name, *dflt;
+} known[] = {
+    {"devices.auto_approve", "0"},
+};
+#define NKNOWN (sizeof known / sizeof known[0])
+
+static const char *value_of(request *r, const char *name, const char *dflt)
+{
+    db_rows rows;
+    if (db_query(r->tenant->db, r->a, "SELECT value FROM settings WHERE name = ?", DB_ARGS(DB_STR(name)), &rows, NULL) !=
+            DB_OK ||
+        !rows.nrows)
+        return dflt;
+    return db_cell(&rows, 0, 0);
+}
+
+bool settings_bool(request *r, const char *name, bool dflt)
+{
+    return !strcmp(value_of(r, name, dflt ? "1" : "0"), "1");
+}
+
+json_object *settings_all(request *r, op_result *res)
+{
+    json_object *o = json_object_new_object();
+    for (size_t i = 0; i < NKNOWN; i++)
+        json_object_object_add(o, known[i].name, json_object_new_boolean(!strcmp(value_of(r, known[i].name, known[i].dflt), "1")));
+    *res = OP_OK;
+    return o;
+}
+
+op_result settings_set(request *r, json_object *o, errs *e)
+{
+    json_object_object_foreach(o, k, v) {
+        bool found = false;
+        for (size_t i = 0; i < NKNOWN; i++)
+            found = found || !strcmp(known[i].name, k);
+        if (!found)
+            errs_add(e, arena_strdup(r->a, k), "unknown_setting");
+        else if (!v || !json_object_is_type(v, json_type_boolean))
+            errs_add(e, arena_strdup(r->a, k), "wrong_type");
+    }
+    if (e->n)
+        return OP_INVALID;
+    db_conn *db = r->tenant->db;
+    buf changed;
+    buf_init(&changed, r->a);
+    db_status st = db_begin(db);
+    json_object_object_foreach(o, k2, v2) {
+        const char *val = json_object_get_boolean(v2) ? "1" : "0";
+        if (st == DB_OK)
+            st = db_query(db, r->a, "INSERT INTO settings (name, value) VALUES (?, ?) ON DUPLICATE KEY UPDATE value = ?",
+                          DB_ARGS(DB_STR(k2), DB_STR(val), DB_STR(val)), NULL, NULL);
+        buf_printf(&changed, "%s%s=%s", changed.len ? " " : "", k2, val);
+    }
+    if (st == DB_OK)
+        st = audit_log(r, NULL, "settings.update", "settings", NULL, AUDIT_OK, changed.data);
+    return txn_finish(db, st, r->id, "settings");
+}

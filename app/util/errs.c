@@ -1,0 +1,30 @@
+#include "util/errs.h"
+
+#include <string.h>
+
+void errs_init(errs *e, arena *a)
+{
+    memset(e, 0, sizeof *e);
+    e->a = a;
+}
+
+void errs_add(errs *e, const char *field, const char *code)
+{
+    if (e->n == e->cap) {
+        int cap = e->cap ? 2 * e->cap : 8;
+        field_err *ne = arena_alloc(e->a, (size_t)cap * sizeof *ne);
+        if (e->n)
+            memcpy(ne, e->e, (size_t)e->n * sizeof *ne);
+        e->e = ne;
+        e->cap = cap;
+    }
+    e->e[e->n++] = (field_err){.field = field, .code = code, .line = e->line};
+}
+
+const char *errs_for(const errs *e, const char *field)
+{
+    for (int i = 0; i < e->n; i++)
+        if (e->e[i].field && !strcmp(e->e[i].field, field))
+            return e->e[i].code;
+    return NULL;
+}

@@ -1,0 +1,31 @@
+/* errs.h - a list of problems with submitted input (field + stable code,
+ * and for imports the line), kept in an arena.  The text shown to people
+ * comes from the message catalogs ("err.<code>"), in their language.
+ * Not thread-safe; belongs to the request that fills it. */
+#ifndef GENBA_ERRS_H
+#define GENBA_ERRS_H
+
+#include "util/arena.h"
+
+typedef struct field_err {
+    const char *field, *code;
+    int line;                 /* 0 when not an import */
+} field_err;
+
+typedef struct errs {
+    arena *a;
+    field_err *e;
+    int n, cap;
+    int line;                 /* line number stamped on errors added now */
+} errs;
+
+/* The outcome of a change to stored objects, for handlers to answer:
+ * 200/201, 422 (errs), 409, 404, 503, 500. */
+typedef enum op_result { OP_OK, OP_INVALID, OP_CONFLICT, OP_NOT_FOUND, OP_GONE, OP_ERROR } op_result;
+
+void errs_init(errs *e, arena *a);
+void errs_add(errs *e, const char *field, const char *code);
+/* The code of the first error about field, or NULL. */
+const char *errs_for(const errs *e, const char *field);
+
+#endif
