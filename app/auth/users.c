@@ -204,8 +204,9 @@ op_result users_update(request *r, long long id, const user_in *in, errs *e)
         db_rollback(db);
         return OP_INVALID;
     }
-    /* a disabled user, or one whose validity changed, is signed out at once */
-    if (st == DB_OK && (in->enabled == 0 || in->valid_from || in->valid_until))
+    /* a disabled user is signed out at once (validity dates are checked on
+     * every request, so a session outside them stops working by itself) */
+    if (st == DB_OK && in->enabled == 0)
         st = session_end_user(db, r->a, id);
     if (st == DB_OK)
         st = audit_log(r, NULL, "user.update", "user", login, AUDIT_OK,

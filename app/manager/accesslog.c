@@ -1,5 +1,6 @@
 #include "manager/accesslog.h"
 #include "auth/accesslog.h"
+#include "auth/audit.h"
 #include "http/response.h"
 #include "manager/view.h"
 #include "util/str.h"
@@ -59,6 +60,7 @@ void manager_log_csv(request *r)
     op_result res = accesslog_csv(r, &f, 100000, &out);
     if (res != OP_OK)
         return view_fail(r, res);
+    audit_log(r, NULL, "log.export", "csv", NULL, AUDIT_OK, filter_query(r));
     resp_header(r, "Content-Disposition", "attachment; filename=\"access-log.csv\"");
     resp_send(r, 200, "text/csv; charset=utf-8", out.data, out.len);
 }

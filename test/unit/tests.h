@@ -5,6 +5,7 @@ Suite *suite_util(void);
 Suite *suite_http(void);
 Suite *suite_tenant(void);
 Suite *suite_auth(void);
+Suite *suite_identity(void);
 Suite *suite_csv(void);      /* csv, with the charset and multipart cases below */
 TCase *tcase_charset(void);
 TCase *tcase_multipart(void);
