@@ -54,6 +54,7 @@ void api_session_create(request *r)
     dev_platform = arena_strdup(r->a, dev_platform);
     json_object_put(body);
 
+    r->channel = dev_id ? "tablet" : "script";
     login_user lu;
     long retry;
     switch (login_check(r, login, password, &lu, &retry)) {

@@ -1,4 +1,5 @@
 #include "auth/accesslog.h"
+#include "auth/users.h"
 #include "db/txn.h"
 #include "tenant/resolve.h"
 #include "util/csv.h"
@@ -12,25 +13,40 @@ static const char *const cols[] = {"id", "at", "login", "user_id", "device_id", 
                                    "channel", "action", "object_type", "object_id", "result", "detail"};
 #define NCOLS 13
 
-/* "2026-11-25", "2026-11-25T08:30", "2026-11-25T08:30:00Z" → SQL DATETIME text; NULL when malformed. */
+/* "2026-11-25", "2026-11-25T08:30", "2026-11-25T08:30:00", with an optional
+ * fraction of up to 6 digits and a final "Z" (the entries' own "at") → SQL
+ * DATETIME text; NULL when malformed.  A plain date as "to" means its end. */
 static const char *parse_time(request *r, const char *s, bool end_of_day)
 {
-    int y, mo, d, h = 0, mi = 0, sec = 0;
-    size_t n = strlen(s);
-    if (n == 10 && sscanf(s, "%4d-%2d-%2d", &y, &mo, &d) == 3)
-        return end_of_day ? arena_printf(r->a, "%04d-%02d-%02d 23:59:59.999", y, mo, d)
+    int y, mo, d, h = 0, mi = 0, sec = 0, used = 0;
+    if (strlen(s) < 10 || sscanf(s, "%4d-%2d-%2d%n", &y, &mo, &d, &used) != 3 || used != 10 || !users_date_ok(arena_strndup(r->a, s, 10)))
+        return NULL;
+    const char *p = s + 10;
+    if (!*p)
+        return end_of_day ? arena_printf(r->a, "%04d-%02d-%02d 23:59:59.999999", y, mo, d)
                           : arena_printf(r->a, "%04d-%02d-%02d 00:00:00", y, mo, d);
-    if ((n == 16 || n == 19 || n == 20) && s[10] == 'T' &&
-        sscanf(s, "%4d-%2d-%2dT%2d:%2d", &y, &mo, &d, &h, &mi) == 5) {
-        if (n >= 19 && sscanf(s + 17, "%2d", &sec) != 1)
+    if (*p != 'T' || sscanf(p + 1, "%2d:%2d%n", &h, &mi, &used) != 2 || used != 5)
+        return NULL;
+    p += 6;
+    if (*p == ':') {
+        if (sscanf(p + 1, "%2d%n", &sec, &used) != 1 || used != 2)
             return NULL;
-        if (n == 20 && s[19] != 'Z')
-            return NULL;
-        if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 59)
-            return NULL;
-        return arena_printf(r->a, "%04d-%02d-%02d %02d:%02d:%02d", y, mo, d, h, mi, sec);
+        p += 3;
     }
-    return NULL;
+    char frac[7] = "";
+    if (*p == '.') {
+        size_t n = strspn(p + 1, "0123456789");
+        if (n < 1 || n > 6)
+            return NULL;
+        memcpy(frac, p + 1, n);
+        frac[n] = '\0';
+        p += 1 + n;
+    }
+    if (*p == 'Z')
+        p++;
+    if (*p || h > 23 || mi > 59 || sec > 59)
+        return NULL;
+    return arena_printf(r->a, "%04d-%02d-%02d %02d:%02d:%02d%s%s", y, mo, d, h, mi, sec, *frac ? "." : "", frac);
 }
 
 static const char *nonempty(const char *s)

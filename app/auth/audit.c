@@ -14,6 +14,8 @@ const char *audit_channel(const request *r)
 {
     if (r->user)
         return session_kind_name(r->user->kind);
+    if (r->channel)
+        return r->channel;
     if (r->kind == KIND_CONMAS)
         return "conmas";
     if (r->kind == KIND_API)

@@ -57,6 +57,7 @@ typedef struct request {
     struct tenant_ctx *tenant;   /* set by the tenant step */
     const char *lang;            /* "en" or "ja" */
     struct auth_user *user;      /* set by the session step (auth/session.h) */
+    const char *channel;         /* access-log channel before a user is known, or NULL */
     struct form *form;           /* a console form's fields, parsed by the CSRF step */
     struct multipart_part *parts;/* a multipart form's parts (files too) */
     int nparts;
