@@ -88,7 +88,7 @@ bool accesslog_filter_from_query(request *r, accesslog_filter *f, int default_li
 static db_status query(request *r, const accesslog_filter *f, long limit, db_rows *rows)
 {
     return db_query(r->tenant->db, r->a,
-                    "SELECT id, DATE_FORMAT(at, '%Y-%m-%dT%H:%i:%s.%fZ'), login, user_id, device_id, client_addr, "
+                    "SELECT id, CONCAT(DATE_FORMAT(at, '%Y-%m-%dT%H:%i:%s.'), LPAD(MICROSECOND(at) DIV 1000, 3, '0'), 'Z'), login, user_id, device_id, client_addr, "
                     "user_agent, channel, action, object_type, object_id, result, detail FROM access_log "
                     "WHERE (? = 0 OR id < ?) AND (? IS NULL OR at >= ?) AND (? IS NULL OR at <= ?) "
                     "AND (? IS NULL OR login = ?) AND (? IS NULL OR action = ?) AND (? IS NULL OR result = ?) "

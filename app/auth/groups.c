@@ -172,7 +172,7 @@ op_result groups_set_members(request *r, long long id, const long long *users, i
         }
     }
     if (st == DB_OK)
-        st = audit_log(r, NULL, "group.members", "group", name, AUDIT_OK, arena_printf(r->a, "%d members", n));
+        st = audit_log(r, NULL, "group.members", "group", name, AUDIT_OK, arena_printf(r->a, "members: %d", n));
     return txn_finish(r->tenant->db, st, r->id, "group change");
 }
 

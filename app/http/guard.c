@@ -150,7 +150,14 @@ bool guard_request(request *r)
         return false;
     if (rt->csrf && !csrf_ok(r))
         return false;
-    if (!rt->csrf && rt->body_type && !strcmp(rt->body_type, "application/x-www-form-urlencoded"))
-        return read_form(r);   /* the sign-in form: no session yet */
+    if (!rt->csrf && rt->body_type && !strcmp(rt->body_type, "application/x-www-form-urlencoded")) {
+        /* the sign-in form: no session (and so no token) yet, but a browser
+         * must still send it from this site */
+        if (!same_origin(r)) {
+            resp_error(r, 403, "csrf_failed", "The form came from another site.");
+            return false;
+        }
+        return read_form(r);
+    }
     return true;
 }

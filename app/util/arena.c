@@ -114,6 +114,7 @@ char *arena_strndup(arena *a, const char *s, size_t n)
 {
     if (!s)
         return NULL;
+    n = strnlen(s, n);   /* like strndup: never reads past the string's end */
     char *p = arena_alloc(a, n + 1);
     memcpy(p, s, n);
     p[n] = '\0';

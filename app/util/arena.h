@@ -25,7 +25,8 @@ void *arena_alloc(arena *a, size_t n);
 void *arena_calloc(arena *a, size_t n, size_t size);
 /* Copy of s (NUL-terminated); NULL stays NULL. */
 char *arena_strdup(arena *a, const char *s);
-/* Copy of the first n bytes of s, NUL-terminated. */
+/* Copy of at most the first n bytes of s (less when s ends sooner, as
+ * strndup), NUL-terminated. */
 char *arena_strndup(arena *a, const char *s, size_t n);
 /* printf into the arena. */
 char *arena_printf(arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -15,12 +15,12 @@
   </div>
   <fieldset><legend><?cs var:L.group.permissions ?></legend>
     <div class="checks cols" id="g-perms"><?cs each:p = PermTable ?>
-      <label class="check"><input type="checkbox" name="perm" value="<?cs var:p.name ?>"<?cs if:p.held ?> checked<?cs /if ?>> <?cs var:L.perm[p.name] ?> <code><?cs var:p.name ?></code></label>
+      <label class="check"><input type="checkbox" name="perm" value="<?cs var:p.name ?>"<?cs if:p.held ?> checked<?cs /if ?>> <span><?cs var:L.perm[p.name] ?> <code><?cs var:p.name ?></code></span></label>
     <?cs /each ?></div><?cs call:ferr("permissions") ?>
   </fieldset>
   <fieldset><legend><?cs var:L.group.members ?></legend>
     <div class="checks cols" id="g-members"><?cs each:u = Users ?>
-      <label class="check"><input type="checkbox" name="member" value="<?cs var:u.id ?>"<?cs if:Member[u.id] ?> checked<?cs /if ?>> <?cs var:u.name ?> <code><?cs var:u.login ?></code></label>
+      <label class="check"><input type="checkbox" name="member" value="<?cs var:u.id ?>"<?cs if:Member[u.id] ?> checked<?cs /if ?>> <span><?cs var:u.name ?> <code><?cs var:u.login ?></code></span></label>
     <?cs /each ?></div><?cs call:ferr("users") ?>
   </fieldset>
   <p><button type="submit" class="primary" id="save-group"><?cs var:L.common.save ?></button>

@@ -19,14 +19,14 @@
     <thead><tr><th><?cs var:L.log.at ?></th><th><?cs var:L.log.user ?></th><th><?cs var:L.log.channel ?></th><th><?cs var:L.log.action ?></th><th><?cs var:L.log.object ?></th><th><?cs var:L.log.result ?></th><th><?cs var:L.log.addr ?></th><th><?cs var:L.log.detail ?></th></tr></thead>
     <tbody>
     <?cs each:e = Log.entries ?>
-      <tr><td><time><?cs var:e.at ?></time></td><td><?cs var:e.login ?></td><td><?cs var:L.channel[e.channel] ?></td><td><code><?cs var:e.action ?></code></td>
+      <tr><td><time><?cs var:e.at ?></time></td><td><?cs var:e.login ?></td><td class="nowrap"><?cs var:L.channel[e.channel] ?></td><td><code><?cs var:e.action ?></code></td>
         <td><?cs var:e.object_type ?> <?cs var:e.object_id ?></td><td><span class="badge <?cs var:e.result ?>"><?cs var:L.result[e.result] ?></span></td>
         <td><?cs var:e.client_addr ?></td><td><?cs var:e.detail ?></td></tr>
     <?cs /each ?>
     </tbody>
   </table>
   <?cs if:!subcount(Log.entries) ?><p class="help"><?cs var:L.log.none ?></p><?cs /if ?>
-  <p class="pager"><?cs if:Log.first != "1" ?><a href="/<?cs var:Tenant.code ?>/manager/log<?cs if:Filter.query ?>?<?cs var:Filter.query ?><?cs /if ?>"><?cs var:L.log.newest ?></a><?cs /if ?>
-  <?cs if:Log.next_before ?><a id="older" href="/<?cs var:Tenant.code ?>/manager/log?<?cs if:Filter.query ?><?cs var:Filter.query ?>&amp;<?cs /if ?>before=<?cs var:Log.next_before ?>"><?cs var:L.log.older ?></a><?cs /if ?></p>
+  <?cs if:Log.first != "1" || Log.next_before ?><p class="pager"><?cs if:Log.first != "1" ?><a href="/<?cs var:Tenant.code ?>/manager/log<?cs if:Filter.query ?>?<?cs var:Filter.query ?><?cs /if ?>"><?cs var:L.log.newest ?></a><?cs /if ?>
+  <?cs if:Log.next_before ?><a id="older" href="/<?cs var:Tenant.code ?>/manager/log?<?cs if:Filter.query ?><?cs var:Filter.query ?>&amp;<?cs /if ?>before=<?cs var:Log.next_before ?>"><?cs var:L.log.older ?></a><?cs /if ?></p><?cs /if ?>
 </section>
 <?cs include:"footer.cs" ?>

@@ -17,6 +17,7 @@ import { chromium } from 'playwright-core';
 import { execFileSync } from 'node:child_process';
 import { X509Certificate, createHash } from 'node:crypto';
 import fs from 'node:fs';
+import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -228,4 +229,55 @@ export function familiesCovering(text) {
   const cps = [...new Set([...text].filter((ch) => ch.trim()).map((ch) => ch.codePointAt(0).toString(16)))];
   const out = execFileSync('fc-list', [`:charset=${cps.join(' ')}`, 'family'], { encoding: 'utf8' });
   return new Set(out.split('\n').flatMap((l) => l.split(',')).map((f) => f.trim()).filter(Boolean));
+}
+
+// ---------------------------------------------------------------- tenants and HTTPS from Node
+
+/**
+ * Creates a new tenant with `genbactl --json tenant create` and returns its
+ * answer: { code, name, database, admin: { login, password } } (the first
+ * administrator's one-time password).
+ */
+export function createTenant(code, name, contact) {
+  const { stdout } = genbactl(['--json', 'tenant', 'create', code, '--name', name, '--contact', contact]);
+  return JSON.parse(stdout);
+}
+
+/**
+ * One HTTPS request from Node to the stack (as a tablet or script would),
+ * verified against GENBA_CACERT. An object body is sent as JSON.
+ * Returns { status, headers, text, json }.
+ */
+export function stackRequest(method, urlPath, { headers = {}, body } = {}) {
+  const env = stackEnv();
+  const url = new URL(urlPath, env.GENBA_URL);
+  const h = { ...headers };
+  let data = null;
+  if (body !== undefined && body !== null) {
+    data = typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body);
+    if (typeof body === 'object' && !Buffer.isBuffer(body) && !Object.keys(h).some((k) => k.toLowerCase() === 'content-type'))
+      h['Content-Type'] = 'application/json';
+    h['Content-Length'] = Buffer.byteLength(data);
+  }
+  return new Promise((resolve, reject) => {
+    const req = https.request({
+      host: url.hostname, port: url.port, method, path: url.pathname + url.search, headers: h,
+      ca: fs.readFileSync(env.GENBA_CACERT), servername: url.hostname, agent: false, timeout: 20_000,
+    }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        let json = null;
+        if ((res.headers['content-type'] || '').startsWith('application/json')) {
+          try { json = JSON.parse(text); } catch { json = undefined; }
+        }
+        resolve({ status: res.statusCode, headers: res.headers, text, json });
+      });
+    });
+    req.on('timeout', () => req.destroy(new Error(`timeout: ${method} ${urlPath}`)));
+    req.on('error', reject);
+    if (data) req.write(data);
+    req.end();
+  });
 }

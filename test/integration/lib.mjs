@@ -6,6 +6,7 @@ import { spawnSync, spawn } from 'node:child_process';
 import https from 'node:https';
 import crypto from 'node:crypto';
 import path from 'node:path';
+import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 
 export const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -26,12 +27,14 @@ export const ca = readFileSync(env.GENBA_CACERT);
 
 // A raw HTTPS request: the path is sent exactly as given (no URL
 // normalisation, so "..", "%00" and friends reach the server).
-export function request(method, rawPath, { headers = {}, body = null, timeout = 20000 } = {}) {
+// localAddress: the client's source address (any 127.x.y.z works on Linux),
+// to act as different clients as nginx's $remote_addr sees them.
+export function request(method, rawPath, { headers = {}, body = null, timeout = 20000, localAddress } = {}) {
   const url = new URL(base);
   return new Promise((resolve, reject) => {
     const req = https.request({
       host: url.hostname, port: url.port, method, path: rawPath, ca, headers,
-      servername: url.hostname, timeout, agent: false,
+      servername: url.hostname, timeout, agent: false, ...(localAddress ? { localAddress, family: 4 } : {}),
     }, (res) => {
       const chunks = [];
       res.on('data', (c) => chunks.push(c));
@@ -130,3 +133,147 @@ export function stack(...args) {
 }
 export function logText() { return readFileSync(env.GENBA_LOG, 'utf8'); }
 export { spawn };
+
+// ---- identity: sessions, tokens, console forms (tests 10-14) ----
+
+// A source address this test process has not used yet.  nginx limits
+// sign-ins per client address (10 a minute) and the application throttles
+// failed ones per address, so tests that are not about throttling sign in
+// from addresses of their own.  127.100-199.x.y; the throttle tests use
+// fixed addresses in 127.0.5-7.x.
+let addrSeq = 0;
+const addrNet = 100 + (process.pid % 100);
+export function freshAddr() {
+  addrSeq++;
+  return `127.${addrNet}.${Math.floor(addrSeq / 250) % 250}.${(addrSeq % 250) + 1}`;
+}
+export const tenantDb = (code) => `genba_t_${code.replace(/-/g, '_')}`;
+
+// A JSON API call under /<tenant>/api/v1.  An object body is sent as JSON.
+export function api(tenant, method, p, { token, body, headers = {}, localAddress } = {}) {
+  const h = { ...headers };
+  if (token) h.Authorization = `Bearer ${token}`;
+  let b = null;
+  if (body !== undefined && body !== null) {
+    if (typeof body === 'string' || Buffer.isBuffer(body)) b = body;
+    else { b = JSON.stringify(body); if (!Object.keys(h).some((k) => k.toLowerCase() === 'content-type')) h['Content-Type'] = 'application/json'; }
+  }
+  return request(method, `/${tenant}/api/v1${p}`, { headers: h, body: b, localAddress });
+}
+
+// POST /sessions (from a fresh address unless one is given).
+export function signIn(tenant, user, password, { device, localAddress = freshAddr(), headers } = {}) {
+  const body = { user, password };
+  if (device) body.device = device;
+  return api(tenant, 'POST', '/sessions', { body, localAddress, headers });
+}
+
+// Sign in and return the token, failing loudly otherwise.
+export async function tokenFor(tenant, user, password, opts) {
+  const r = await signIn(tenant, user, password, opts);
+  if (r.status !== 201 || !r.json?.token) throw new Error(`sign-in ${tenant}/${user}: ${r.status} ${r.text}`);
+  return r.json.token;
+}
+
+// The tenant's first administrator, past its forced password change: a
+// script token.  initial = ensureTenant's one-time password (null when the
+// tenant existed already: then the password was changed to newPassword).
+export async function adminToken(tenant, initial, newPassword) {
+  if (initial) {
+    const r = await signIn(tenant, 'admin', initial);
+    if (r.status !== 201) throw new Error(`admin sign-in on ${tenant}: ${r.status} ${r.text}`);
+    const c = await api(tenant, 'POST', '/account/password', { token: r.json.token, body: { current: initial, new: newPassword } });
+    if (c.status !== 204) throw new Error(`admin password change on ${tenant}: ${c.status} ${c.text}`);
+  }
+  return tokenFor(tenant, 'admin', newPassword);
+}
+
+// Assert an API error: status, code, and the request id of the answer.
+export function assertError(r, status, code, what = '') {
+  assert.equal(r.status, status, `${what} ${r.status} ${r.text}`);
+  assert.ok(r.json && r.json.error, `${what} not a JSON error: ${r.text}`);
+  assert.equal(r.json.error.code, code, `${what} ${r.text}`);
+  assert.equal(typeof r.json.error.message, 'string');
+  assert.equal(r.json.error.request_id, r.headers['x-request-id'], `${what} request_id`);
+}
+// The codes of details[] of an error, as "field:code" strings.
+export const detailCodes = (r) => (r.json?.error?.details || []).map((d) => `${d.field}:${d.code}`);
+
+export const newDevice = (name = 'iPad test', platform = 'ios') => ({ id: crypto.randomUUID(), name, platform });
+
+// Console: the session cookie, forms and their hidden CSRF field.
+export const cookieName = (tenant) => `__Host-genba-${tenant}`;
+export function setCookies(res) {
+  const h = res.headers['set-cookie'];
+  return Array.isArray(h) ? h : h ? [h] : [];
+}
+// "name=value" of the tenant's session cookie set by a response, or undefined.
+export function sessionCookie(res, tenant) {
+  const c = setCookies(res).find((s) => s.startsWith(`${cookieName(tenant)}=`));
+  return c ? c.split(';')[0] : undefined;
+}
+// <input> elements of a page: [{name, value, type}] (attributes in any order).
+export function inputs(html) {
+  const out = [];
+  for (const m of html.matchAll(/<input\b[^>]*>/gi)) {
+    const attr = (n) => { const a = m[0].match(new RegExp(`\\b${n}\\s*=\\s*"([^"]*)"`, 'i')); return a ? a[1] : undefined; };
+    out.push({ name: attr('name'), value: attr('value'), type: (attr('type') || 'text').toLowerCase() });
+  }
+  return out;
+}
+export function csrfOf(html) {
+  const i = inputs(html).find((x) => x.name === '_csrf');
+  return i ? i.value : undefined;
+}
+export const formBody = (fields) => new URLSearchParams(fields).toString();
+export function consolePost(tenant, p, cookie, fields, { headers = {}, localAddress } = {}) {
+  const h = { 'Content-Type': 'application/x-www-form-urlencoded', ...headers };
+  if (cookie) h.Cookie = cookie;
+  return request('POST', `/${tenant}/manager${p}`, { headers: h, body: formBody(fields), localAddress });
+}
+export function consoleGet(tenant, p, cookie, { headers = {}, localAddress } = {}) {
+  const h = { ...headers };
+  if (cookie) h.Cookie = cookie;
+  return request('GET', `/${tenant}/manager${p}`, { headers: h, localAddress });
+}
+// POST /manager/login; the answer gets .cookie ("name=value") when one was set.
+export async function consoleLogin(tenant, login, password, { next, localAddress = freshAddr(), headers = {} } = {}) {
+  const fields = { login, password };
+  if (next !== undefined) fields.next = next;
+  const r = await consolePost(tenant, '/login', null, fields, { headers, localAddress });
+  r.cookie = sessionCookie(r, tenant);
+  return r;
+}
+// A console session cookie, failing loudly otherwise.
+export async function consoleCookie(tenant, login, password) {
+  const r = await consoleLogin(tenant, login, password);
+  if (r.status !== 303 || !r.cookie) throw new Error(`console sign-in ${tenant}/${login}: ${r.status} ${r.text.slice(0, 300)}`);
+  return r.cookie;
+}
+// The path (and query) a redirect points to, resolved against the base URL.
+export function redirectPath(res) {
+  const loc = res.headers.location;
+  if (!loc) return undefined;
+  const u = new URL(loc, base);
+  return u.origin === new URL(base).origin ? u.pathname + u.search : u.href;
+}
+
+// A tiny CSV reader (RFC 4180 quoting) for the exports.
+export function parseCsv(text) {
+  const rows = [];
+  let row = [], f = '', q = false;
+  const s = text.replace(/^\uFEFF/, '');
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i];
+    if (q) {
+      if (c === '"' && s[i + 1] === '"') { f += '"'; i++; } else if (c === '"') q = false; else f += c;
+    } else if (c === '"') q = true;
+    else if (c === ',') { row.push(f); f = ''; }
+    else if (c === '\n' || c === '\r') {
+      if (c === '\r' && s[i + 1] === '\n') i++;
+      row.push(f); rows.push(row); row = []; f = '';
+    } else f += c;
+  }
+  if (f !== '' || row.length) { row.push(f); rows.push(row); }
+  return rows;
+}

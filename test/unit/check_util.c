@@ -20,6 +20,7 @@ START_TEST(arena_basics)
     memset(big, 1, 100000);
     ck_assert_str_eq(arena_printf(a, "%d-%s", 42, "x"), "42-x");
     ck_assert_str_eq(arena_strndup(a, "abcdef", 3), "abc");
+    ck_assert_str_eq(arena_strndup(a, "ab", 64), "ab"); /* stops at the end of s */
     ck_assert_ptr_null(arena_strdup(a, NULL));
     ck_assert_uint_gt(arena_used(a), 100000);
     arena_reset(a);
