@@ -10,6 +10,11 @@ void errs_init(errs *e, arena *a)
 
 void errs_add(errs *e, const char *field, const char *code)
 {
+    errs_add_arg(e, field, code, NULL);
+}
+
+void errs_add_arg(errs *e, const char *field, const char *code, const char *arg)
+{
     if (e->n == e->cap) {
         int cap = e->cap ? 2 * e->cap : 8;
         field_err *ne = arena_alloc(e->a, (size_t)cap * sizeof *ne);
@@ -18,7 +23,7 @@ void errs_add(errs *e, const char *field, const char *code)
         e->e = ne;
         e->cap = cap;
     }
-    e->e[e->n++] = (field_err){.field = field, .code = code, .line = e->line};
+    e->e[e->n++] = (field_err){.field = field, .code = code, .line = e->line, .arg = arg};
 }
 
 const char *errs_for(const errs *e, const char *field)

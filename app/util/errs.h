@@ -10,6 +10,7 @@
 typedef struct field_err {
     const char *field, *code;
     int line;                 /* 0 when not an import */
+    const char *arg;          /* a detail the message names (a parameter, a value), or NULL */
 } field_err;
 
 typedef struct errs {
@@ -25,6 +26,8 @@ typedef enum op_result { OP_OK, OP_INVALID, OP_CONFLICT, OP_NOT_FOUND, OP_GONE, 
 
 void errs_init(errs *e, arena *a);
 void errs_add(errs *e, const char *field, const char *code);
+/* The same with a detail the message names ("decimalPlaces"). */
+void errs_add_arg(errs *e, const char *field, const char *code, const char *arg);
 /* The code of the first error about field, or NULL. */
 const char *errs_for(const errs *e, const char *field);
 
