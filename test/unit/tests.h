@@ -9,4 +9,6 @@ Suite *suite_identity(void);
 Suite *suite_csv(void);      /* csv, with the charset and multipart cases below */
 TCase *tcase_charset(void);
 TCase *tcase_multipart(void);
+Suite *suite_values(void);   /* values, with the decimal cases below */
+TCase *tcase_decimal(void);
 #endif
