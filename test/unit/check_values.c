@@ -1,5 +1,5 @@
 /* Unit tests of the per-type value rules (forms/value.c), and the values
- * suite (decimals, values).  Table-driven: every row is a Check
+ * suite (decimals, values, formulas).  Table-driven: every row is a Check
  * test of its own (loop tests), named by its line in this file. */
 #include "tests.h"
 #include "forms/value.h"
@@ -480,5 +480,7 @@ Suite *suite_values(void)
     tcase_add_loop_test(tc, value_case, 0, (int)(sizeof vcases / sizeof vcases[0]));
     suite_add_tcase(s, tc);
     suite_add_tcase(s, tcase_value_api());
+    suite_add_tcase(s, tcase_formula());
+    suite_add_tcase(s, tcase_formula_definition());
     return s;
 }
