@@ -32,7 +32,9 @@
  *   empty arguments, and give no value only when every argument is empty.
  *   An error (division by zero) anywhere that is evaluated still wins.
  * - The result is rounded half up to the cluster's decimalPlaces and must
- *   then have at most 15 significant digits.
+ *   then have at most 15 significant digits.  Results are decimals: a
+ *   date-valued Calculate (date arithmetic) is not supported here, and a
+ *   referenced value that is not a decimal (a date) is not_a_number.
  *
  * Error codes of formula_eval: division_by_zero, not_a_number (a referenced
  * value is not a decimal), too_many_digits (an intermediate value does not
@@ -94,8 +96,7 @@ const char *formula_eval(arena *a, const formula *f, const char *(*lookup)(void 
  * is cut to whole minutes.  A negative break_minutes counts as 0, and a
  * break longer than the span gives "0:00".  Returns NULL with *result set
  * ("" when start or end is empty or NULL), or "bad_time" when either is
- * not a time.  (Takes an arena, unlike the brief's signature, because it
- * keeps no static buffer.) */
+ * not a time.  The result is allocated in a (nothing static is kept). */
 const char *timecalc_eval(arena *a, const char *start, const char *end, int break_minutes, const char **result);
 
 /* Definition-level checks of every Calculate and TimeCalculate in d (see

@@ -13,8 +13,10 @@
  * calling thread's locale to C.UTF-8 (uselocale) for the duration of the
  * match only, and restores it.
  *
- * Error codes (returned as static strings; the message catalogs have
- * "err.<code>"):
+ * Error codes (static strings; people see them through the message
+ * catalogs' "err.<code>", which the codes beyond definition-xml.md's list
+ * - too_many_digits, bad_charset, bad_check, too_few_selected,
+ * too_many_selected - still need):
  *
  * | code              | when                                                            |
  * |-------------------|-----------------------------------------------------------------|
