@@ -1,6 +1,8 @@
 #ifndef GENBA_TESTS_H
 #define GENBA_TESTS_H
 #include <check.h>
+#include "forms/model.h"
+#include "util/arena.h"
 Suite *suite_util(void);
 Suite *suite_http(void);
 Suite *suite_tenant(void);
@@ -9,4 +11,12 @@ Suite *suite_identity(void);
 Suite *suite_csv(void);      /* csv, with the charset and multipart cases below */
 TCase *tcase_charset(void);
 TCase *tcase_multipart(void);
+Suite *suite_values(void);   /* values, with the decimal, value API and formula cases below */
+TCase *tcase_decimal(void);
+TCase *tcase_value_api(void);
+TCase *tcase_formula(void);
+TCase *tcase_formula_definition(void);
+/* A cluster for tests (sheet 1, id 0): params "name=value;name=value",
+ * items "v1,v2" (NULL: none); allocated in a. */
+def_cluster *test_cluster(arena *a, cluster_type t, const char *params, const char *items);
 #endif
