@@ -1,6 +1,7 @@
 #ifndef GENBA_TESTS_H
 #define GENBA_TESTS_H
 #include <check.h>
+#include <stddef.h>
 Suite *suite_util(void);
 Suite *suite_http(void);
 Suite *suite_tenant(void);
@@ -9,4 +10,14 @@ Suite *suite_identity(void);
 Suite *suite_csv(void);      /* csv, with the charset and multipart cases below */
 TCase *tcase_charset(void);
 TCase *tcase_multipart(void);
+Suite *suite_defxml(void);   /* form definitions, with the cases below */
+TCase *tcase_defbad(void);
+TCase *tcase_zip(void);
+TCase *tcase_image(void);
+
+struct arena;
+/* A sample definition from $GENBA_SAMPLES (else SAMPLES_DIR: the shared
+ * samples beside the source tree), NUL-terminated, in a; NULL (with a
+ * message on stderr) when it is not there. */
+char *sample_read(struct arena *a, const char *name, size_t *len);
 #endif
