@@ -5,9 +5,10 @@
  * external entity loader refuses everything; libxml2's default size
  * limits; depth at most DEFXML_MAX_DEPTH), validation against the schema
  * compiled into the program (app/forms/definition.xsd, every violation
- * with its line), bounds on sheets, clusters, items and stages (the checks
- * compare some of them pairwise), then the model (forms/model.h) and the semantic
- * checks (forms/defcheck.h), which again report every problem at once.
+ * with its line), bounds on sheets, clusters, items and stages (the
+ * checks compare some of them pairwise), then the model (forms/model.h)
+ * and the semantic checks (forms/defcheck.h), which again report every
+ * problem at once.
  * At most DEFXML_MAX_ERRORS errors are listed, then too_many_errors.
  *
  * Ownership: everything returned (the definition, its strings, error

@@ -19,7 +19,8 @@
  *                       (field "sheet S", line of the <sheet>)
  *   bad_image           The background image is not usable: {arg}.
  *                       (arg "name: reason", reason from image_probe or
- *                       "larger than 10 MiB", "a JPEG image named .png")
+ *                       "larger than 10 MiB", "a JPEG image named otherwise",
+ *                       "a PNG image named otherwise")
  */
 #ifndef GENBA_DEFZIP_H
 #define GENBA_DEFZIP_H
