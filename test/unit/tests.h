@@ -3,6 +3,7 @@
 #include <check.h>
 #include "forms/model.h"
 #include "util/arena.h"
+#include <stddef.h>
 Suite *suite_util(void);
 Suite *suite_http(void);
 Suite *suite_tenant(void);
@@ -19,4 +20,14 @@ TCase *tcase_formula_definition(void);
 /* A cluster for tests (sheet 1, id 0): params "name=value;name=value",
  * items "v1,v2" (NULL: none); allocated in a. */
 def_cluster *test_cluster(arena *a, cluster_type t, const char *params, const char *items);
+Suite *suite_defxml(void);   /* form definitions, with the cases below */
+TCase *tcase_defbad(void);
+TCase *tcase_zip(void);
+TCase *tcase_image(void);
+
+struct arena;
+/* A sample definition from $GENBA_SAMPLES (else SAMPLES_DIR: the shared
+ * samples beside the source tree), NUL-terminated, in a; NULL (with a
+ * message on stderr) when it is not there. */
+char *sample_read(struct arena *a, const char *name, size_t *len);
 #endif
