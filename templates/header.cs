@@ -24,6 +24,10 @@
 <?cs if:User.login && !User.must_change ?>
 <nav class="main" aria-label="<?cs var:L.nav.label ?>"><ul>
   <li><a href="/<?cs var:Tenant.code ?>/manager"><?cs var:L.nav.home ?></a></li>
+  <?cs if:Perm.definitions_view ?>
+  <li><a href="/<?cs var:Tenant.code ?>/manager/definitions" id="nav-definitions"><?cs var:L.nav.definitions ?></a></li>
+  <li><a href="/<?cs var:Tenant.code ?>/manager/masters" id="nav-masters"><?cs var:L.nav.masters ?></a></li>
+  <?cs /if ?>
   <?cs if:Perm.users_view ?>
   <li><a href="/<?cs var:Tenant.code ?>/manager/users" id="nav-users"><?cs var:L.nav.users ?></a></li>
   <li><a href="/<?cs var:Tenant.code ?>/manager/groups" id="nav-groups"><?cs var:L.nav.groups ?></a></li>

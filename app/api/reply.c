@@ -46,8 +46,9 @@ json_object *api_details(request *r, const errs *e)
             jx_add_int(d, "line", e->e[i].line);
         jx_add_str(d, "field", e->e[i].field);
         jx_add_str(d, "code", e->e[i].code);
-        const char *m = page_msg("en", arena_printf(r->a, "err.%s", e->e[i].code));
-        jx_add_str(d, "message", m ? m : e->e[i].code);
+        if (e->e[i].arg)
+            jx_add_str(d, "arg", e->e[i].arg);
+        jx_add_str(d, "message", page_err_message(r->a, "en", e->e[i].code, e->e[i].arg));
         json_object_array_add(arr, d);
     }
     return arr;

@@ -309,3 +309,47 @@ json_object *groups_list(request *r, op_result *res)
     }
     return fill(r, &rows, 0, res);
 }
+
+op_result groups_set_scoped(request *r, const char *scope, const long long *groups, const char *const *perms, int n,
+                            errs *e)
+{
+    for (int i = 0; i < n; i++)
+        if (strncmp(perms[i], "def.", 4) || !perm_known(perms[i])) {
+            errs_add(e, "permissions", "unknown_permission");
+            return OP_INVALID;
+        }
+    db_conn *db = r->tenant->db;
+    db_status st = db_begin(db);
+    if (st == DB_OK)
+        st = db_query(db, r->a, "DELETE FROM group_permissions WHERE scope = ? AND permission LIKE 'def.%'",
+                      DB_ARGS(DB_STR(scope)), NULL, NULL);
+    for (int i = 0; st == DB_OK && i < n; i++) {
+        uint64_t added = 0;
+        st = db_query(db, r->a,
+                      "INSERT IGNORE INTO group_permissions (group_id, permission, scope) SELECT id, ?, ? FROM `groups` "
+                      "WHERE id = ?",
+                      DB_ARGS(DB_STR(perms[i]), DB_STR(scope), DB_INT(groups[i])), NULL, &added);
+        if (st == DB_OK && !added && !groups_exists(r, groups[i])) {
+            db_rollback(db);
+            errs_add(e, "groups", "unknown_group");
+            return OP_INVALID;
+        }
+    }
+    if (st == DB_OK)
+        st = audit_log(r, NULL, "definition.permissions", "definition", scope, AUDIT_OK,
+                       arena_printf(r->a, "grants: %d", n));
+    return txn_finish(db, st, r->id, "definition permissions");
+}
+
+json_object *groups_scoped(request *r, const char *scope, op_result *res)
+{
+    db_rows rows;
+    db_status st = db_query(r->tenant->db, r->a,
+                            "SELECT group_id, permission FROM group_permissions WHERE scope = ? ORDER BY group_id, permission",
+                            DB_ARGS(DB_STR(scope)), &rows, NULL);
+    *res = txn_result(st);
+    if (st != DB_OK)
+        return NULL;
+    static const char *const names[] = {"group_id", "permission"};
+    return jx_rows(&rows, names, 2);
+}

@@ -34,6 +34,12 @@ op_result groups_delete(request *r, long long id, errs *e);
 op_result groups_set_members(request *r, long long id, const long long *users, int n, errs *e);
 /* Replace the permissions. */
 op_result groups_set_perms(request *r, long long id, const group_perm *perms, int n, errs *e);
+/* Per-definition rights: replace every def.* grant with this scope by the
+ * given (group, permission) pairs. */
+op_result groups_set_scoped(request *r, const char *scope, const long long *groups, const char *const *perms, int n,
+                            errs *e);
+/* The scoped grants of scope: [{"group_id", "permission"}]. */
+json_object *groups_scoped(request *r, const char *scope, op_result *res);
 json_object *groups_get(request *r, long long id, op_result *res);
 json_object *groups_list(request *r, op_result *res);
 /* Parse "users.view" or {"name": "def.view", "scope": "12"} items of a JSON

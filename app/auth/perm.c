@@ -25,6 +25,7 @@ const perm_info perm_all[] = {
     {"settings.view", "settings", false},
     {"settings.edit", "settings", false},
     {"api", "api", false},
+    {"tester", "definitions", false},
     {"def.view", "definition", true},
     {"def.edit", "definition", true},
     {"def.delete", "definition", true},
@@ -101,6 +102,18 @@ bool perm_require(request *r, const char *perm, const char *scope)
                     : (r->route ? r->route->pattern : NULL));
     resp_error(r, 403, "forbidden", "You are not allowed to do this.");
     return false;
+}
+
+const char *perm_scopes(request *r, const char *perm)
+{
+    if (perm_has(r, perm, NULL))
+        return NULL;
+    buf b;
+    buf_init(&b, r->a);
+    for (int i = 0; r->user && i < r->user->nperm; i++)
+        if (!strcmp(r->user->perm[i], perm) && r->user->scope[i][0])
+            buf_printf(&b, "%s%s", b.len ? "," : "", r->user->scope[i]);
+    return b.data;
 }
 
 bool perm_member_of(request *r, long long group_id)

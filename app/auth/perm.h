@@ -34,6 +34,10 @@ bool perm_has(request *r, const char *perm, const char *scope);
 /* Like perm_has, but a refusal is logged in the access log and answered
  * 403 (then false is returned and the request is answered). */
 bool perm_require(request *r, const char *perm, const char *scope);
+/* For listing: NULL when the user holds perm for every definition
+ * (tenant-wide or admin), else the comma-separated scopes it holds it for
+ * ("" = none), for FIND_IN_SET in SQL. */
+const char *perm_scopes(request *r, const char *perm);
 /* Is the request's user a member of group_id or of a group nested below
  * it (approval stages name a group)? */
 bool perm_member_of(request *r, long long group_id);

@@ -245,8 +245,7 @@ op_result userscsv_import(request *r, const char *kind, const char *encoding, co
     }
     csv_table t;
     if (!csv_parse(r->a, text, ulen, &t, err, sizeof err)) {
-        errs_add(e, "file", "csv_malformed");
-        e->e[e->n - 1].field = arena_strdup(r->a, err);
+        errs_add_arg(e, "file", "csv_malformed", arena_strdup(r->a, err));
         return OP_INVALID;
     }
     if (t.nrows == 0) {

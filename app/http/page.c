@@ -213,20 +213,34 @@ void page_set_json(page *p, const char *name, json_object *v)
     }
 }
 
+const char *page_err_message(arena *a, const char *lang, const char *code, const char *arg)
+{
+    char key[160];
+    snprintf(key, sizeof key, "err.%s", code);
+    const char *m = page_msg(lang, key);
+    if (!m)
+        m = code;
+    const char *at = strstr(m, "{arg}");
+    if (at)
+        return arena_printf(a, "%.*s%s%s", (int)(at - m), m, arg ? arg : "", at + 5);
+    return arg && *arg ? arena_printf(a, "%s (%s)", m, arg) : m;
+}
+
 void page_set_errors(page *p, request *r, const errs *e)
 {
     char key[160];
     for (int i = 0; i < e->n; i++) {
-        snprintf(key, sizeof key, "err.%s", e->e[i].code);
-        const char *m = page_msg(r->lang, key);
+        const char *m = page_err_message(r->a, r->lang, e->e[i].code, e->e[i].arg);
         if (e->e[i].line)
-            m = arena_printf(r->a, "%s %d: %s", page_msg(r->lang, "err.line") ? page_msg(r->lang, "err.line") : "line",
-                             e->e[i].line, m ? m : e->e[i].code);
-        snprintf(key, sizeof key, "Errors.%s", e->e[i].field ? e->e[i].field : "form");
-        if (!hdf_get_value(p->hdf, key, NULL))
-            page_set(p, key, m ? m : e->e[i].code);
+            m = arena_printf(r->a, "%s %d%s%s: %s", page_msg(r->lang, "err.line") ? page_msg(r->lang, "err.line") : "line",
+                             e->e[i].line, e->e[i].field ? ", " : "", e->e[i].field ? e->e[i].field : "", m);
+        const char *f = e->e[i].field ? e->e[i].field : "form";
+        bool plain = strlen(f) < 64 && strspn(f, "abcdefghijklmnopqrstuvwxyz_") == strlen(f);
+        snprintf(key, sizeof key, "Errors.%s", f);
+        if (plain && !hdf_get_value(p->hdf, key, NULL))   /* beside its form field */
+            page_set(p, key, m);
         snprintf(key, sizeof key, "ErrorList.%d", i);
-        page_set(p, key, m ? m : e->e[i].code);
+        page_set(p, key, m);
     }
 }
 

@@ -38,6 +38,11 @@ void page_render(request *r, int status, page **p, const char *tmpl);
 void page_free(page **p);
 /* The console error page. */
 void page_error(request *r, int status, const char *code, const char *message);
+/* The message for an error code in lang ("err.<code>"), with its detail:
+ * "{arg}" in the message is replaced by arg, or arg is added in
+ * parentheses when the message has no place for it.  In a. */
+struct arena;
+const char *page_err_message(struct arena *a, const char *lang, const char *code, const char *arg);
 /* A message from the catalog of lang ("error.404.title"), or NULL. */
 const char *page_msg(const char *lang, const char *key);
 

@@ -79,12 +79,19 @@ static bool is_local(const char *addr)
     return !strcmp(addr, "127.0.0.1") || !strcmp(addr, "::1") || !strcmp(addr, "unix:");
 }
 
+/* want may list alternatives: "application/xml|application/zip". */
 static bool content_type_is(const char *have, const char *want)
 {
-    size_t n = strlen(want);
-    if (strncasecmp(have, want, n))
-        return false;
-    return have[n] == '\0' || have[n] == ';' || have[n] == ' ';
+    while (*want) {
+        const char *bar = strchr(want, '|');
+        size_t n = bar ? (size_t)(bar - want) : strlen(want);
+        if (!strncasecmp(have, want, n) && (have[n] == '\0' || have[n] == ';' || have[n] == ' '))
+            return true;
+        if (!bar)
+            break;
+        want = bar + 1;
+    }
+    return false;
 }
 
 static void answer_tenant_problem(request *r, tenant_result tr)
@@ -153,7 +160,7 @@ void router_dispatch(request *r)
         }
         if (!content_type_is(r->content_type, rt->body_type)) {
             resp_error(r, 415, "unsupported_media_type",
-                       arena_printf(r->a, "The body must be %s.", rt->body_type));
+                       arena_printf(r->a, "The body must be %s.", rt->body_type));  /* "a|b": either */
             return;
         }
     }

@@ -27,7 +27,7 @@ typedef struct route {
     req_kind kind;             /* how errors render */
     route_auth auth;
     bool csrf;                 /* state-changing console form: token required */
-    const char *body_type;     /* required Content-Type of a body, NULL = no body */
+    const char *body_type;     /* required Content-Type of a body ("a|b": either), NULL = no body */
     const char *perm;          /* permission the route needs (auth/perm.h), NULL = none */
 } route;
 

@@ -6,20 +6,24 @@
 #include "http/router.h"
 #include "api/accesslog.h"
 #include "api/account.h"
+#include "api/definitions.h"
 #include "api/devices.h"
 #include "api/groups.h"
 #include "api/health.h"
+#include "api/masters.h"
 #include "api/sessions.h"
 #include "api/settings.h"
 #include "api/status.h"
 #include "api/testhooks.h"
 #include "api/users.h"
 #include "manager/accesslog.h"
+#include "manager/definitions.h"
 #include "manager/account.h"
 #include "manager/devices.h"
 #include "manager/groups.h"
 #include "manager/home.h"
 #include "manager/login.h"
+#include "manager/masters.h"
 #include "manager/settings.h"
 #include "manager/users.h"
 
@@ -27,6 +31,7 @@
 #define FORM "application/x-www-form-urlencoded"
 #define MULTI "multipart/form-data"
 #define CSV "text/csv"
+#define DEFBODY "application/xml|text/xml|application/zip"
 
 const route routes[] = {
     /* method  pattern                                   handler               kind          auth              csrf   body   permission */
@@ -62,6 +67,20 @@ const route routes[] = {
     {"GET",    "/{tenant}/api/v1/settings",              api_settings_get,     KIND_API,     AUTH_TOKEN,       false, NULL,  "settings.view"},
     {"PUT",    "/{tenant}/api/v1/settings",              api_settings_put,     KIND_API,     AUTH_TOKEN,       false, JSON,  "settings.edit"},
     {"GET",    "/{tenant}/api/v1/access-log",            api_accesslog_list,   KIND_API,     AUTH_TOKEN,       false, NULL,  "logs.view"},
+    {"GET",    "/{tenant}/api/v1/definitions",           api_definitions_list, KIND_API,     AUTH_TOKEN,       false, NULL,  NULL},
+    {"POST",   "/{tenant}/api/v1/definitions",           api_definitions_create, KIND_API,   AUTH_TOKEN,       false, DEFBODY, "design"},
+    {"GET",    "/{tenant}/api/v1/definitions/{id}",      api_definitions_get,  KIND_API,     AUTH_TOKEN,       false, NULL,  NULL},
+    {"PUT",    "/{tenant}/api/v1/definitions/{id}",      api_definitions_update, KIND_API,   AUTH_TOKEN,       false, DEFBODY, "design"},
+    {"POST",   "/{tenant}/api/v1/definitions/{id}/status", api_definitions_status, KIND_API, AUTH_TOKEN,       false, JSON,  "definitions.edit"},
+    {"PUT",    "/{tenant}/api/v1/definitions/{id}/labels", api_definitions_labels, KIND_API, AUTH_TOKEN,       false, JSON,  "definitions.edit"},
+    {"GET",    "/{tenant}/api/v1/definitions/{id}/export", api_definitions_export, KIND_API, AUTH_TOKEN,       false, NULL,  "definitions.view"},
+    {"GET",    "/{tenant}/api/v1/definitions/{id}/revisions", api_definitions_revisions, KIND_API, AUTH_TOKEN, false, NULL,  "definitions.view"},
+    {"GET",    "/{tenant}/api/v1/definitions/{id}/revisions/{rev}/sheets/{no}/background", api_definitions_background, KIND_API, AUTH_TOKEN, false, NULL, NULL},
+    {"GET",    "/{tenant}/api/v1/labels",                api_labels_list,      KIND_API,     AUTH_TOKEN,       false, NULL,  NULL},
+    {"POST",   "/{tenant}/api/v1/labels",                api_labels_create,    KIND_API,     AUTH_TOKEN,       false, JSON,  "definitions.edit"},
+    {"GET",    "/{tenant}/api/v1/masters",               api_masters_list,     KIND_API,     AUTH_TOKEN,       false, NULL,  NULL},
+    {"POST",   "/{tenant}/api/v1/masters",               api_masters_upload,   KIND_API,     AUTH_TOKEN,       false, CSV,   "definitions.edit"},
+    {"GET",    "/{tenant}/api/v1/masters/{id}/records",  api_masters_records,  KIND_API,     AUTH_TOKEN,       false, NULL,  NULL},
 
     /* console (server-rendered pages) */
     {"GET",    "/{tenant}/manager",                      manager_home,         KIND_CONSOLE, AUTH_SESSION,     false, NULL,  NULL},
@@ -94,6 +113,20 @@ const route routes[] = {
     {"POST",   "/{tenant}/manager/settings",             manager_settings_save, KIND_CONSOLE, AUTH_SESSION,    true,  FORM,  "settings.edit"},
     {"GET",    "/{tenant}/manager/log",                  manager_log,          KIND_CONSOLE, AUTH_SESSION,     false, NULL,  "logs.view"},
     {"GET",    "/{tenant}/manager/log.csv",              manager_log_csv,      KIND_CONSOLE, AUTH_SESSION,     false, NULL,  "logs.view"},
+
+    {"GET",    "/{tenant}/manager/definitions",          manager_definitions,  KIND_CONSOLE, AUTH_SESSION,     false, NULL,  "definitions.view"},
+    {"POST",   "/{tenant}/manager/definitions",          manager_definition_upload, KIND_CONSOLE, AUTH_SESSION, true, MULTI, "design"},
+    {"POST",   "/{tenant}/manager/labels",               manager_label_create, KIND_CONSOLE, AUTH_SESSION,     true,  FORM,  "definitions.edit"},
+    {"GET",    "/{tenant}/manager/definitions/{id}",     manager_definition,   KIND_CONSOLE, AUTH_SESSION,     false, NULL,  "definitions.view"},
+    {"POST",   "/{tenant}/manager/definitions/{id}",     manager_definition_revise, KIND_CONSOLE, AUTH_SESSION, true, MULTI, "design"},
+    {"POST",   "/{tenant}/manager/definitions/{id}/status", manager_definition_status, KIND_CONSOLE, AUTH_SESSION, true, FORM, "definitions.edit"},
+    {"POST",   "/{tenant}/manager/definitions/{id}/labels", manager_definition_labels, KIND_CONSOLE, AUTH_SESSION, true, FORM, "definitions.edit"},
+    {"POST",   "/{tenant}/manager/definitions/{id}/permissions", manager_definition_perms, KIND_CONSOLE, AUTH_SESSION, true, FORM, "users.edit"},
+    {"GET",    "/{tenant}/manager/definitions/{id}/export", manager_definition_export, KIND_CONSOLE, AUTH_SESSION, false, NULL, "definitions.view"},
+    {"GET",    "/{tenant}/manager/definitions/{id}/revisions/{rev}/sheets/{no}/background", manager_definition_background, KIND_CONSOLE, AUTH_SESSION, false, NULL, "definitions.view"},
+    {"GET",    "/{tenant}/manager/masters",              manager_masters,      KIND_CONSOLE, AUTH_SESSION,     false, NULL,  "definitions.view"},
+    {"POST",   "/{tenant}/manager/masters",              manager_master_upload, KIND_CONSOLE, AUTH_SESSION,    true,  MULTI, "definitions.edit"},
+    {"GET",    "/{tenant}/manager/masters/{id}",         manager_master,       KIND_CONSOLE, AUTH_SESSION,     false, NULL,  "definitions.view"},
 
     /* only when test_hooks = 1 (test stacks): a slow request for the drain test */
     {"GET",    "/__test/sleep",                          testhook_sleep,       KIND_PLAIN,   AUTH_LOCAL,       false, NULL,  NULL},

@@ -1,5 +1,6 @@
 #include "server/worker.h"
 #include "auth/password.h"
+#include "forms/defxml.h"
 #include "http/page.h"
 #include "http/request.h"
 #include "http/response.h"
@@ -255,6 +256,10 @@ int worker_main(const char *config_path)
         return 1;
     }
     page_global_init();
+    if (!defxml_init()) {   /* libxml2, the refusing entity loader and the definition schema, before threads */
+        log_error("worker: cannot load the definition schema");
+        return 1;
+    }
     if (FCGX_Init() != 0) {
         log_error("worker: cannot initialise libfcgi");
         return 1;
