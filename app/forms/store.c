@@ -6,7 +6,9 @@
 #include "tenant/resolve.h"
 #include "util/crypto.h"
 #include "util/jsonx.h"
+#include "util/log.h"
 #include "util/str.h"
+#include "util/zip.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -322,4 +324,35 @@ json_object *defstore_list(request *r, long long label, const char *status, cons
         return NULL;
     static const char *const names[] = {"id", "name", "revision", "status", "updated_at", "published_revision", "labels"};
     return jx_rows(&rows, names, 7);
+}
+
+op_result defstore_export(request *r, const def_rev *rev, buf *out, const char **ctype, const char **ext)
+{
+    db_rows rows;
+    db_status st = db_query(r->tenant->db, r->a,
+                            "SELECT DISTINCT s.background, i.bytes FROM definition_sheets s JOIN images i ON i.sha256 = "
+                            "s.background_sha256 WHERE s.definition_id = ? AND s.revision = ?",
+                            DB_ARGS(DB_INT(rev->id), DB_INT(rev->revision)), &rows, NULL);
+    if (st != DB_OK)
+        return txn_result(st);
+    size_t xlen = strlen(rev->xml);
+    if (!rows.nrows) {
+        buf_add(out, rev->xml, xlen);
+        *ctype = "application/xml; charset=utf-8";
+        *ext = "xml";
+        return OP_OK;
+    }
+    zip_entry *e = arena_calloc(r->a, rows.nrows + 1, sizeof *e);
+    e[0] = (zip_entry){.name = "definition.xml", .data = (const unsigned char *)rev->xml, .len = xlen};
+    for (size_t i = 0; i < rows.nrows; i++)
+        e[i + 1] = (zip_entry){.name = db_cell(&rows, i, 0), .data = (const unsigned char *)db_cell(&rows, i, 1),
+                               .len = rows.len[1 + i * rows.ncols]};
+    char err[300];
+    if (!zip_write_entries(e, (int)rows.nrows + 1, out, err, sizeof err)) {
+        log_error("req id=%s: export of definition %lld: %s", r->id, rev->id, err);
+        return OP_ERROR;
+    }
+    *ctype = "application/zip";
+    *ext = "zip";
+    return OP_OK;
 }

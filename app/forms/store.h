@@ -16,6 +16,7 @@
 #include <json-c/json.h>
 #include "forms/model.h"
 #include "http/request.h"
+#include "util/buf.h"
 #include "util/errs.h"
 
 /* A background image that came with the definition. */
@@ -53,6 +54,10 @@ definition *defstore_model(request *r, const def_rev *rev, op_result *res);
 /* Background image of a sheet: bytes in the arena. */
 op_result defstore_background(request *r, long long id, int rev, int sheet, const char **ctype, const void **data,
                               size_t *len);
+/* The export of a revision: its XML, or a zip with definition.xml and the
+ * background images when it has any (what an upload takes back).  *ctype
+ * and *ext ("xml" or "zip") say which. */
+op_result defstore_export(request *r, const def_rev *rev, buf *out, const char **ctype, const char **ext);
 /* Every revision of id, newest first. */
 json_object *defstore_revisions(request *r, long long id, op_result *res);
 /* Definitions for the console: filter by label (and the labels below it),

@@ -306,8 +306,14 @@ void manager_definition_export(request *r)
     op_result res = defstore_get(r, id, (int)rev, &v);
     if (res != OP_OK)
         return view_fail(r, res);
-    resp_header(r, "Content-Disposition", arena_printf(r->a, "attachment; filename=\"definition-%lld-r%d.xml\"", id, v.revision));
-    resp_send(r, 200, "application/xml; charset=utf-8", v.xml, strlen(v.xml));
+    buf out;
+    const char *ctype, *ext;
+    buf_init(&out, r->a);
+    if ((res = defstore_export(r, &v, &out, &ctype, &ext)) != OP_OK)
+        return view_fail(r, res);
+    resp_header(r, "Content-Disposition",
+                arena_printf(r->a, "attachment; filename=\"definition-%lld-r%d.%s\"", id, v.revision, ext));
+    resp_send(r, 200, ctype, out.data, out.len);
 }
 
 void manager_definition_background(request *r)

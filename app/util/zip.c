@@ -1,5 +1,6 @@
 /* zip.c - unpacking an uploaded zip held in memory: see zip.h. */
 #include "util/zip.h"
+#include "util/buf.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -192,4 +193,52 @@ bool zip_read_entries(arena *a, const void *zipdata, size_t len, zip_entry **ent
     *entries = list;
     *n = got;
     return true;
+}
+
+bool zip_write_entries(const zip_entry *entries, int n, buf *out, char *err, size_t errlen)
+{
+    zip_error_t ze;
+    zip_error_init(&ze);
+    zip_source_t *src = zip_source_buffer_create(NULL, 0, 0, &ze);
+    zip_t *z = src ? zip_open_from_source(src, ZIP_TRUNCATE, &ze) : NULL;
+    bool ok = z != NULL;
+    if (!z) {
+        snprintf(err, errlen, "cannot create the archive: %s", zip_error_strerror(&ze));
+        if (src)
+            zip_source_free(src);
+        zip_error_fini(&ze);
+        return false;
+    }
+    zip_source_keep(src);   /* the data is read back after zip_close */
+    for (int i = 0; ok && i < n; i++) {
+        zip_source_t *fs = zip_source_buffer(z, entries[i].data, entries[i].len, 0);
+        zip_int64_t idx = fs ? zip_file_add(z, entries[i].name, fs, ZIP_FL_ENC_UTF_8) : -1;
+        if (idx < 0) {
+            snprintf(err, errlen, "cannot add %s: %s", entries[i].name, zip_strerror(z));
+            zip_source_free(fs);
+            ok = false;
+        }
+    }
+    if (!ok) {
+        zip_discard(z);
+    } else if (zip_close(z) < 0) {
+        snprintf(err, errlen, "cannot write the archive: %s", zip_strerror(z));
+        zip_discard(z);
+        ok = false;
+    }
+    zip_stat_t st;
+    if (ok && (zip_source_stat(src, &st) < 0 || zip_source_open(src) < 0)) {
+        snprintf(err, errlen, "cannot read the archive back");
+        ok = false;
+    } else if (ok) {
+        char tmp[65536];
+        zip_int64_t k;
+        while ((k = zip_source_read(src, tmp, sizeof tmp)) > 0)
+            buf_add(out, tmp, (size_t)k);
+        zip_source_close(src);
+        ok = k == 0;
+    }
+    zip_source_free(src);
+    zip_error_fini(&ze);
+    return ok;
 }

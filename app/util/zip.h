@@ -46,4 +46,9 @@ extern const zip_limits zip_default_limits;
 bool zip_read_entries(arena *a, const void *zip, size_t len, zip_entry **entries, int *n,
                       const zip_limits *lim, char *err, size_t errlen);
 
+/* Write entries (name, data, len) as a zip archive (deflated) into out.
+ * False with a reason in err when libzip fails.  Thread-safe. */
+struct buf;
+bool zip_write_entries(const zip_entry *entries, int n, struct buf *out, char *err, size_t errlen);
+
 #endif

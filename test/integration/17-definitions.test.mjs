@@ -18,6 +18,19 @@ let token, token2;
 
 const upload = (body, { type = 'application/xml', id, tok = token, tenant = T } = {}) =>
   api(tenant, id ? 'PUT' : 'POST', id ? `/definitions/${id}` : '/definitions', { token: tok, body, headers: { 'Content-Type': type } });
+// A GET whose body is kept as bytes.
+async function rawGet(p) {
+  const https = (await import('node:https')).default;
+  const { base: b, ca } = await import('./lib.mjs');
+  const u = new URL(p, b);
+  return new Promise((resolve, reject) => {
+    https.get({ host: u.hostname, port: u.port, path: u.pathname + u.search, ca, agent: false, headers: { Authorization: `Bearer ${token}` } }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks) }));
+    }).on('error', reject);
+  });
+}
 const countDefs = () => Number(sql(`SELECT COUNT(*) FROM ${tenantDb(T)}.definitions`).stdout);
 const codes = (r) => (r.json?.error?.details || []).map((d) => d.code);
 
@@ -186,6 +199,20 @@ test('a zip with background images imports; hostile zips are refused', async () 
   assert.equal(img.headers['content-type'], 'image/png');
   assert.equal(Number(img.headers['content-length']), bg.length);
   assert.equal(d.json.sheets[1].background, null);
+  // its export is a zip with the images, and importing it gives the same definition back
+  const ex = await rawGet(`/${T}/api/v1/definitions/${id}/export`);
+  assert.equal(ex.status, 200);
+  assert.equal(ex.headers['content-type'], 'application/zip');
+  assert.match(ex.headers['content-disposition'], /definition-\d+-r1\.zip/);
+  r = await upload(ex.body, { type: 'application/zip' });
+  assert.equal(r.status, 201, r.text);
+  await api(T, 'POST', `/definitions/${r.json.id}/status`, { token, body: { status: 'published' } });
+  const back = await rawGet(`/${T}/api/v1/definitions/${r.json.id}/revisions/1/sheets/1/background`);
+  assert.deepEqual(back.body, bg);
+  const x1 = await api(T, 'GET', `/definitions/${id}/export?revision=1`, { token });
+  assert.equal(sql(`SELECT xml FROM ${tenantDb(T)}.definition_revisions WHERE definition_id = ${r.json.id}`).stdout,
+    sql(`SELECT xml FROM ${tenantDb(T)}.definition_revisions WHERE definition_id = ${id}`).stdout);
+  assert.equal(x1.status, 200);
 
   const before = countDefs();
   const zips = [
