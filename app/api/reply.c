@@ -84,6 +84,9 @@ void api_fail(request *r, op_result res, const errs *e)
     case OP_GONE:
         resp_unavailable(r, "database_unavailable", "The database is not reachable right now; nothing was written.");
         break;
+    case OP_BUSY:
+        resp_unavailable(r, "busy", "Too many changes to the same data at once; nothing was written. Please retry.");
+        break;
     default:
         resp_error(r, 500, "internal_error", "An internal error occurred.");
         break;

@@ -61,6 +61,8 @@ static db_status classify(db_conn *c, unsigned e, const char *msg)
     }
     if (e == ER_DUP_ENTRY || e == ER_DUP_KEY)
         return DB_DUP;
+    if (e == ER_LOCK_WAIT_TIMEOUT || e == ER_LOCK_DEADLOCK)
+        return DB_BUSY;
     if (e == ER_DBACCESS_DENIED_ERROR || e == ER_ACCESS_DENIED_ERROR || e == ER_TABLEACCESS_DENIED_ERROR ||
         e == ER_COLUMNACCESS_DENIED_ERROR || e == ER_SPECIFIC_ACCESS_DENIED_ERROR)
         return DB_DENIED;

@@ -24,6 +24,7 @@ typedef enum db_status {
     DB_GONE,      /* the server cannot be reached: answer 503 */
     DB_DUP,       /* duplicate key */
     DB_DENIED,    /* the account lacks the privilege */
+    DB_BUSY,      /* a lock wait timed out or a deadlock was broken: the transaction is gone, retry it */
     DB_ERR,       /* anything else: a bug or a constraint */
 } db_status;
 

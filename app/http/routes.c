@@ -5,12 +5,15 @@
  * permission named here, and the CSRF token of console forms. */
 #include "http/router.h"
 #include "api/accesslog.h"
+#include "api/attachments.h"
 #include "api/account.h"
 #include "api/definitions.h"
 #include "api/devices.h"
 #include "api/groups.h"
 #include "api/health.h"
 #include "api/masters.h"
+#include "api/reports.h"
+#include "api/reports_flow.h"
 #include "api/sessions.h"
 #include "api/settings.h"
 #include "api/status.h"
@@ -24,6 +27,7 @@
 #include "manager/home.h"
 #include "manager/login.h"
 #include "manager/masters.h"
+#include "manager/reports.h"
 #include "manager/settings.h"
 #include "manager/users.h"
 
@@ -78,6 +82,18 @@ const route routes[] = {
     {"GET",    "/{tenant}/api/v1/definitions/{id}/revisions/{rev}/sheets/{no}/background", api_definitions_background, KIND_API, AUTH_TOKEN, false, NULL, NULL},
     {"GET",    "/{tenant}/api/v1/labels",                api_labels_list,      KIND_API,     AUTH_TOKEN,       false, NULL,  NULL},
     {"POST",   "/{tenant}/api/v1/labels",                api_labels_create,    KIND_API,     AUTH_TOKEN,       false, JSON,  "definitions.edit"},
+    {"POST",   "/{tenant}/api/v1/reports",               api_reports_create,   KIND_API,     AUTH_TOKEN,       false, JSON,  NULL},
+    {"GET",    "/{tenant}/api/v1/reports",               api_reports_list,     KIND_API,     AUTH_TOKEN,       false, NULL,  NULL},
+    {"GET",    "/{tenant}/api/v1/reports/{id}",          api_reports_get,      KIND_API,     AUTH_TOKEN,       false, NULL,  NULL},
+    {"PUT",    "/{tenant}/api/v1/reports/{id}",          api_reports_update,   KIND_API,     AUTH_TOKEN,       false, JSON,  NULL},
+    {"DELETE", "/{tenant}/api/v1/reports/{id}",          api_reports_delete,   KIND_API,     AUTH_TOKEN,       false, NULL,  NULL},
+    {"GET",    "/{tenant}/api/v1/reports/{id}/history",  api_reports_history,  KIND_API,     AUTH_TOKEN,       false, NULL,  NULL},
+    {"POST",   "/{tenant}/api/v1/reports/{id}/lock",     api_reports_lock,     KIND_API,     AUTH_TOKEN,       false, NULL,  NULL},
+    {"DELETE", "/{tenant}/api/v1/reports/{id}/lock",     api_reports_unlock,   KIND_API,     AUTH_TOKEN,       false, NULL,  NULL},
+    {"POST",   "/{tenant}/api/v1/reports/{id}/approvals", api_reports_approvals, KIND_API,   AUTH_TOKEN,       false, JSON,  NULL},
+    {"POST",   "/{tenant}/api/v1/reports/{id}/copy",     api_reports_copy,     KIND_API,     AUTH_TOKEN,       false, JSON,  NULL},
+    {"PUT",    "/{tenant}/api/v1/reports/{id}/attachments/{sheet}/{cluster}", api_attachment_put, KIND_API, AUTH_TOKEN, false, "image/png|image/jpeg", NULL},
+    {"GET",    "/{tenant}/api/v1/reports/{id}/attachments/{sheet}/{cluster}", api_attachment_get, KIND_API, AUTH_TOKEN, false, NULL, NULL},
     {"GET",    "/{tenant}/api/v1/masters",               api_masters_list,     KIND_API,     AUTH_TOKEN,       false, NULL,  NULL},
     {"POST",   "/{tenant}/api/v1/masters",               api_masters_upload,   KIND_API,     AUTH_TOKEN,       false, CSV,   "definitions.edit"},
     {"GET",    "/{tenant}/api/v1/masters/{id}/records",  api_masters_records,  KIND_API,     AUTH_TOKEN,       false, NULL,  NULL},
@@ -127,6 +143,14 @@ const route routes[] = {
     {"GET",    "/{tenant}/manager/masters",              manager_masters,      KIND_CONSOLE, AUTH_SESSION,     false, NULL,  "definitions.view"},
     {"POST",   "/{tenant}/manager/masters",              manager_master_upload, KIND_CONSOLE, AUTH_SESSION,    true,  MULTI, "definitions.edit"},
     {"GET",    "/{tenant}/manager/masters/{id}",         manager_master,       KIND_CONSOLE, AUTH_SESSION,     false, NULL,  "definitions.view"},
+
+    {"GET",    "/{tenant}/manager/reports",              manager_reports,      KIND_CONSOLE, AUTH_SESSION,     false, NULL,  "reports.view"},
+    {"GET",    "/{tenant}/manager/reports/{id}",         manager_report,       KIND_CONSOLE, AUTH_SESSION,     false, NULL,  "reports.view"},
+    {"POST",   "/{tenant}/manager/reports/{id}",         manager_report_save,  KIND_CONSOLE, AUTH_SESSION,     true,  FORM,  "reports.edit"},
+    {"POST",   "/{tenant}/manager/reports/{id}/approvals", manager_report_approval, KIND_CONSOLE, AUTH_SESSION, true, FORM, "reports.view"},
+    {"POST",   "/{tenant}/manager/reports/{id}/copy",    manager_report_copy,  KIND_CONSOLE, AUTH_SESSION,     true,  FORM,  "reports.edit"},
+    {"POST",   "/{tenant}/manager/reports/{id}/delete",  manager_report_delete, KIND_CONSOLE, AUTH_SESSION,    true,  FORM,  "reports.delete"},
+    {"GET",    "/{tenant}/manager/reports/{id}/attachments/{sheet}/{cluster}", manager_report_attachment, KIND_CONSOLE, AUTH_SESSION, false, NULL, "reports.view"},
 
     /* only when test_hooks = 1 (test stacks): a slow request for the drain test */
     {"GET",    "/__test/sleep",                          testhook_sleep,       KIND_PLAIN,   AUTH_LOCAL,       false, NULL,  NULL},

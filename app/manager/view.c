@@ -17,7 +17,7 @@ void view_fail(request *r, op_result res)
 {
     if (res == OP_NOT_FOUND)
         resp_error(r, 404, "not_found", "There is nothing at this address.");
-    else if (res == OP_GONE)
+    else if (res == OP_GONE || res == OP_BUSY)
         resp_unavailable(r, "database_unavailable", "The database is not reachable right now; nothing was written.");
     else if (res == OP_CONFLICT)
         resp_error(r, 409, "conflict", "This conflicts with what is stored.");

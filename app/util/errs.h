@@ -21,8 +21,8 @@ typedef struct errs {
 } errs;
 
 /* The outcome of a change to stored objects, for handlers to answer:
- * 200/201, 422 (errs), 409, 404, 503, 500. */
-typedef enum op_result { OP_OK, OP_INVALID, OP_CONFLICT, OP_NOT_FOUND, OP_GONE, OP_ERROR } op_result;
+ * 200/201, 422 (errs), 409, 404, 503, 500; OP_BUSY: a lock wait or deadlock, retry. */
+typedef enum op_result { OP_OK, OP_INVALID, OP_CONFLICT, OP_NOT_FOUND, OP_GONE, OP_ERROR, OP_BUSY } op_result;
 
 void errs_init(errs *e, arena *a);
 void errs_add(errs *e, const char *field, const char *code);

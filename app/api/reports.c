@@ -1,0 +1,163 @@
+#include "api/reports.h"
+#include "api/reply.h"
+#include "auth/users.h"
+#include "db/txn.h"
+#include "http/page.h"
+#include "http/response.h"
+#include "reports/idem.h"
+#include "reports/list.h"
+#include "reports/report.h"
+#include "reports/write.h"
+#include "tenant/resolve.h"
+#include "util/jsonx.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Parse the common parts of a write body. */
+static bool parse(request *r, json_object *b, report_write *w, bool create)
+{
+    errs e;
+    errs_init(&e, r->a);
+    json_object *vals, *x;
+    const char *action = NULL;
+    if (jx_str(b, "action", &action) != JX_OK || (strcmp(action, "save") && strcmp(action, "complete"))) {
+        resp_error(r, 400, "bad_action", "\"action\" must be \"save\" or \"complete\".");
+        return false;
+    }
+    w->complete = !strcmp(action, "complete");
+    if (!json_object_object_get_ex(b, "values", &vals)) {
+        vals = NULL;
+    } else if (!report_values_from_json(r, vals, w, &e)) {
+        api_error_details(r, 400, "bad_values", "The values are not in the expected form.", &e);
+        return false;
+    }
+    const char *name = NULL;
+    if (jx_str(b, "name", &name) == JX_WRONG_TYPE || (name && strlen(name) > 300)) {
+        resp_error(r, 400, "bad_name", "\"name\" must be text of at most 300 characters.");
+        return false;
+    }
+    w->name = name ? arena_strdup(r->a, name) : NULL;
+    if (create) {
+        const char *id = NULL;
+        if (jx_str(b, "id", &id) != JX_OK || !json_object_object_get_ex(b, "definition_id", &x) ||
+            !json_object_is_type(x, json_type_int) || !json_object_object_get_ex(b, "definition_revision", &x) ||
+            !json_object_is_type(x, json_type_int)) {
+            resp_error(r, 400, "bad_request", "A new report needs \"id\" (UUID), \"definition_id\" and \"definition_revision\".");
+            return false;
+        }
+        w->id = arena_strdup(r->a, id);
+        w->definition_id = json_object_get_int64(json_object_object_get(b, "definition_id"));
+        w->definition_revision = json_object_get_int(json_object_object_get(b, "definition_revision"));
+    }
+    return true;
+}
+
+typedef struct create_ctx {
+    report_write w;
+} create_ctx;
+
+static op_result do_create(request *r, void *ctx, errs *e, report_refusal *why, const char **id)
+{
+    create_ctx *c = ctx;
+    *id = c->w.id;
+    return report_create(r, &c->w, e, why);
+}
+
+void api_reports_create(request *r)
+{
+    static const char *const allowed[] = {"id", "definition_id", "definition_revision", "name", "values", "action", NULL};
+    if (!idem_key(r))
+        return resp_error(r, 400, "idempotency_key_required", "Writes need an Idempotency-Key header (a UUID).");
+    json_object *b = api_body_only(r, allowed);
+    if (!b)
+        return;
+    create_ctx c = {0};
+    bool ok = parse(r, b, &c.w, true);
+    json_object_put(b);
+    if (ok)
+        write_run(r, do_create, &c, 201);
+}
+
+typedef struct update_ctx {
+    const char *id;
+    int if_match;
+    report_write w;
+} update_ctx;
+
+static op_result do_update(request *r, void *ctx, errs *e, report_refusal *why, const char **id)
+{
+    update_ctx *c = ctx;
+    *id = c->id;
+    return report_update(r, c->id, c->if_match, &c->w, e, why);
+}
+
+void api_reports_update(request *r)
+{
+    static const char *const allowed[] = {"name", "values", "action", NULL};
+    update_ctx c = {.id = r->params[4]};
+    if (!write_if_match(r, &c.if_match))
+        return;
+    if (!idem_key(r))
+        return resp_error(r, 400, "idempotency_key_required", "Writes need an Idempotency-Key header (a UUID).");
+    json_object *b = api_body_only(r, allowed);
+    if (!b)
+        return;
+    bool ok = parse(r, b, &c.w, false);
+    json_object_put(b);
+    if (ok)
+        write_run(r, do_update, &c, 200);
+}
+
+void api_reports_get(request *r)
+{
+    op_result res;
+    json_object *o = report_json(r, r->params[4], &res);
+    if (!o)
+        return api_fail(r, res, NULL);
+    const char *etag = arena_printf(r->a, "\"%d\"", json_object_get_int(json_object_object_get(o, "rev")));
+    resp_header(r, "ETag", etag);
+    if (r->if_none_match && !strcmp(r->if_none_match, etag)) {
+        json_object_put(o);
+        return resp_send(r, 304, NULL, "", 0);
+    }
+    resp_json(r, 200, o);
+}
+
+void api_reports_list(request *r)
+{
+    report_filter f = {.limit = 100};
+    const char *st = req_query(r, "status"), *def = req_query(r, "definition"), *mine = req_query(r, "mine");
+    const char *since = req_query(r, "updated_since"), *limit = req_query(r, "limit");
+    if (st && strcmp(st, "editing") && strcmp(st, "completed") && strcmp(st, "applying") && strcmp(st, "approved") &&
+        strcmp(st, "rejected"))
+        return resp_error(r, 400, "bad_status", "Unknown status.");
+    f.status = st;
+    if (def && !users_parse_id(def, &f.definition))
+        return resp_error(r, 400, "bad_definition", "definition must be a definition id.");
+    f.mine = mine && !strcmp(mine, "1");
+    if (since) {
+        if (strlen(since) < 19 || since[10] != 'T' || !users_date_ok(arena_strndup(r->a, since, 10)))
+            return resp_error(r, 400, "bad_updated_since", "updated_since must be an RFC 3339 UTC time.");
+        char *s = arena_strndup(r->a, since, 23);
+        s[10] = ' ';
+        if (s[strlen(s) - 1] == 'Z')
+            s[strlen(s) - 1] = '\0';
+        f.updated_since = s;
+    }
+    if (limit) {
+        long long l;
+        if (!users_parse_id(limit, &l) || l > 500)
+            return resp_error(r, 400, "bad_limit", "limit must be 1 to 500.");
+        f.limit = (int)l;
+    }
+    f.cursor = req_query(r, "cursor");
+    op_result res;
+    json_object *o = reports_list(r, &f, false, &res);
+    if (res == OP_INVALID)
+        return resp_error(r, 400, "bad_cursor", "The cursor is not one this server gave.");
+    if (!o)
+        return api_fail(r, res, NULL);
+    resp_json(r, 200, o);
+}

@@ -1,0 +1,31 @@
+/* list.h - finding reports: the tablet's list (oldest change first, so a
+ * sync never skips a report that changes while it pages) and the
+ * console's (newest first by creation, which never moves).  Both page by
+ * key, not offset.  Only reports the user may see: its own, and those of
+ * definitions it holds def.reports.view for.  Request thread only. */
+#ifndef GENBA_REPORT_LIST_H
+#define GENBA_REPORT_LIST_H
+
+#include <json-c/json.h>
+#include "http/request.h"
+#include "util/errs.h"
+
+typedef struct report_filter {
+    const char *status;          /* NULL = any */
+    long long definition;        /* 0 = any */
+    bool mine;
+    const char *updated_since;   /* SQL DATETIME text */
+    const char *from, *to;       /* created between (dates), console */
+    const char *creator;         /* login, console */
+    long long label;             /* definitions with this label (and below), console */
+    const char *text;            /* in the name or number, console */
+    int value_sheet, value_cluster;   /* a cluster's value equals value_text, console */
+    const char *value_text;
+    const char *cursor;
+    int limit;
+} report_filter;
+
+/* {"reports": [...], "next_cursor"}; OP_INVALID for a bad cursor. */
+json_object *reports_list(request *r, const report_filter *f, bool console, op_result *res);
+
+#endif

@@ -1,0 +1,55 @@
+#include "reports/number.h"
+#include "tenant/resolve.h"
+#include "util/buf.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+const char *number_date_part(request *r, const char *p, int y, int m, int d)
+{
+    buf b;
+    buf_init(&b, r->a);
+    while (p && *p) {
+        if (!strncmp(p, "yyyy", 4)) {
+            buf_printf(&b, "%04d", y);
+            p += 4;
+        } else if (!strncmp(p, "yy", 2)) {
+            buf_printf(&b, "%02d", y % 100);
+            p += 2;
+        } else if (!strncmp(p, "MM", 2)) {
+            buf_printf(&b, "%02d", m);
+            p += 2;
+        } else if (!strncmp(p, "dd", 2)) {
+            buf_printf(&b, "%02d", d);
+            p += 2;
+        } else {
+            buf_addc(&b, *p++);
+        }
+    }
+    return b.data;
+}
+
+db_status number_next(request *r, long long def_id, const definition *d, const char **out)
+{
+    db_conn *db = r->tenant->db;
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    const char *period = number_date_part(r, d->an_date ? d->an_date : "", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+    int start = d->an_start, step = d->an_step > 0 ? d->an_step : 1;
+    db_status st = db_query(db, r->a, "INSERT IGNORE INTO report_counters (definition_id, period, next_value) VALUES (?, ?, ?)",
+                            DB_ARGS(DB_INT(def_id), DB_STR(period), DB_INT(start)), NULL, NULL);
+    db_rows rows;
+    if (st == DB_OK)
+        st = db_query(db, r->a, "SELECT next_value FROM report_counters WHERE definition_id = ? AND period = ? FOR UPDATE",
+                      DB_ARGS(DB_INT(def_id), DB_STR(period)), &rows, NULL);
+    if (st != DB_OK)
+        return st;
+    long long v = atoll(db_cell(&rows, 0, 0));
+    st = db_query(db, r->a, "UPDATE report_counters SET next_value = ? WHERE definition_id = ? AND period = ?",
+                  DB_ARGS(DB_INT(v + step), DB_INT(def_id), DB_STR(period)), NULL, NULL);
+    int digits = d->an_digits > 0 && d->an_digits < 20 ? d->an_digits : 1;
+    *out = arena_printf(r->a, "%s%s%0*lld", d->an_prefix ? d->an_prefix : "", period, digits, v);
+    return st;
+}

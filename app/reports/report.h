@@ -1,0 +1,83 @@
+/* report.h - reports: writing values through the definition's rules, and
+ * reading reports back as the tablet API's JSON.
+ *
+ * A write (report_create, report_update) runs inside the caller's
+ * transaction (which idem_claim began) and leaves it open for the caller to
+ * store the idempotent answer and commit.  It checks every submitted value
+ * with the value engine (forms/value.h) and answers every problem at once;
+ * computes the clusters the server fills (Calculate, TimeCalculate,
+ * Registrant, RegisterDate, Updater, UpdateDate, LoginUser: what a client
+ * sends for them is ignored); enforces lockAfterSave, `required` when the
+ * report is completed, exclusive locks held by others and the applicant
+ * lock; issues the auto-number on the first save (gap-free: the counter
+ * moves in the same transaction); keeps every change of a value in the
+ * history; and moves `rev` on by one.  Request thread only.
+ */
+#ifndef GENBA_REPORT_H
+#define GENBA_REPORT_H
+
+#include <json-c/json.h>
+#include "forms/model.h"
+#include "http/request.h"
+#include "util/errs.h"
+
+typedef struct report_value_in {
+    int sheet, cluster;
+    const char *value, *edited_at, *gps;   /* edited_at, gps may be NULL */
+} report_value_in;
+
+typedef struct report_write {
+    const char *id;                 /* UUID (create) */
+    long long definition_id;
+    int definition_revision;
+    const char *name;               /* NULL: keep / the definition's name */
+    report_value_in *values;
+    int nvalues;
+    bool complete;                  /* action "complete" (else "save") */
+} report_write;
+
+/* What went wrong beyond field errors: the API's status and code. */
+typedef struct report_refusal {
+    int status;                     /* 0 = none; 403, 404, 409, 412, 422 */
+    const char *code, *message;
+    json_object *body;              /* 412: the current report; 409 lock: {holder} (caller puts) */
+} report_refusal;
+
+/* Parse {"values": [...]} items into w (400-worthy problems into e). */
+bool report_values_from_json(request *r, json_object *arr, report_write *w, errs *e);
+/* Create report w->id.  On OP_INVALID, e holds per-cluster details
+ * (field "sheet S cluster C", code, arg); other refusals in *why. */
+op_result report_create(request *r, const report_write *w, errs *e, report_refusal *why);
+/* Update report id from revision if_match. */
+op_result report_update(request *r, const char *id, int if_match, const report_write *w, errs *e,
+                        report_refusal *why);
+/* The report as JSON (NULL with *res when not found / not visible). */
+json_object *report_json(request *r, const char *id, op_result *res);
+/* A sign-off value (Create, Inspect, Approve clusters): JSON text
+ * {"user", "name", "at", "comment"} for the request's user, now. */
+const char *report_signoff(request *r, const char *comment);
+
+/* --- the workflow (reports/flow.c) --- */
+/* Approval action on stage: "apply" (the applicant, for stage 1, from
+ * editing/rejected), "approve" / "reject" (members of the stage's group,
+ * stages in order; approving signs the stage's Approve clusters; rejecting
+ * returns the report to the applicant), "withdraw" (the applicant, while
+ * applying).  if_match: the revision read.  Runs in the caller's
+ * transaction. */
+op_result report_approval(request *r, const char *id, int if_match, int stage, const char *action, const char *comment,
+                          report_refusal *why);
+/* Exclusive lock: acquire (or renew) for the user; release; force = an
+ * administrator breaks another's lock.  *out: {"holder": {...},
+ * "expires_at"}.  409 with the holder when another holds it. */
+op_result report_lock(request *r, const char *id, bool acquire, bool force, json_object **out, report_refusal *why);
+/* Copy report src to new_id: clusters with copyOnDuplicate, a new number. */
+op_result report_copy(request *r, const char *src, const char *new_id, report_refusal *why);
+/* Soft delete (purged after reports.purge_days). */
+op_result report_delete(request *r, const char *id, int if_match, report_refusal *why);
+/* The history of the report's values: [{rev, sheet, cluster, old, new, user, device_id, at}]. */
+json_object *report_history(request *r, const char *id, op_result *res);
+
+/* The definition revision a report uses, checked visible to the user. */
+definition *report_definition(request *r, long long def_id, int rev, op_result *res);
+
+#endif
