@@ -32,10 +32,11 @@ static bool number_ok(const char *s)
 }
 
 /* Parse the header into fields; false with errors in e. */
-static json_object *parse_header(request *r, const csv_row *h, const char ***types, errs *e)
+static json_object *parse_header(request *r, const csv_row *h, const char ***types, const char ***names, errs *e)
 {
     json_object *fields = json_object_new_array();
     *types = arena_calloc(r->a, (size_t)h->n, sizeof **types);
+    *names = arena_calloc(r->a, (size_t)h->n, sizeof **names);
     for (int i = 0; i < h->n; i++) {
         char *name = arena_strdup(r->a, h->f[i]);
         char *colon = strrchr(name, ':');
@@ -56,6 +57,7 @@ static json_object *parse_header(request *r, const csv_row *h, const char ***typ
         jx_add_str(f, "type", type);
         json_object_array_add(fields, f);
         (*types)[i] = type;
+        (*names)[i] = name;   /* in the arena: outlives the JSON */
     }
     return fields;
 }
@@ -83,8 +85,8 @@ op_result masters_upload(request *r, const char *name, const char *encoding, con
         errs_add(e, "file", "csv_empty");
         return OP_INVALID;
     }
-    const char **types;
-    json_object *fields = parse_header(r, &t.rows[0], &types, e);
+    const char **types, **names;
+    json_object *fields = parse_header(r, &t.rows[0], &types, &names, e);
     int nf = t.rows[0].n;
     /* every record, checked before anything is written */
     json_object *seen = json_object_new_object();
@@ -106,11 +108,10 @@ op_result masters_upload(request *r, const char *name, const char *encoding, con
         for (int k = 0; k < nf; k++) {
             const char *v = row->f[k];
             if (*v && !strcmp(types[k], "number") && !number_ok(v))
-                errs_add_arg(e, json_object_get_string(json_object_object_get(json_object_array_get_idx(fields, (size_t)k), "name")), "not_a_number", v);
+                errs_add_arg(e, names[k], "not_a_number", v);
             if (*v && !strcmp(types[k], "date") && !users_date_ok(v))
-                errs_add_arg(e, json_object_get_string(json_object_object_get(json_object_array_get_idx(fields, (size_t)k), "name")), "invalid_date", v);
-            json_object_object_add(rec, json_object_get_string(json_object_object_get(json_object_array_get_idx(fields, (size_t)k), "name")),
-                                   json_object_new_string(v));
+                errs_add_arg(e, names[k], "invalid_date", v);
+            json_object_object_add(rec, names[k], json_object_new_string(v));
         }
         keys[i] = key;
         datas[i] = arena_strdup(r->a, json_object_to_json_string_ext(rec, JSON_C_TO_STRING_PLAIN));
