@@ -3,6 +3,7 @@
 #include "auth/perm.h"
 #include "auth/session.h"
 #include "db/txn.h"
+#include "forms/defcache.h"
 #include "forms/formula.h"
 #include "forms/store.h"
 #include "forms/value.h"
@@ -81,8 +82,8 @@ bool report_values_from_json(request *r, json_object *arr, report_write *w, errs
 definition *report_definition(request *r, long long def_id, int rev, op_result *res)
 {
     def_rev v;
-    *res = defstore_get(r, def_id, rev, &v);
-    if (*res != OP_OK)
+    const definition *d = defcache_get(r, def_id, rev, &v, res);
+    if (!d)
         return NULL;
     /* a revision tablets could have: published (or published before and
      * archived since: a tablet offline for weeks still holds it), or test
@@ -93,7 +94,7 @@ definition *report_definition(request *r, long long def_id, int rev, op_result *
         *res = OP_NOT_FOUND;
         return NULL;
     }
-    return defstore_model(r, &v, res);
+    return (definition *)d;   /* read-only: shared with later requests of this thread */
 }
 
 /* Load the stored values of report id (or none) into w. */

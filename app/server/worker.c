@@ -1,5 +1,6 @@
 #include "server/worker.h"
 #include "auth/password.h"
+#include "forms/defcache.h"
 #include "forms/defxml.h"
 #include "http/page.h"
 #include "http/request.h"
@@ -194,6 +195,7 @@ static void *thread_main(void *arg)
     }
     arena_free(&w->a);
     page_thread_end();
+    defcache_thread_end();
     db_thread_end();
     t->done = 1;
     return NULL;
