@@ -8,6 +8,7 @@
 #include "reports/list.h"
 #include "reports/report.h"
 #include "reports/write.h"
+#include "tenant/quota.h"
 #include "tenant/resolve.h"
 #include "util/jsonx.h"
 
@@ -54,6 +55,23 @@ static bool parse(request *r, json_object *b, report_write *w, bool create)
     return true;
 }
 
+/* The tenant's storage quota, checked inside the write's transaction (after
+ * the Idempotency-Key is claimed, so a replay still gets its answer): the
+ * body's size stands for what the write adds.  507, nothing written. */
+static bool within_quota(request *r, report_refusal *why, op_result *res)
+{
+    bool fits;
+    *res = quota_check(r, r->body_len, &fits);
+    if (*res == OP_OK && !fits) {
+        memset(why, 0, sizeof *why);
+        why->status = QUOTA_STATUS;
+        why->code = QUOTA_CODE;
+        why->message = QUOTA_MESSAGE;
+        *res = OP_INVALID;
+    }
+    return *res == OP_OK;
+}
+
 typedef struct create_ctx {
     report_write w;
 } create_ctx;
@@ -62,6 +80,9 @@ static op_result do_create(request *r, void *ctx, errs *e, report_refusal *why, 
 {
     create_ctx *c = ctx;
     *id = c->w.id;
+    op_result res;
+    if (!within_quota(r, why, &res))
+        return res;
     return report_create(r, &c->w, e, why);
 }
 
@@ -90,6 +111,9 @@ static op_result do_update(request *r, void *ctx, errs *e, report_refusal *why, 
 {
     update_ctx *c = ctx;
     *id = c->id;
+    op_result res;
+    if (!within_quota(r, why, &res))
+        return res;
     return report_update(r, c->id, c->if_match, &c->w, e, why);
 }
 
