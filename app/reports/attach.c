@@ -10,7 +10,6 @@
 #include "tenant/settings.h"
 #include "util/crypto.h"
 #include "util/image.h"
-#include "util/jsonx.h"
 #include "util/log.h"
 #include "util/str.h"
 
@@ -76,31 +75,7 @@ static op_result may_edit(request *r, const rep_row *rp, const definition *d, re
     bool own = rp->created_by == r->user->id;
     if (!(own && perm_has(r, "def.reports.create", scope)) && !perm_has(r, "def.reports.edit", scope))
         return refuse(why, 403, "forbidden", "You may not edit this report.");
-    if (d->applicant_lock && (!strcmp(rp->status, "applying") || !strcmp(rp->status, "approved")))
-        return refuse(why, 409, !strcmp(rp->status, "applying") ? "approval_pending" : "approved_locked",
-                      "The report is under approval and cannot be edited now.");
-    if (d->exclusive_lock) {
-        db_rows lk;
-        db_status st = db_query(r->tenant->db, r->a,
-                                "SELECT l.user_id, u.login, u.name, DATE_FORMAT(l.expires_at, '%Y-%m-%dT%H:%i:%sZ') "
-                                "FROM report_locks l JOIN users u ON u.id = l.user_id "
-                                "WHERE l.report_id = ? AND l.expires_at > UTC_TIMESTAMP(3)",
-                                DB_ARGS(DB_STR(rp->id)), &lk, NULL);
-        if (st != DB_OK)
-            return txn_result(st);
-        if (lk.nrows && atoll(db_cell(&lk, 0, 0)) != r->user->id) {
-            json_object *h = json_object_new_object(), *o = json_object_new_object();
-            jx_add_int(h, "id", atoll(db_cell(&lk, 0, 0)));
-            jx_add_str(h, "login", db_cell(&lk, 0, 1));
-            jx_add_str(h, "name", db_cell(&lk, 0, 2));
-            json_object_object_add(o, "holder", h);
-            jx_add_str(o, "expires_at", db_cell(&lk, 0, 3));
-            why->body = o;
-            return refuse(why, 409, "report_locked",
-                          arena_printf(r->a, "The report is being edited by %s.", db_cell(&lk, 0, 2)));
-        }
-    }
-    return OP_OK;
+    return report_check_locks(r, rp->id, rp->status, d, why);
 }
 
 /* A size parameter of the cluster, else the tenant setting, else dflt. */
