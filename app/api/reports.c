@@ -55,21 +55,22 @@ static bool parse(request *r, json_object *b, report_write *w, bool create)
     return true;
 }
 
-/* The tenant's storage quota, checked inside the write's transaction (after
- * the Idempotency-Key is claimed, so a replay still gets its answer): the
- * body's size stands for what the write adds.  507, nothing written. */
-static bool within_quota(request *r, report_refusal *why, op_result *res)
+/* The tenant's storage quota, checked inside the write's transaction once
+ * the write went through (so a replay still gets its stored answer, other
+ * refusals come first, and the check's consistent read does not take the
+ * transaction's snapshot before report_update's row lock): the body's size
+ * stands for what the write adds.  507, and write_run rolls back. */
+static op_result within_quota(request *r, report_refusal *why)
 {
     bool fits;
-    *res = quota_check(r, r->body_len, &fits);
-    if (*res == OP_OK && !fits) {
-        memset(why, 0, sizeof *why);
-        why->status = QUOTA_STATUS;
-        why->code = QUOTA_CODE;
-        why->message = QUOTA_MESSAGE;
-        *res = OP_INVALID;
-    }
-    return *res == OP_OK;
+    op_result res = quota_check(r, r->body_len, &fits);
+    if (res != OP_OK || fits)
+        return res;
+    memset(why, 0, sizeof *why);
+    why->status = QUOTA_STATUS;
+    why->code = QUOTA_CODE;
+    why->message = QUOTA_MESSAGE;
+    return OP_INVALID;
 }
 
 typedef struct create_ctx {
@@ -80,10 +81,10 @@ static op_result do_create(request *r, void *ctx, errs *e, report_refusal *why, 
 {
     create_ctx *c = ctx;
     *id = c->w.id;
-    op_result res;
-    if (!within_quota(r, why, &res))
-        return res;
-    return report_create(r, &c->w, e, why);
+    op_result res = report_create(r, &c->w, e, why);
+    if (res == OP_OK)
+        res = within_quota(r, why);
+    return res;
 }
 
 void api_reports_create(request *r)
@@ -111,10 +112,10 @@ static op_result do_update(request *r, void *ctx, errs *e, report_refusal *why, 
 {
     update_ctx *c = ctx;
     *id = c->id;
-    op_result res;
-    if (!within_quota(r, why, &res))
-        return res;
-    return report_update(r, c->id, c->if_match, &c->w, e, why);
+    op_result res = report_update(r, c->id, c->if_match, &c->w, e, why);
+    if (res == OP_OK)
+        res = within_quota(r, why);
+    return res;
 }
 
 void api_reports_update(request *r)
