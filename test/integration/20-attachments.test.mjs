@@ -51,16 +51,14 @@ function makeJpeg(w, h) {
   const sof0 = Buffer.from([0xff, 0xc0, 0x00, 0x0b, 0x08, h >> 8, h & 0xff, w >> 8, w & 0xff, 0x01, 0x01, 0x11, 0x00]);
   return Buffer.concat([Buffer.from([0xff, 0xd8]), app0, sof0, Buffer.from([0xff, 0xd9])]);
 }
-// A PNG header only (signature, IHDR, IEND) claiming w x h pixels.
+// A PNG header only (signature, IHDR, IEND) claiming w x h pixels: a 1x1
+// PNG without its IDAT, the IHDR's size and CRC rewritten.
 function pngHeader(w, h) {
-  const chunk = (type, data) => {
-    const len = Buffer.alloc(4); len.writeUInt32BE(data.length);
-    const td = Buffer.concat([Buffer.from(type), data]);
-    const c = Buffer.alloc(4); c.writeUInt32BE(crc32(td));
-    return Buffer.concat([len, td, c]);
-  };
-  const ihdr = Buffer.alloc(13); ihdr.writeUInt32BE(w, 0); ihdr.writeUInt32BE(h, 4); ihdr[8] = 8; ihdr[9] = 2;
-  return Buffer.concat([Buffer.from('\x89PNG\r\n\x1a\n', 'latin1'), chunk('IHDR', ihdr), chunk('IEND', Buffer.alloc(0))]);
+  const p = makePng(1, 1), idat = 33 + 8 + p.readUInt32BE(33) + 4;
+  const out = Buffer.concat([p.subarray(0, 33), p.subarray(idat)]);
+  out.writeUInt32BE(w, 16); out.writeUInt32BE(h, 20);
+  out.writeUInt32BE(crc32(out.subarray(12, 29)), 29);
+  return out;
 }
 // A real PNG padded after IEND to n bytes (decoders ignore the tail).
 const paddedPng = (n, seed = 1) => {
