@@ -8,6 +8,7 @@
 #include "reports/list.h"
 #include "reports/report.h"
 #include "reports/write.h"
+#include "tenant/quota.h"
 #include "tenant/resolve.h"
 #include "util/jsonx.h"
 
@@ -54,6 +55,24 @@ static bool parse(request *r, json_object *b, report_write *w, bool create)
     return true;
 }
 
+/* The tenant's storage quota, checked inside the write's transaction once
+ * the write went through (so a replay still gets its stored answer, other
+ * refusals come first, and the check's consistent read does not take the
+ * transaction's snapshot before report_update's row lock): the body's size
+ * stands for what the write adds.  507, and write_run rolls back. */
+static op_result within_quota(request *r, report_refusal *why)
+{
+    bool fits;
+    op_result res = quota_check(r, r->body_len, &fits);
+    if (res != OP_OK || fits)
+        return res;
+    memset(why, 0, sizeof *why);
+    why->status = QUOTA_STATUS;
+    why->code = QUOTA_CODE;
+    why->message = QUOTA_MESSAGE;
+    return OP_INVALID;
+}
+
 typedef struct create_ctx {
     report_write w;
 } create_ctx;
@@ -62,7 +81,10 @@ static op_result do_create(request *r, void *ctx, errs *e, report_refusal *why, 
 {
     create_ctx *c = ctx;
     *id = c->w.id;
-    return report_create(r, &c->w, e, why);
+    op_result res = report_create(r, &c->w, e, why);
+    if (res == OP_OK)
+        res = within_quota(r, why);
+    return res;
 }
 
 void api_reports_create(request *r)
@@ -90,7 +112,10 @@ static op_result do_update(request *r, void *ctx, errs *e, report_refusal *why, 
 {
     update_ctx *c = ctx;
     *id = c->id;
-    return report_update(r, c->id, c->if_match, &c->w, e, why);
+    op_result res = report_update(r, c->id, c->if_match, &c->w, e, why);
+    if (res == OP_OK)
+        res = within_quota(r, why);
+    return res;
 }
 
 void api_reports_update(request *r)

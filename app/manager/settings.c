@@ -1,9 +1,30 @@
 #include "manager/settings.h"
 #include "manager/view.h"
 #include "tenant/settings.h"
+#include "util/str.h"
 
 #include <json-c/json.h>
 #include <string.h>
+
+/* "Storage: X of Y (Z %)", warned from 70 %. */
+static void set_storage(page *p, json_object *s)
+{
+    json_object *st = json_object_object_get(s, "storage"), *q = json_object_object_get(st, "quota");
+    char b[32];
+    str_format_size((uint64_t)json_object_get_int64(json_object_object_get(st, "used")), b, sizeof b);
+    page_set(p, "Storage.used", b);
+    if (!q)
+        return;
+    str_format_size((uint64_t)json_object_get_int64(q), b, sizeof b);
+    page_set(p, "Storage.quota", b);
+    long pc = (long)json_object_get_int64(json_object_object_get(st, "percent"));
+    page_set_int(p, "Storage.percent", pc);
+    page_set_int(p, "Storage.meter", pc > 100 ? 100 : pc);
+    if (pc >= 70)
+        page_set_int(p, "Storage.warn", 1);
+    if (pc >= 100)
+        page_set_int(p, "Storage.full", 1);
+}
 
 void manager_settings(request *r)
 {
@@ -13,6 +34,7 @@ void manager_settings(request *r)
         return view_fail(r, res);
     page *p = view_page(r, "settings.title");
     page_set_json(p, "Settings", s);
+    set_storage(p, s);
     json_object_put(s);
     page_render(r, 200, &p, "manager/settings.cs");
 }

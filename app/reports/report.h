@@ -51,6 +51,12 @@ op_result report_create(request *r, const report_write *w, errs *e, report_refus
 /* Update report id from revision if_match. */
 op_result report_update(request *r, const char *id, int if_match, const report_write *w, errs *e,
                         report_refusal *why);
+/* The locks on changing report id (status: its status; d: its definition)
+ * for the request's user: the applicant lock while applying or approved
+ * (409 approval_pending / approved_locked) and another user's exclusive
+ * lock (409 report_locked, {holder, expires_at} in why->body).  OP_OK when
+ * none holds; also used for attachments (reports/attach.c). */
+op_result report_check_locks(request *r, const char *id, const char *status, const definition *d, report_refusal *why);
 /* The report as JSON (NULL with *res when not found / not visible). */
 json_object *report_json(request *r, const char *id, op_result *res);
 /* A sign-off value (Create, Inspect, Approve clusters): JSON text

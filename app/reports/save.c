@@ -374,6 +374,33 @@ op_result report_create(request *r, const report_write *wr, errs *e, report_refu
     return st == DB_OK ? OP_OK : txn_result(st);
 }
 
+op_result report_check_locks(request *r, const char *id, const char *status, const definition *d, report_refusal *why)
+{
+    if (d->applicant_lock && (!strcmp(status, "applying") || !strcmp(status, "approved")))
+        return refuse(why, 409, !strcmp(status, "applying") ? "approval_pending" : "approved_locked",
+                      "The report is under approval and cannot be edited now.");
+    if (!d->exclusive_lock)
+        return OP_OK;
+    db_rows lk;
+    db_status st = db_query(r->tenant->db, r->a,
+                            "SELECT l.user_id, u.login, u.name, DATE_FORMAT(l.expires_at, '%Y-%m-%dT%H:%i:%sZ') FROM report_locks l "
+                            "JOIN users u ON u.id = l.user_id WHERE l.report_id = ? AND l.expires_at > UTC_TIMESTAMP(3)",
+                            DB_ARGS(DB_STR(id)), &lk, NULL);
+    if (st != DB_OK)
+        return txn_result(st);
+    if (lk.nrows && atoll(db_cell(&lk, 0, 0)) != r->user->id) {
+        json_object *h = json_object_new_object(), *o = json_object_new_object();
+        jx_add_int(h, "id", atoll(db_cell(&lk, 0, 0)));
+        jx_add_str(h, "login", db_cell(&lk, 0, 1));
+        jx_add_str(h, "name", db_cell(&lk, 0, 2));
+        json_object_object_add(o, "holder", h);
+        jx_add_str(o, "expires_at", db_cell(&lk, 0, 3));
+        why->body = o;
+        return refuse(why, 409, "report_locked", arena_printf(r->a, "The report is being edited by %s.", db_cell(&lk, 0, 2)));
+    }
+    return OP_OK;
+}
+
 op_result report_update(request *r, const char *id, int if_match, const report_write *wr, errs *e, report_refusal *why)
 {
     memset(why, 0, sizeof *why);
@@ -405,28 +432,9 @@ op_result report_update(request *r, const char *id, int if_match, const report_w
     const definition *d = report_definition(r, def_id, atoi(db_cell(&rows, 0, 1)), &res);
     if (!d)
         return res == OP_NOT_FOUND ? refuse(why, 409, "definition_gone", "The report's definition revision is not available.") : res;
-    if (d->applicant_lock && (!strcmp(status, "applying") || !strcmp(status, "approved")))
-        return refuse(why, 409, !strcmp(status, "applying") ? "approval_pending" : "approved_locked",
-                      "The report is under approval and cannot be edited now.");
-    if (d->exclusive_lock) {
-        db_rows lk;
-        st = db_query(db, r->a,
-                      "SELECT l.user_id, u.login, u.name, DATE_FORMAT(l.expires_at, '%Y-%m-%dT%H:%i:%sZ') FROM report_locks l "
-                      "JOIN users u ON u.id = l.user_id WHERE l.report_id = ? AND l.expires_at > UTC_TIMESTAMP(3)",
-                      DB_ARGS(DB_STR(id)), &lk, NULL);
-        if (st != DB_OK)
-            return txn_result(st);
-        if (lk.nrows && atoll(db_cell(&lk, 0, 0)) != r->user->id) {
-            json_object *h = json_object_new_object(), *o = json_object_new_object();
-            jx_add_int(h, "id", atoll(db_cell(&lk, 0, 0)));
-            jx_add_str(h, "login", db_cell(&lk, 0, 1));
-            jx_add_str(h, "name", db_cell(&lk, 0, 2));
-            json_object_object_add(o, "holder", h);
-            jx_add_str(o, "expires_at", db_cell(&lk, 0, 3));
-            why->body = o;
-            return refuse(why, 409, "report_locked", arena_printf(r->a, "The report is being edited by %s.", db_cell(&lk, 0, 2)));
-        }
-    }
+    res = report_check_locks(r, id, status, d, why);
+    if (res != OP_OK)
+        return res;
     work w = {.r = r, .d = d};
     st = load(&w, id);
     if (st != DB_OK)

@@ -1,9 +1,12 @@
 #include "tenant/settings.h"
 #include "auth/audit.h"
 #include "db/txn.h"
+#include "tenant/quota.h"
 #include "tenant/resolve.h"
 #include "util/buf.h"
 
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Every setting genba knows: name and default ("0"/"1" for booleans). */
@@ -29,11 +32,26 @@ bool settings_bool(request *r, const char *name, bool dflt)
     return !strcmp(value_of(r, name, dflt ? "1" : "0"), "1");
 }
 
+long long settings_int(request *r, const char *name, long long dflt, long long min, long long max)
+{
+    const char *v = value_of(r, name, NULL);
+    if (!v || !*v)
+        return dflt;
+    char *end;
+    errno = 0;
+    long long n = strtoll(v, &end, 10);
+    return errno || *end || n < min || n > max ? dflt : n;
+}
+
 json_object *settings_all(request *r, op_result *res)
 {
+    json_object *storage = quota_json(r, res);
+    if (!storage)
+        return NULL;
     json_object *o = json_object_new_object();
     for (size_t i = 0; i < NKNOWN; i++)
         json_object_object_add(o, known[i].name, json_object_new_boolean(!strcmp(value_of(r, known[i].name, known[i].dflt), "1")));
+    json_object_object_add(o, "storage", storage);   /* read-only */
     *res = OP_OK;
     return o;
 }
@@ -44,7 +62,9 @@ op_result settings_set(request *r, json_object *o, errs *e)
         bool found = false;
         for (size_t i = 0; i < NKNOWN; i++)
             found = found || !strcmp(known[i].name, k);
-        if (!found)
+        if (!found && !strcmp(k, "storage"))
+            errs_add(e, "storage", "read_only");
+        else if (!found)
             errs_add(e, arena_strdup(r->a, k), "unknown_setting");
         else if (!v || !json_object_is_type(v, json_type_boolean))
             errs_add(e, arena_strdup(r->a, k), "wrong_type");

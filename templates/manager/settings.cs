@@ -7,4 +7,11 @@
     <?cs if:Perm.settings_edit ?><button type="submit" class="primary" id="save-settings"><?cs var:L.common.save ?></button><?cs /if ?>
   </form>
 </section>
+<section class="card" id="storage">
+  <h2><?cs var:L.settings.storage ?></h2>
+  <p id="storage-use"><?cs var:L.settings.storage ?>: <?cs var:Storage.used ?><?cs if:Storage.quota ?> <?cs var:L.settings.storage_of ?> <?cs var:Storage.quota ?> (<?cs var:Storage.percent ?> %)<?cs else ?> (<?cs var:L.settings.storage_unlimited ?>)<?cs /if ?></p>
+  <?cs if:Storage.quota ?><meter min="0" max="100" low="70" high="90" optimum="0" value="<?cs var:Storage.meter ?>"><?cs var:Storage.percent ?> %</meter><?cs /if ?>
+  <?cs if:Storage.full ?><p class="alert" role="alert" id="storage-warning"><?cs var:L.settings.storage_full ?></p><?cs elif:Storage.warn ?><p class="alert" role="alert" id="storage-warning"><?cs var:L.settings.storage_warn ?></p><?cs /if ?>
+  <p class="help"><?cs var:L.settings.storage_help ?></p>
+</section>
 <?cs include:"footer.cs" ?>

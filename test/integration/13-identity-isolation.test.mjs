@@ -73,7 +73,9 @@ test("a token from tenant A is 401 on every API route of tenant B, and changes n
   assert.deepEqual(g.permissions.map((x) => x.name), ['users.view']);
   assert.deepEqual(g.members, [bUser.id]);
   assert.ok((await api(B, 'GET', '/devices?status=pending', { token: bTok })).json.devices.some((d) => d.id === bDev.id));
-  assert.deepEqual((await api(B, 'GET', '/settings', { token: bTok })).json, { 'devices.auto_approve': false });
+  const { storage, ...settingsB } = (await api(B, 'GET', '/settings', { token: bTok })).json;
+  assert.deepEqual(settingsB, { 'devices.auto_approve': false });
+  assert.equal(typeof storage.used, 'number');
   assert.ok(!(await api(B, 'GET', '/users', { token: bTok })).json.users.some((x) => x.login === 'from.a'));
   assert.ok(!(await api(B, 'GET', '/groups', { token: bTok })).json.groups.some((x) => x.name === 'From A group'));
   assert.equal((await api(B, 'GET', '/me', { token: bTok })).status, 200);

@@ -1,0 +1,71 @@
+#include "tenant/quota.h"
+#include "db/txn.h"
+#include "tenant/resolve.h"
+#include "util/crypto.h"
+#include "util/jsonx.h"
+#include "util/log.h"
+
+#include <stdlib.h>
+
+op_result quota_read(request *r, quota_use *out)
+{
+    out->used = 0;
+    out->quota = r->tenant->quota_bytes;
+    out->percent = -1;
+    db_rows rows;
+    /* The tenant's account sees its own database's tables only.  InnoDB's
+     * size statistics of a table of few, large rows lag far behind (a
+     * report_attachments holding megabytes can show 16 KiB until ANALYZE
+     * TABLE), so the attachments count with their exact sealed sizes
+     * instead: storage in use = the other tables + the encrypted
+     * attachments (operations.md). */
+    db_status st = db_query(r->tenant->db, r->a,
+                            "SELECT CAST((SELECT COALESCE(SUM(data_length + index_length), 0) FROM information_schema.tables "
+                            "  WHERE table_schema = DATABASE() AND table_name <> 'report_attachments') AS UNSIGNED), "
+                            "CAST((SELECT COALESCE(SUM(size + ?), 0) FROM report_attachments) AS UNSIGNED)",
+                            DB_ARGS(DB_INT(CRYPTO_SEAL_OVERHEAD)), &rows, NULL);
+    if (st != DB_OK) {
+        log_error("req id=%s tenant=%s: cannot read the storage in use: %s", r->id, r->tenant->code,
+                  db_error(r->tenant->db));
+        return txn_result(st);
+    }
+    uint64_t tables = strtoull(db_cell(&rows, 0, 0) ? db_cell(&rows, 0, 0) : "0", NULL, 10);
+    uint64_t attachments = strtoull(db_cell(&rows, 0, 1) ? db_cell(&rows, 0, 1) : "0", NULL, 10);
+    out->used = tables + attachments;
+    if (out->quota) {
+        double pc = (double)out->used * 100.0 / (double)out->quota;
+        out->percent = pc > 100000.0 ? 100000 : (int)pc;
+    }
+    return OP_OK;
+}
+
+op_result quota_check(request *r, uint64_t incoming, bool *fits)
+{
+    *fits = true;
+    if (!r->tenant->quota_bytes)
+        return OP_OK;
+    quota_use u;
+    op_result res = quota_read(r, &u);
+    if (res != OP_OK)
+        return res;
+    *fits = u.used <= u.quota && incoming <= u.quota - u.used;
+    return OP_OK;
+}
+
+json_object *quota_json(request *r, op_result *res)
+{
+    quota_use u;
+    *res = quota_read(r, &u);
+    if (*res != OP_OK)
+        return NULL;
+    json_object *o = json_object_new_object();
+    jx_add_int(o, "used", (long long)u.used);
+    if (u.quota) {
+        jx_add_int(o, "quota", (long long)u.quota);
+        jx_add_int(o, "percent", u.percent);
+    } else {
+        jx_add_str(o, "quota", NULL);
+        jx_add_str(o, "percent", NULL);
+    }
+    return o;
+}
