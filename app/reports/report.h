@@ -63,15 +63,27 @@ json_object *report_json(request *r, const char *id, op_result *res);
  * {"user", "name", "at", "comment"} for the request's user, now. */
 const char *report_signoff(request *r, const char *comment);
 
-/* --- the workflow (reports/flow.c) --- */
+/* --- the workflow (reports/approve.c, lock.c, flow.c) ---
+ * Each runs in the caller's transaction and writes the access log
+ * (report.apply/approve/reject/withdraw, report.lock/unlock/lock_break,
+ * report.copy, report.delete, report.purge). */
 /* Approval action on stage: "apply" (the applicant, for stage 1, from
  * editing/rejected), "approve" / "reject" (members of the stage's group,
  * stages in order; approving signs the stage's Approve clusters; rejecting
  * returns the report to the applicant), "withdraw" (the applicant, while
  * applying).  if_match: the revision read.  Runs in the caller's
- * transaction. */
+ * transaction.  Refusals: 400 bad_action, 404, 403 not_applicant /
+ * not_in_stage_group, 412, 409 approval_pending / already_approved /
+ * not_applying / stage_not_current / no_approval_stages / report_locked,
+ * 422 unknown_stage (and, for "apply", validation_failed without details:
+ * report_apply gives them). */
 op_result report_approval(request *r, const char *id, int if_match, int stage, const char *action, const char *comment,
                           report_refusal *why);
+/* "apply" with the values that stop it (required ones) in e, like
+ * report_update with action "complete" (which it runs: applying is
+ * completing), plus the comment. */
+op_result report_apply(request *r, const char *id, int if_match, int stage, const char *comment, errs *e,
+                       report_refusal *why);
 /* Exclusive lock: acquire (or renew) for the user; release; force = an
  * administrator breaks another's lock.  *out: {"holder": {...},
  * "expires_at"}.  409 with the holder when another holds it. */

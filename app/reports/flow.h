@@ -1,0 +1,44 @@
+/* flow.h - what the workflow's files (approve.c, lock.c, flow.c) share:
+ * the report row locked for a change, who may do what with it, refusals.
+ * Internal to app/reports/.  Request thread only; every function runs in
+ * the caller's transaction.
+ */
+#ifndef GENBA_REPORT_FLOW_H
+#define GENBA_REPORT_FLOW_H
+
+#include "db/db.h"
+#include "reports/report.h"
+
+/* The report row, read with FOR UPDATE (so concurrent workflow actions on
+ * one report take turns). */
+typedef struct flow_report {
+    const char *id;                 /* as stored (lower case) */
+    long long def_id;
+    int def_rev, rev;
+    const char *status;
+    int stage;                      /* 0 when NULL */
+    long long created_by, applicant_id;   /* applicant_id 0 when NULL */
+    const char *scope;              /* the definition id as text, for def.* permissions */
+    bool own;                       /* created by the request's user */
+} flow_report;
+
+/* Lock and read report id.  Unknown, deleted, or not visible to the user
+ * (neither the creator nor a holder of def.reports.view): 404 in *why. */
+op_result flow_load(request *r, const char *id, flow_report *fr, report_refusal *why);
+/* May the user edit the report's values (the creator holding
+ * def.reports.create, or a holder of def.reports.edit)? */
+bool flow_may_edit(request *r, const flow_report *fr);
+/* Set *why and return OP_INVALID. */
+op_result flow_refuse(report_refusal *why, int status, const char *code, const char *message);
+/* 412 with the current report as the body. */
+op_result flow_stale(request *r, const char *id, report_refusal *why);
+/* The unexpired exclusive lock of report id held by a user other than the
+ * request's: *body = {"holder": {"id", "login", "name"}, "expires_at"}
+ * (owned by the caller), *login the holder's login; *body NULL when there
+ * is none. */
+db_status flow_other_holder(request *r, const char *id, json_object **body, const char **login);
+/* Write one cluster's value and its history row (revision rev); nothing
+ * when it does not change. */
+db_status flow_set_value(request *r, const char *id, int rev, int sheet, int cluster, const char *old, const char *value);
+
+#endif
