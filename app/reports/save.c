@@ -239,6 +239,13 @@ static bool apply(work *w, const report_write *wr, const char *id, const char *c
         }
         if (value_server_computed(sl->c->type))
             continue;   /* the server fills these; what was sent is ignored */
+        if (value_read_only(sl->c->type)) {
+            /* labels, attachments and sign-offs are set elsewhere: sending
+             * what is stored is harmless, anything else (even "") is refused */
+            if (strcmp(in->value ? in->value : "", sl->old ? sl->old : ""))
+                errs_add(e, f, "read_only");
+            continue;
+        }
         const char *canon = NULL;
         bool oon = false;
         const char *code = value_check(r->a, sl->c, in->value, &vc, &canon, &oon);
@@ -371,6 +378,8 @@ op_result report_create(request *r, const report_write *wr, errs *e, report_refu
                       "INSERT INTO report_approvals (report_id, stage, action, user_id, at) VALUES (LOWER(?), 1, 'apply', ?, "
                       "UTC_TIMESTAMP(3))",
                       DB_ARGS(DB_STR(wr->id), DB_INT(r->user->id)), NULL, NULL);
+    if (st == DB_OK && wr->complete && stages)
+        st = audit_log(r, NULL, "report.apply", "report", wr->id, AUDIT_OK, "stage 1");
     return st == DB_OK ? OP_OK : txn_result(st);
 }
 
@@ -445,7 +454,13 @@ op_result report_update(request *r, const char *id, int if_match, const report_w
     const char *nstatus = status;
     if (wr->complete)
         nstatus = stages ? "applying" : "completed";
+    if (wr->complete && stages)   /* applying again: earlier sign-offs no longer hold */
+        for (int i = 0; i < w.n; i++)
+            if (w.s[i].c->type == CT_APPROVE)
+                w.s[i].value = "";
     st = store(&w, id, rev + 1);
+    if (st == DB_OK && wr->complete && stages)
+        st = audit_log(r, NULL, "report.apply", "report", id, AUDIT_OK, "stage 1");
     if (st == DB_OK)
         st = db_query(db, r->a,
                       "UPDATE reports SET rev = rev + 1, name = COALESCE(?, name), status = ?, stage = IF(?, 1, stage), "
