@@ -142,9 +142,7 @@ op_result report_apply(request *r, const char *id, int if_match, int stage, cons
                       "UPDATE report_approvals SET comment = ? WHERE report_id = ? AND action = 'apply' ORDER BY id DESC "
                       "LIMIT 1",
                       DB_ARGS(DB_STR(comment), DB_STR(fr.id)), NULL, NULL);
-    if (st == DB_OK)
-        st = audit_log(r, NULL, "report.apply", "report", fr.id, AUDIT_OK, "stage 1");
-    return txn_result(st);
+    return txn_result(st);   /* report_update logged the application */
 }
 
 op_result report_approval(request *r, const char *id, int if_match, int stage, const char *action, const char *comment,
