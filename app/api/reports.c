@@ -48,7 +48,11 @@ static bool parse(request *r, json_object *b, report_write *w, bool create)
             resp_error(r, 400, "bad_request", "A new report needs \"id\" (UUID), \"definition_id\" and \"definition_revision\".");
             return false;
         }
-        w->id = arena_strdup(r->a, id);
+        char *lid = arena_strdup(r->a, id);   /* UUIDs are stored in lower case */
+        for (char *p = lid; *p; p++)
+            if (*p >= 'A' && *p <= 'Z')
+                *p = (char)(*p - 'A' + 'a');
+        w->id = lid;
         w->definition_id = json_object_get_int64(json_object_object_get(b, "definition_id"));
         w->definition_revision = json_object_get_int(json_object_object_get(b, "definition_revision"));
     }

@@ -61,6 +61,7 @@ static bool load(request *r)
                              "(SELECT id FROM g)",
                  DB_ARGS(DB_INT(u->id)), &rows, NULL) != DB_OK) {
         log_error("req id=%s: permissions of user %lld: %s", r->id, u->id, db_error(r->tenant->db));
+        u->perms_failed = true;
         return false;
     }
     u->nperm = (int)rows.nrows;

@@ -32,6 +32,7 @@ typedef struct auth_user {
     char csrf[65];                               /* console sessions */
     /* effective permissions, loaded on first use (auth/perm.c) */
     bool perms_loaded;
+    bool perms_failed;   /* the database failed while loading them: refusals become 503 */
     int nperm;
     const char **perm, **scope;
 } auth_user;

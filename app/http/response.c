@@ -1,4 +1,5 @@
 #include "http/response.h"
+#include "auth/session.h"
 #include "http/page.h"
 #include "server/worker.h"
 
@@ -129,6 +130,14 @@ void resp_error(request *r, int status, const char *code, const char *message)
 {
     if (r->responded)
         return;
+    /* a refusal decided while the database failed to give the user's
+     * permissions is not a refusal: say the database is away */
+    if ((status == 403 || status == 404) && r->user && r->user->perms_failed) {
+        resp_header(r, "Retry-After", arena_printf(r->a, "%u", worker_config()->retry_after));
+        status = 503;
+        code = "database_unavailable";
+        message = "The database is not reachable right now; nothing was written.";
+    }
     if (r->kind == KIND_API || r->kind == KIND_PLAIN) {
         json_object *o = json_object_new_object(), *e = json_object_new_object();
         json_object_object_add(e, "code", json_object_new_string(code));

@@ -38,17 +38,20 @@ db_status number_next(request *r, long long def_id, const definition *d, const c
     gmtime_r(&now, &tm);
     const char *period = number_date_part(r, d->an_date ? d->an_date : "", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
     int start = d->an_start, step = d->an_step > 0 ? d->an_step : 1;
-    db_status st = db_query(db, r->a, "INSERT IGNORE INTO report_counters (definition_id, period, next_value) VALUES (?, ?, ?)",
-                            DB_ARGS(DB_INT(def_id), DB_STR(period), DB_INT(start)), NULL, NULL);
+    /* one statement takes the counter row's exclusive lock (a shared lock
+     * first and an upgrade later deadlocks concurrent saves); the row then
+     * stays locked until the report's transaction ends */
+    db_status st = db_query(db, r->a,
+                            "INSERT INTO report_counters (definition_id, period, next_value) VALUES (?, ?, ?) "
+                            "ON DUPLICATE KEY UPDATE next_value = next_value + ?",
+                            DB_ARGS(DB_INT(def_id), DB_STR(period), DB_INT((long long)start + step), DB_INT(step)), NULL, NULL);
     db_rows rows;
     if (st == DB_OK)
-        st = db_query(db, r->a, "SELECT next_value FROM report_counters WHERE definition_id = ? AND period = ? FOR UPDATE",
-                      DB_ARGS(DB_INT(def_id), DB_STR(period)), &rows, NULL);
+        st = db_query(db, r->a, "SELECT next_value - ? FROM report_counters WHERE definition_id = ? AND period = ?",
+                      DB_ARGS(DB_INT(step), DB_INT(def_id), DB_STR(period)), &rows, NULL);
     if (st != DB_OK)
         return st;
     long long v = atoll(db_cell(&rows, 0, 0));
-    st = db_query(db, r->a, "UPDATE report_counters SET next_value = ? WHERE definition_id = ? AND period = ?",
-                  DB_ARGS(DB_INT(v + step), DB_INT(def_id), DB_STR(period)), NULL, NULL);
     int digits = d->an_digits > 0 && d->an_digits < 20 ? d->an_digits : 1;
     *out = arena_printf(r->a, "%s%s%0*lld", d->an_prefix ? d->an_prefix : "", period, digits, v);
     return st;

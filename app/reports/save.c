@@ -144,7 +144,7 @@ static slot *ref(work *w, const def_cluster *c, const char *spec)
 }
 
 /* The clusters the server fills. */
-static void compute(work *w, const char *creator, const char *created_at, const char *now, errs *e)
+static void compute(work *w, const char *creator, const char *created_at, const char *now)
 {
     request *r = w->r;
     for (int i = 0; i < w->n; i++) {
@@ -181,11 +181,8 @@ static void compute(work *w, const char *creator, const char *created_at, const 
             const char *res = "", *dp = def_param_get(sl->c, "decimalPlaces");
             if (!formula_parse(r->a, def_param_get(sl->c, "formula") ? def_param_get(sl->c, "formula") : "", &f, err, sizeof err))
                 res = "";
-            else if (formula_eval(r->a, f, lookup, w, dp ? atoi(dp) : -1, &res)) {
-                if (pass == ncalc - 1)   /* report an arithmetic failure once */
-                    errs_add(e, where(r, sl->c->sheet_no, sl->c->id), "calculation_failed");
-                res = "";
-            }
+            else if (formula_eval(r->a, f, lookup, w, dp ? atoi(dp) : -1, &res))
+                res = "";   /* division by zero and the like: the result stays empty; the inputs are valid */
             sl->value = res;
         }
 }
@@ -264,7 +261,7 @@ static bool apply(work *w, const report_write *wr, const char *id, const char *c
         if (in->gps)
             sl->gps = in->gps;
     }
-    compute(w, creator, created_at, iso_now(r), e);
+    compute(w, creator, created_at, iso_now(r));
     if (wr->complete)
         for (int i = 0; i < w->n; i++) {
             slot *sl = &w->s[i];

@@ -5,11 +5,13 @@
 #include "http/response.h"
 #include "reports/idem.h"
 #include "tenant/resolve.h"
+#include "util/crypto.h"
 #include "util/jsonx.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 json_object *write_details(request *r, const errs *e)
 {
@@ -77,7 +79,7 @@ void write_run(request *r, write_fn fn, void *ctx, int ok_status)
     char fp[65];
     idem_fingerprint(r, fp);
     db_conn *db = r->tenant->db;
-    for (int attempt = 0; attempt < 4; attempt++) {
+    for (int attempt = 0; attempt < 6; attempt++) {
         int status = 0;
         const char *etag = NULL, *body = NULL;
         idem_state s = idem_claim(r, key, fp, &status, &etag, &body);
@@ -108,8 +110,13 @@ void write_run(request *r, write_fn fn, void *ctx, int ok_status)
         } else {
             db_rollback(db);
         }
-        if (res == OP_BUSY)
-            continue;   /* a lock wait or deadlock: the whole transaction again */
+        if (res == OP_BUSY) {   /* a lock wait or deadlock: the whole transaction again, after a short pause */
+            unsigned char j = 0;
+            crypto_random(&j, 1);
+            struct timespec ts = {0, (long)(5 + attempt * 20 + j % 20) * 1000000L};
+            nanosleep(&ts, NULL);
+            continue;
+        }
         if (res == OP_INVALID && why.status)
             return refusal(r, &why);
         if (res == OP_INVALID) {
