@@ -47,5 +47,8 @@ int cmd_setup(ctl *c, int argc, char **argv);
 int cmd_migrate(ctl *c, int argc, char **argv);
 int cmd_tenant(ctl *c, int argc, char **argv);
 int cmd_key(ctl *c, int argc, char **argv);
+/* operations (ctl/maintenance.c, notice.c) */
+int cmd_maintenance(ctl *c, int argc, char **argv);
+int cmd_notice(ctl *c, int argc, char **argv);
 
 #endif
