@@ -346,6 +346,8 @@ static int run(ctl *c, int argc, char **argv)
     }
     db_close(&db);
     printf("contracts run for %s: %u suspended, %u resumed, %u failed\n", F(c, day), suspended, resumed, failed);
+    ctl_audit(c, NULL, failed == 0,
+              arena_printf(c->a, "run for %s: %u suspended, %u resumed, %u failed", F(c, day), suspended, resumed, failed));
     return failed ? 1 : 0;
 }
 

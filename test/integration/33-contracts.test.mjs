@@ -138,7 +138,10 @@ test('contracts run suspends tenants whose contract ended; a suspended tenant an
   assert.doesNotMatch(r.stdout, /ct-annual/);
   assert.deepEqual(statusOf('ct-multi'), ['suspended', 'contract ended']);
   assert.deepEqual(statusOf('ct-annual'), ['active', '']);
-  assert.deepEqual(lastAudit('contracts run%').slice(0, 2), ['ok', 'ct-multi']);
+  assert.deepEqual(q("SELECT result, tenant_code, detail FROM genba_control.operator_audit WHERE command LIKE 'contracts run%' "
+    + "AND tenant_code = 'ct-multi' ORDER BY id DESC LIMIT 1").split('\t'),
+  ['ok', 'ct-multi', 'contracts run 2025-02-01: suspended (contract ended 2025-01-31)']);
+  assert.match(lastAudit('contracts run%')[2], /^run for 2025-02-01: [1-9]\d* suspended, 0 resumed, 0 failed$/);
   const api = await get('/ct-multi/api/v1/status');
   assert.equal(api.status, 403);
   assert.equal(api.json.error.code, 'tenant_suspended');
