@@ -25,6 +25,22 @@ static void usage(FILE *f)
           "  tenant suspend CODE [--reason TEXT]   answer 403 for the tenant; nothing is deleted\n"
           "  tenant resume CODE\n"
           "  key rotate-master             new master key; every tenant key re-wrapped\n"
+          "  tenant quota CODE SIZE        change a tenant's storage quota (40GiB, 500MiB)\n"
+          "  usage                         every tenant's storage against its quota (70 % and more flagged)\n"
+          "  tenant cancel|renew CODE [--date YYYY-MM-DD] [--force]\n"
+          "                                record a cancellation or renewal request (the 25th rule)\n"
+          "  contracts due [--date D]      what renews or ends this month\n"
+          "  contracts run [--date D]      daily: suspend tenants whose contract ended (and resume renewed ones)\n"
+          "  maintenance schedule --from T --to T --message M [--no-mail]\n"
+          "                                announce a window (RFC 3339 times) and mail every active tenant's contacts\n"
+          "  maintenance list [--all]      upcoming windows and whether maintenance mode is on\n"
+          "  maintenance cancel ID [--no-mail] | notify ID\n"
+          "                                cancel a window (contacts told) | mail contacts who missed it\n"
+          "  maintenance on [--message M] [--until T] | off\n"
+          "                                every tenant answers 503 with Retry-After | back to normal\n"
+          "  notice send --tenant CODE|--all --subject S --body-file FILE\n"
+          "                                mail registered contacts (each send logged)\n"
+          "  notice log [--tenant CODE] [--limit N]   the mails sent\n"
           "\n"
           "CONFIG defaults to $GENBA_CONFIG, else /etc/genba/genba.conf.  Exit status: 0 done,\n"
           "1 failed (the message says why), 2 wrong usage.\n",
@@ -97,6 +113,14 @@ int main(int argc, char **argv)
         rc = cmd_tenant(&c, sub_argc, sub_argv);
     else if (!strcmp(cmd, "key"))
         rc = cmd_key(&c, sub_argc, sub_argv);
+    else if (!strcmp(cmd, "maintenance"))
+        rc = cmd_maintenance(&c, sub_argc, sub_argv);
+    else if (!strcmp(cmd, "notice"))
+        rc = cmd_notice(&c, sub_argc, sub_argv);
+    else if (!strcmp(cmd, "contracts"))
+        rc = cmd_contracts(&c, sub_argc, sub_argv);
+    else if (!strcmp(cmd, "usage"))
+        rc = cmd_usage(&c, sub_argc, sub_argv);
     else
         rc = ctl_usage("unknown command '%s'", cmd);
     keyring_wipe(&c.kr);

@@ -2,6 +2,7 @@
 #include "db/migrate.h"
 #include "http/response.h"
 #include "http/router.h"
+#include "ops/maint.h"
 #include "server/metrics.h"
 #include "server/worker.h"
 #include "util/log.h"
@@ -40,6 +41,9 @@ void health_ready(request *r)
     json_object_object_add(o, "status", json_object_new_string("ready"));
     json_object_object_add(o, "control_schema", json_object_new_int(version));
     json_object_object_add(o, "tenant_schema", json_object_new_int(migrate_known_version(MIGRATE_TENANT)));
+    /* maintenance mode does not make the server unready: it answers (503
+     * with Retry-After) and must stay behind the load balancer */
+    json_object_object_add(o, "maintenance", json_object_new_boolean(maint_current(r->w)->active));
     resp_json(r, 200, o);
 }
 
@@ -53,5 +57,8 @@ void health_metrics(request *r)
     buf b;
     buf_init(&b, r->a);
     metrics_render(&b, route_name);
+    buf_printf(&b, "# HELP genba_maintenance_active 1 while maintenance mode is on (this worker thread's view)\n"
+                   "# TYPE genba_maintenance_active gauge\ngenba_maintenance_active %d\n",
+               maint_current(r->w)->active ? 1 : 0);
     resp_send(r, 200, "text/plain; version=0.0.4; charset=utf-8", b.data, b.len);
 }

@@ -47,5 +47,12 @@ int cmd_setup(ctl *c, int argc, char **argv);
 int cmd_migrate(ctl *c, int argc, char **argv);
 int cmd_tenant(ctl *c, int argc, char **argv);
 int cmd_key(ctl *c, int argc, char **argv);
+/* operations (ctl/maintenance.c, notice.c, contracts.c, quota.c) */
+int cmd_maintenance(ctl *c, int argc, char **argv);
+int cmd_notice(ctl *c, int argc, char **argv);
+int cmd_contracts(ctl *c, int argc, char **argv);
+int cmd_usage(ctl *c, int argc, char **argv);
+int cmd_tenant_contract(ctl *c, const char *sub, int argc, char **argv);   /* tenant cancel|renew */
+int cmd_tenant_quota(ctl *c, int argc, char **argv);                       /* tenant quota */
 
 #endif

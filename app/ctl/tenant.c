@@ -2,6 +2,8 @@
 #include "auth/password.h"
 #include "ctl/ctl.h"
 #include "db/migrate.h"
+#include "ops/contract.h"
+#include "ops/maint.h"
 #include "tenant/code.h"
 #include "tenant/provision.h"
 #include "util/str.h"
@@ -23,33 +25,17 @@ static bool email_ok(const char *e)
     return true;
 }
 
-/* Contracts start on the first day of the month after signing. */
-static void contract_dates(const char *plan, unsigned months, char *signed_on, char *start, char *end)
+/* Contracts start on the first day of the month after signing (today in the
+ * service's local time); fixed terms end after their months (ops/contract.h). */
+static void contract_dates(ctl *c, const char *plan, unsigned months, char *signed_on, char *start, char *end)
 {
-    time_t now = time(NULL);
-    struct tm t;
-    gmtime_r(&now, &t);
-    snprintf(signed_on, 40, "%04d-%02d-%02d", t.tm_year + 1900, t.tm_mon + 1, t.tm_mday);
-    int y = t.tm_year + 1900, m = t.tm_mon + 2;
-    if (m > 12) {
-        m = 1;
-        y++;
-    }
-    snprintf(start, 40, "%04d-%02d-01", y, m);
+    cdate today = cdate_today(maint_local_offset(&c->cfg)), s = contract_start_for(today);
+    cdate_format(today, signed_on);
+    cdate_format(s, start);
     end[0] = '\0';
     if (!strcmp(plan, "monthly"))
         return;
-    unsigned len = !strcmp(plan, "annual") ? 12 : months;
-    /* last day of the month before start + len months */
-    int ey = y, em = m + (int)len;  /* first of the month after the term */
-    while (em > 12) {
-        em -= 12;
-        ey++;
-    }
-    struct tm e = {.tm_year = ey - 1900, .tm_mon = em - 1, .tm_mday = 1, .tm_hour = 12};
-    time_t et = timegm(&e) - 86400;
-    gmtime_r(&et, &e);
-    snprintf(end, 40, "%04d-%02d-%02d", e.tm_year + 1900, e.tm_mon + 1, e.tm_mday);
+    cdate_format(contract_term_end(s, !strcmp(plan, "annual") ? 12 : (int)months), end);
 }
 
 static void undo_create(ctl *c, db_conn *db, const char *code, const char *dbname, const char *user)
@@ -136,14 +122,16 @@ static int tenant_create(ctl *c, int argc, char **argv)
     }
     crypto_wipe(datakey, sizeof datakey);
     char signed_on[40], start[40], end[40];
-    contract_dates(plan, (unsigned)months, signed_on, start, end);
+    contract_dates(c, plan, (unsigned)months, signed_on, start, end);
     if (db_query(db, c->a,
                  "INSERT INTO tenants (code, name, status, plan, quota_bytes, max_users, contract_signed, "
-                 "contract_start, contract_end, db_name, db_user, db_password_wrapped, data_key_wrapped) "
-                 "VALUES (?, ?, 'provisioning', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                 "contract_start, contract_end, contract_months, db_name, db_user, db_password_wrapped, "
+                 "data_key_wrapped) VALUES (?, ?, 'provisioning', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                  DB_ARGS(DB_STR(code), DB_STR(name), DB_STR(plan), DB_INT(quota),
                          users ? DB_INT(users) : DB_NULLARG, DB_STR(signed_on), DB_STR(start),
-                         end[0] ? DB_STR(end) : DB_NULLARG, DB_STR(dbname), DB_STR(dbuser),
+                         end[0] ? DB_STR(end) : DB_NULLARG,
+                         DB_INT(!strcmp(plan, "monthly") ? 1 : !strcmp(plan, "annual") ? 12 : months),
+                         DB_STR(dbname), DB_STR(dbuser),
                          DB_BLOB(pw_w, sizeof pw_w), DB_BLOB(dk_w, sizeof dk_w)),
                  NULL, NULL) != DB_OK) {
         ctl_fail(c, db_errno(db) == 1062 ? "tenant %s already exists" : "cannot register tenant %s: %s", code,
@@ -323,6 +311,10 @@ int cmd_tenant(ctl *c, int argc, char **argv)
     if (argc < 1)
         return ctl_usage("usage: genbactl tenant create|list|show|suspend|resume ...");
     const char *sub = argv[0];
+    if (!strcmp(sub, "cancel") || !strcmp(sub, "renew"))
+        return cmd_tenant_contract(c, sub, argc - 1, argv + 1);
+    if (!strcmp(sub, "quota"))
+        return cmd_tenant_quota(c, argc - 1, argv + 1);
     if (!strcmp(sub, "create"))
         return tenant_create(c, argc - 1, argv + 1);
     if (!strcmp(sub, "list"))

@@ -8,6 +8,7 @@
 #include "util/errs.h"
 #include <json-c/json.h>
 #include "http/response.h"
+#include "ops/maint.h"
 #include "tenant/resolve.h"
 #include "util/log.h"
 
@@ -149,6 +150,8 @@ page *page_new(request *r)
         page_set(p, "Tenant.code", r->tenant_code);
         page_set(p, "Tenant.name", r->tenant->name);
     }
+    if (r->tenant_code)   /* console pages of a tenant: the maintenance banner */
+        maint_banner(p, r);
     if (r->user) {
         page_set(p, "User.login", r->user->login);
         page_set(p, "User.name", r->user->name);

@@ -2,6 +2,7 @@
 #include "http/guard.h"
 #include "http/page.h"
 #include "http/response.h"
+#include "ops/maint.h"
 #include "server/worker.h"
 #include "tenant/code.h"
 #include "tenant/resolve.h"
@@ -168,6 +169,9 @@ void router_dispatch(request *r)
         resp_error(r, 404, "not_found", "There is nothing at this address.");
         return;
     }
+    /* maintenance: every tenant route answers 503 (health, metrics, /maintenance go on) */
+    if (r->tenant_code && maint_refuse(r))
+        return;
     /* tenant */
     if (r->tenant_code) {
         if (!tenant_code_valid(r->tenant_code)) {

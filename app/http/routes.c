@@ -30,6 +30,7 @@
 #include "manager/reports.h"
 #include "manager/settings.h"
 #include "manager/users.h"
+#include "ops/maintpage.h"
 
 #define JSON "application/json"
 #define FORM "application/x-www-form-urlencoded"
@@ -42,6 +43,7 @@ const route routes[] = {
     {"GET",    "/healthz",                               health_live,          KIND_PLAIN,   AUTH_NONE,        false, NULL,  NULL},
     {"GET",    "/readyz",                                health_ready,         KIND_PLAIN,   AUTH_NONE,        false, NULL,  NULL},
     {"GET",    "/metrics",                               health_metrics,       KIND_PLAIN,   AUTH_LOCAL,       false, NULL,  NULL},
+    {"GET",    "/maintenance",                           maint_page,           KIND_CONSOLE, AUTH_NONE,        false, NULL,  NULL},
 
     /* tablet and script API (tablet-api.md) */
     {"GET",    "/{tenant}/api/v1/status",                api_status,           KIND_API,     AUTH_NONE,        false, NULL,  NULL},

@@ -54,6 +54,18 @@ static const struct key keys[] = {
     {"login_lock_max", K_UINT, O(login_lock_max), "900", 86400, "longest wait imposed on one login id from one address after failed sign-ins"},
     {"login_account_lock_max", K_UINT, O(login_account_lock_max), "60", 3600, "longest wait imposed on a login id from every address (kept short: an attacker must not lock a real user out)"},
     {"test_hooks", K_UINT, O(test_hooks), "0", 1, "1 enables the /__test/ routes the test suite uses; never in production"},
+    {"smtp_host", K_STR, O(smtp_host), "", 0, "SMTP server for notices and maintenance mail, empty = no mail"},
+    {"smtp_port", K_UINT, O(smtp_port), "25", 65535, "its port"},
+    {"smtp_from", K_STR, O(smtp_from), "", 0, "sender address of operator mail (envelope and From:)"},
+    {"smtp_tls", K_STR, O(smtp_tls), "none", 0, "none, or starttls (required, certificate and host name verified)"},
+    {"smtp_cafile", K_STR, O(smtp_cafile), "", 0, "CA certificates for the SMTP server's certificate, empty = the system's"},
+    {"smtp_user", K_STR, O(smtp_user), "", 0, "SMTP AUTH PLAIN user (only with smtp_tls = starttls), empty = no AUTH"},
+    {"smtp_password", K_STR, O(smtp_password), "", 0, "its password"},
+    {"smtp_timeout", K_UINT, O(smtp_timeout), "30", 600, "seconds to connect to the SMTP server and for each of its replies"},
+    {"local_offset", K_STR, O(local_offset), "+09:00", 0, "customer-facing local time as an offset from UTC (mails, /maintenance, business days, monthly maintenance budget)"},
+    {"local_zone_name", K_STR, O(local_zone_name), "JST", 0, "the name shown with local times"},
+    {"holidays_file", K_STR, O(holidays_file), "", 0, "public holidays not counted as business days (one YYYY-MM-DD a line), empty = none"},
+    {"maintenance_retry_after", K_UINT, O(maintenance_retry_after), "300", 86400, "Retry-After seconds in maintenance mode when no end time is set"},
 };
 #define NKEYS (sizeof keys / sizeof keys[0])
 
@@ -172,6 +184,18 @@ bool config_load(genba_config *c, const char *path, char *err, size_t errlen)
     fclose(f);
     if (ok && (c->workers == 0 || c->threads == 0)) {
         snprintf(err, errlen, "%s: workers and threads must be at least 1", path);
+        ok = false;
+    }
+    if (ok && strcmp(c->smtp_tls, "none") && strcmp(c->smtp_tls, "starttls")) {
+        snprintf(err, errlen, "%s: smtp_tls must be none or starttls", path);
+        ok = false;
+    }
+    unsigned oh, om;
+    char sign, rest;
+    if (ok && strcmp(c->local_offset, "Z") &&
+        (strlen(c->local_offset) != 6 || sscanf(c->local_offset, "%c%2u:%2u%c", &sign, &oh, &om, &rest) != 3 ||
+         (sign != '+' && sign != '-') || oh > 23 || om > 59)) {
+        snprintf(err, errlen, "%s: local_offset must look like +09:00", path);
         ok = false;
     }
     return ok;

@@ -45,6 +45,12 @@ typedef struct genba_config {
     unsigned login_lock_max;                  /* per login id and address, seconds */
     unsigned login_account_lock_max;          /* per login id, every address, seconds */
     unsigned test_hooks;      /* 1 enables /__test/... routes (test stacks only) */
+    /* operations: mail, local time, maintenance (ops/) */
+    char *smtp_host, *smtp_from, *smtp_user, *smtp_password, *smtp_tls, *smtp_cafile;
+    unsigned smtp_port, smtp_timeout;
+    char *local_offset, *local_zone_name;   /* customer-facing time: "+09:00", "JST" */
+    char *holidays_file;                    /* public holidays (YYYY-MM-DD lines), "" = none */
+    unsigned maintenance_retry_after;       /* Retry-After in maintenance when no end is known */
 } genba_config;
 
 /* Load the file at path over the defaults.  On failure returns false and

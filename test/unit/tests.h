@@ -24,6 +24,8 @@ Suite *suite_defxml(void);   /* form definitions, with the cases below */
 TCase *tcase_defbad(void);
 TCase *tcase_zip(void);
 TCase *tcase_image(void);
+Suite *suite_ops(void);      /* operations: maintenance windows, mail, with the contract cases below */
+TCase *tcase_contract(void);
 
 struct arena;
 /* A sample definition from $GENBA_SAMPLES (else SAMPLES_DIR: the shared
