@@ -24,6 +24,7 @@ Suite *suite_defxml(void);   /* form definitions, with the cases below */
 TCase *tcase_defbad(void);
 TCase *tcase_zip(void);
 TCase *tcase_image(void);
+Suite *suite_sheetview(void);   /* the console's report sheets: text fitting, stamps */
 
 struct arena;
 /* A sample definition from $GENBA_SAMPLES (else SAMPLES_DIR: the shared
