@@ -8,8 +8,9 @@
 // list, sees it laid out like the paper form (the pressure drawn inside its
 // box and marked out of normal), approves it with a comment and sees his
 // stamp; the plant manager edits the other report (a refused value, a
-// saved change, a change that crossed someone else's), and looks at the
-// list in Japanese.
+// saved change, a change that crossed someone else's), pages the list in
+// Japanese, copies a report and deletes the copy, and rejects the report
+// at stage 2; the inspector applies again from the console.
 //
 // Needs a running stack: GENBA_STACK_ENV=DIR/stack.env (test/stack up DIR).
 // Screenshots land in test/browser/screenshots/.
@@ -34,9 +35,10 @@ const USERS = {
   manager: { login: 'suzuki.i', name: '鈴木 一郎', password: 'Plant-manager-31', group: 'managers', lang: 'ja' },
 };
 const GROUPS = {
-  inspectors: ['def.view', 'def.reports.create', 'def.reports.view'],
+  inspectors: ['def.view', 'def.reports.create', 'def.reports.view', 'reports.view'],
   foremen: ['reports.view', 'def.reports.view', 'definitions.view'],
-  managers: ['reports.view', 'reports.edit', 'def.reports.view', 'def.reports.edit', 'def.reports.create', 'definitions.view'],
+  managers: ['reports.view', 'reports.edit', 'reports.delete', 'def.reports.view', 'def.reports.edit', 'def.reports.create',
+    'def.reports.delete', 'definitions.view'],
 };
 const T = { timeout: 120_000 };
 const today = new Date().toISOString().slice(0, 10);
@@ -430,4 +432,60 @@ step('7. a long list pages by key: older reports, and back to the newest', async
   assert.equal(r.status(), 400);
   assert.match(await text('main .alert'), /最新の帳票から/);
   assertNoProblems({ documentUrl: `${base}/reports?cursor=bogus`, documentStatus: 400 });
+});
+
+step('8. the plant manager copies a report into a new one, then deletes the copy', async () => {
+  const { page } = b;
+  await page.goto(`${base}/reports/${reports.applying.id}`, { waitUntil: 'load' });
+  let r = await click('#copy-report');
+  assert.equal(r.status(), 200);
+  const copyId = new URL(page.url()).pathname.split('/').at(-1);
+  assert.notEqual(copyId, reports.applying.id);
+  assert.match(copyId, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/, 'a version 4 UUID');
+  assert.match(await text('main .notice'), /コピー/);
+  assert.equal(await text('#report-status'), '編集中');
+  const number = await text('#report-number');
+  assert.notEqual(number, reports.applying.number, 'a new number');
+  assertNoProblems();
+
+  await page.click('#delete-card summary');
+  await page.check('#delete-confirm');
+  r = await click('#delete-report');
+  assert.equal(r.status(), 200);
+  assert.equal(new URL(page.url()).pathname, `/${TENANT}/manager/reports`);
+  assert.match(await text('main .notice'), /削除しました/);
+  await page.fill('#f-text', number);
+  await click('#apply-report-filter');
+  assert.equal(await page.locator('#reports tbody tr').count(), 0, 'the copy is gone');
+  r = await page.goto(`${base}/reports/${copyId}`, { waitUntil: 'load' });
+  assert.equal(r.status(), 404);
+  assertNoProblems({ documentUrl: `${base}/reports/${copyId}`, documentStatus: 404 });
+});
+
+step('9. the plant manager rejects stage 2; the inspector applies again from the console', async () => {
+  const { page } = b;
+  await page.goto(`${base}/reports/${reports.applying.id}`, { waitUntil: 'load' });
+  assert.match(await text('#stages li.sg-pending'), /工場長 Plant manager/);
+  await page.fill('#approval-comment', '圧力の原因を確認してから再申請してください。');
+  let r = await click('#reject');
+  assert.equal(r.status(), 200);
+  assert.match(await text('main .notice'), /差し戻しました/);
+  assert.equal(await text('#report-status'), '差し戻し');
+  assert.equal(await page.locator('#v-2-3 .stamp').count(), 0, 'a rejection clears the sign-offs');
+  assert.equal(await page.locator('#approve').count(), 0);
+  assert.equal(await page.locator('#apply').count(), 0, 'only the applicant applies');
+  assertNoProblems();
+
+  await openAs(USERS.inspector);
+  r = await b.page.goto(`${base}/reports/${reports.applying.id}`, { waitUntil: 'load' });
+  assert.equal(r.status(), 200);
+  assert.equal(await text('#report-status'), 'Rejected');
+  assert.match((await rowsOf('#approvals')).at(-1).join(' '), /Rejected .*鈴木 一郎 .*再申請/);
+  r = await click('#apply');
+  assert.equal(r.status(), 200, await b.page.locator('main').innerText());
+  assert.match(await text('main .notice'), /submitted for approval/);
+  assert.equal(await text('#report-status'), 'Awaiting approval');
+  assert.match(await text('#stages li.sg-pending'), /班長 Foreman/);
+  await screenshot(b.page, 'reports-applied-again');
+  assertNoProblems();
 });
