@@ -27,6 +27,7 @@
 <?cs if:User.login && !User.must_change ?>
 <nav class="main" aria-label="<?cs var:L.nav.label ?>"><ul>
   <li><a href="/<?cs var:Tenant.code ?>/manager"><?cs var:L.nav.home ?></a></li>
+  <?cs if:Perm.reports_view ?><li><a href="/<?cs var:Tenant.code ?>/manager/reports" id="nav-reports"><?cs var:L.nav.reports ?></a></li><?cs /if ?>
   <?cs if:Perm.definitions_view ?>
   <li><a href="/<?cs var:Tenant.code ?>/manager/definitions" id="nav-definitions"><?cs var:L.nav.definitions ?></a></li>
   <li><a href="/<?cs var:Tenant.code ?>/manager/masters" id="nav-masters"><?cs var:L.nav.masters ?></a></li>

@@ -11,7 +11,7 @@
 #define STMT_CACHE 48
 
 struct stmt_slot {
-    const char *sql;      /* the caller's string (literal), compared by content */
+    char *sql;            /* a copy of the statement's text (callers may build theirs in an arena), compared by content */
     MYSQL_STMT *stmt;
     unsigned long long used;
 };
@@ -75,6 +75,7 @@ static void drop_cache(db_conn *c)
         if (c->cache[i].stmt)
             mysql_stmt_close(c->cache[i].stmt);
         c->cache[i].stmt = NULL;
+        free(c->cache[i].sql);
         c->cache[i].sql = NULL;
     }
 }
@@ -192,7 +193,7 @@ static MYSQL_STMT *prepare(db_conn *c, const char *sql, db_status *st)
     struct stmt_slot *victim = &c->cache[0];
     for (int i = 0; i < STMT_CACHE; i++) {
         struct stmt_slot *s = &c->cache[i];
-        if (s->stmt && (s->sql == sql || !strcmp(s->sql, sql))) {
+        if (s->stmt && !strcmp(s->sql, sql)) {
             s->used = ++c->tick;
             return s->stmt;
         }
@@ -201,20 +202,28 @@ static MYSQL_STMT *prepare(db_conn *c, const char *sql, db_status *st)
         if (!s->stmt)
             break;
     }
+    char *copy = strdup(sql);
+    if (!copy) {
+        *st = classify(c, 0, "out of memory");
+        return NULL;
+    }
     MYSQL_STMT *stmt = mysql_stmt_init(c->my);
     if (!stmt) {
+        free(copy);
         *st = classify(c, mysql_errno(c->my), mysql_error(c->my));
         return NULL;
     }
     if (mysql_stmt_prepare(stmt, sql, (unsigned long)strlen(sql))) {
         *st = classify(c, mysql_stmt_errno(stmt), mysql_stmt_error(stmt));
         mysql_stmt_close(stmt);
+        free(copy);
         return NULL;
     }
     if (victim->stmt)
         mysql_stmt_close(victim->stmt);
+    free(victim->sql);
     victim->stmt = stmt;
-    victim->sql = sql;
+    victim->sql = copy;
     victim->used = ++c->tick;
     return stmt;
 }
@@ -225,6 +234,7 @@ static void forget(db_conn *c, MYSQL_STMT *stmt)
         if (c->cache[i].stmt == stmt) {
             mysql_stmt_close(stmt);
             c->cache[i].stmt = NULL;
+            free(c->cache[i].sql);
             c->cache[i].sql = NULL;
         }
 }

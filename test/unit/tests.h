@@ -26,6 +26,7 @@ TCase *tcase_zip(void);
 TCase *tcase_image(void);
 Suite *suite_ops(void);      /* operations: maintenance windows, mail, with the contract cases below */
 TCase *tcase_contract(void);
+Suite *suite_sheetview(void);   /* the console's report sheets: text fitting, stamps */
 
 struct arena;
 /* A sample definition from $GENBA_SAMPLES (else SAMPLES_DIR: the shared
