@@ -12,7 +12,5 @@ void api_accesslog_list(request *r)
         return api_error_details(r, 400, "bad_filter", "The filter is not valid.", &e);
     op_result res;
     json_object *o = accesslog_page(r, &f, &res);
-    if (!o)
-        return api_fail(r, res, NULL);
-    resp_json(r, 200, o);
+    api_send(r, 200, o, res);
 }

@@ -194,11 +194,7 @@ void api_definitions_revisions(request *r)
         return;
     op_result res;
     json_object *arr = defstore_revisions(r, id, &res);
-    if (!arr)
-        return api_fail(r, res, NULL);
-    json_object *o = json_object_new_object();
-    json_object_object_add(o, "revisions", arr);
-    resp_json(r, 200, o);
+    api_send_list(r, "revisions", arr, res);
 }
 
 void api_definitions_background(request *r)

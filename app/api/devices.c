@@ -12,11 +12,7 @@ void api_devices_list(request *r)
         return resp_error(r, 400, "bad_status", "status must be pending, approved or revoked.");
     op_result res;
     json_object *arr = devices_list(r, status, &res);
-    if (!arr)
-        return api_fail(r, res, NULL);
-    json_object *o = json_object_new_object();
-    json_object_object_add(o, "devices", arr);
-    resp_json(r, 200, o);
+    api_send_list(r, "devices", arr, res);
 }
 
 static void decide(request *r, const char *status)

@@ -37,20 +37,14 @@ static void send_group(request *r, int status, long long id)
 {
     op_result res;
     json_object *g = groups_get(r, id, &res);
-    if (!g)
-        return api_fail(r, res, NULL);
-    resp_json(r, status, g);
+    api_send(r, status, g, res);
 }
 
 void api_groups_list(request *r)
 {
     op_result res;
     json_object *arr = groups_list(r, &res);
-    if (!arr)
-        return api_fail(r, res, NULL);
-    json_object *o = json_object_new_object();
-    json_object_object_add(o, "groups", arr);
-    resp_json(r, 200, o);
+    api_send_list(r, "groups", arr, res);
 }
 
 void api_groups_create(request *r)
@@ -115,25 +109,14 @@ void api_groups_members(request *r)
     long long id;
     if (!api_path_id(r, 4, &id))
         return;
-    json_object *b = api_body_only(r, allowed), *arr;
+    json_object *b = api_body_only(r, allowed);
     if (!b)
         return;
     errs e;
     errs_init(&e, r->a);
-    long long *ids = NULL;
-    int n = 0;
-    if (!json_object_object_get_ex(b, "users", &arr) || !arr || !json_object_is_type(arr, json_type_array) ||
-        json_object_array_length(arr) > 10000) {
-        errs_add(&e, "users", "wrong_type");
-    } else {
-        n = (int)json_object_array_length(arr);
-        ids = arena_calloc(r->a, (size_t)n + 1, sizeof *ids);
-        for (int i = 0; i < n; i++) {
-            json_object *it = json_object_array_get_idx(arr, (size_t)i);
-            if (!it || !json_object_is_type(it, json_type_int) || (ids[i] = json_object_get_int64(it)) <= 0)
-                errs_add(&e, "users", "wrong_type");
-        }
-    }
+    long long *ids;
+    int n;
+    api_ids(r, b, "users", 10000, &ids, &n, &e);
     json_object_put(b);
     op_result res = e.n ? OP_INVALID : groups_set_members(r, id, ids, n, &e);
     if (res != OP_OK)

@@ -13,11 +13,7 @@ void api_masters_list(request *r)
 {
     op_result res;
     json_object *arr = masters_list(r, &res);
-    if (!arr)
-        return api_fail(r, res, NULL);
-    json_object *o = json_object_new_object();
-    json_object_object_add(o, "masters", arr);
-    resp_json(r, 200, o);
+    api_send_list(r, "masters", arr, res);
 }
 
 void api_masters_upload(request *r)
@@ -69,11 +65,7 @@ void api_labels_list(request *r)
 {
     op_result res;
     json_object *arr = labels_list(r, &res);
-    if (!arr)
-        return api_fail(r, res, NULL);
-    json_object *o = json_object_new_object();
-    json_object_object_add(o, "labels", arr);
-    resp_json(r, 200, o);
+    api_send_list(r, "labels", arr, res);
 }
 
 void api_labels_create(request *r)
@@ -107,25 +99,14 @@ void api_definitions_labels(request *r)
     long long id;
     if (!api_path_id(r, 4, &id))
         return;
-    json_object *b = api_body_only(r, allowed), *arr;
+    json_object *b = api_body_only(r, allowed);
     if (!b)
         return;
     errs e;
     errs_init(&e, r->a);
-    long long *ids = NULL;
-    int n = 0;
-    if (!json_object_object_get_ex(b, "labels", &arr) || !arr || !json_object_is_type(arr, json_type_array) ||
-        json_object_array_length(arr) > 100) {
-        errs_add(&e, "labels", "wrong_type");
-    } else {
-        n = (int)json_object_array_length(arr);
-        ids = arena_calloc(r->a, (size_t)n + 1, sizeof *ids);
-        for (int i = 0; i < n; i++) {
-            json_object *it = json_object_array_get_idx(arr, (size_t)i);
-            if (!it || !json_object_is_type(it, json_type_int) || (ids[i] = json_object_get_int64(it)) <= 0)
-                errs_add(&e, "labels", "wrong_type");
-        }
-    }
+    long long *ids;
+    int n;
+    api_ids(r, b, "labels", 100, &ids, &n, &e);
     json_object_put(b);
     op_result res = e.n ? OP_INVALID : labels_set(r, id, ids, n, &e);
     if (res != OP_OK)

@@ -92,3 +92,41 @@ void api_fail(request *r, op_result res, const errs *e)
         break;
     }
 }
+
+void api_send(request *r, int status, json_object *o, op_result res)
+{
+    if (!o)
+        return api_fail(r, res, NULL);
+    resp_json(r, status, o);
+}
+
+void api_send_list(request *r, const char *key, json_object *arr, op_result res)
+{
+    if (!arr)
+        return api_fail(r, res, NULL);
+    json_object *o = json_object_new_object();
+    json_object_object_add(o, key, arr);
+    resp_json(r, 200, o);
+}
+
+bool api_ids(request *r, json_object *b, const char *key, int max, long long **ids, int *n, errs *e)
+{
+    json_object *arr;
+    *ids = NULL;
+    *n = 0;
+    if (!json_object_object_get_ex(b, key, &arr) || !arr || !json_object_is_type(arr, json_type_array) ||
+        json_object_array_length(arr) > (size_t)max) {
+        errs_add(e, key, "wrong_type");
+        return false;
+    }
+    *n = (int)json_object_array_length(arr);
+    *ids = arena_calloc(r->a, (size_t)*n + 1, sizeof **ids);
+    for (int i = 0; i < *n; i++) {
+        json_object *it = json_object_array_get_idx(arr, (size_t)i);
+        if (!it || !json_object_is_type(it, json_type_int) || ((*ids)[i] = json_object_get_int64(it)) <= 0) {
+            errs_add(e, key, "wrong_type");
+            return false;
+        }
+    }
+    return true;
+}

@@ -19,6 +19,13 @@ bool api_path_id(request *r, int idx, long long *id);
  * details, OP_CONFLICT 409 (code from e's first error or "conflict"),
  * OP_NOT_FOUND 404, OP_GONE 503, OP_ERROR 500. */
 void api_fail(request *r, op_result res, const errs *e);
+/* Answer o with status (taking it), or the failure res when o is NULL. */
+void api_send(request *r, int status, json_object *o, op_result res);
+/* Answer {"<key>": arr} (200), or the failure res when arr is NULL. */
+void api_send_list(request *r, const char *key, json_object *arr, op_result res);
+/* Member key of b as an array of positive ids (at most max; problems
+ * into e with field key).  *ids in the arena. */
+bool api_ids(request *r, json_object *b, const char *key, int max, long long **ids, int *n, errs *e);
 /* The details array of e (field, code, message, line when set). */
 json_object *api_details(request *r, const errs *e);
 /* An error with details (status, code, message). */

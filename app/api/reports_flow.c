@@ -218,7 +218,5 @@ void api_reports_history(request *r)
 {
     op_result res;
     json_object *o = report_history(r, r->params[4], &res);
-    if (!o)
-        return api_fail(r, res, NULL);
-    resp_json(r, 200, o);
+    api_send(r, 200, o, res);
 }

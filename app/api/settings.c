@@ -7,9 +7,7 @@ void api_settings_get(request *r)
 {
     op_result res;
     json_object *o = settings_all(r, &res);
-    if (!o)
-        return api_fail(r, res, NULL);
-    resp_json(r, 200, o);
+    api_send(r, 200, o, res);
 }
 
 void api_settings_put(request *r)

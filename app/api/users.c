@@ -54,20 +54,14 @@ static void send_user(request *r, int status, long long id)
 {
     op_result res;
     json_object *u = users_get(r, id, &res);
-    if (!u)
-        return api_fail(r, res, NULL);
-    resp_json(r, status, u);
+    api_send(r, status, u, res);
 }
 
 void api_users_list(request *r)
 {
     op_result res;
     json_object *arr = users_list(r, &res);
-    if (!arr)
-        return api_fail(r, res, NULL);
-    json_object *o = json_object_new_object();
-    json_object_object_add(o, "users", arr);
-    resp_json(r, 200, o);
+    api_send_list(r, "users", arr, res);
 }
 
 void api_users_create(request *r)
@@ -146,11 +140,7 @@ void api_users_sessions(request *r)
     if (!api_path_id(r, 4, &id))
         return;
     json_object *arr = users_sessions(r, id, &res);
-    if (!arr)
-        return api_fail(r, res, NULL);
-    json_object *o = json_object_new_object();
-    json_object_object_add(o, "sessions", arr);
-    resp_json(r, 200, o);
+    api_send_list(r, "sessions", arr, res);
 }
 
 void api_users_end_sessions(request *r)
