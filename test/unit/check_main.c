@@ -11,6 +11,7 @@ int main(void)
     srunner_add_suite(sr, suite_csv());
     srunner_add_suite(sr, suite_values());
     srunner_add_suite(sr, suite_defxml());
+    srunner_add_suite(sr, suite_ops());
     srunner_run_all(sr, CK_NORMAL);
     int failed = srunner_ntests_failed(sr);
     srunner_free(sr);
