@@ -177,8 +177,11 @@ static void xml_esc(buf *b, const char *s)
     }
 }
 
+/* <name>text</name> on a line of its own; nothing for NULL (SQL NULL). */
 static void xml_elem(buf *b, int indent, const char *name, const char *text)
 {
+    if (!text)
+        return;
     buf_printf(b, "%*s<%s>", indent, "", name);
     xml_esc(b, text);
     buf_printf(b, "</%s>\n", name);
@@ -267,10 +270,14 @@ static bool export_masters(exporter *x)
         put_row(&idx, row, 5);
         json_object *fields = json_tokener_parse(db_cell(&m, i, 3) ? db_cell(&m, i, 3) : "[]");
         size_t nf = fields && json_object_is_type(fields, json_type_array) ? json_object_array_length(fields) : 0;
-        const char **names = arena_calloc(x->e->a, nf + 1, sizeof *names);
-        for (size_t k = 0; k < nf; k++)
-            names[k] = arena_strdup(x->e->a, json_object_get_string(
-                                                 json_object_object_get(json_object_array_get_idx(fields, k), "name")));
+        /* the header as uploaded ("price:number"), so the file imports back */
+        const char **names = arena_calloc(x->e->a, nf + 1, sizeof *names), **mhead = arena_calloc(x->e->a, nf + 1, sizeof *mhead);
+        for (size_t k = 0; k < nf; k++) {
+            json_object *fk = json_object_array_get_idx(fields, k);
+            const char *type = json_object_get_string(json_object_object_get(fk, "type"));
+            names[k] = arena_strdup(x->e->a, json_object_get_string(json_object_object_get(fk, "name")));
+            mhead[k] = type && strcmp(type, "text") ? arena_printf(x->e->a, "%s:%s", names[k], type) : names[k];
+        }
         json_object_put(fields);
         exfile f;
         if (!ex_open(x, &f, rel)) {
@@ -278,7 +285,7 @@ static bool export_masters(exporter *x)
             return ex_discard(&idx), false;
         }
         csv_write_bom(&f.b);
-        put_row(&f, names, (int)nf);
+        put_row(&f, mhead, (int)nf);
         const char *after = "";
         for (;;) {
             arena *t = arena_new();
@@ -455,6 +462,16 @@ static bool export_attachments(exporter *x, json_object *files_by_value)
                              db_cell(&a, i, 6), db_cell(&a, i, 7), db_cell(&a, i, 8), rel};
         put_row(&f, row, 10);
         json_object_object_add(files_by_value, oid, json_object_new_string(rel));
+        json_object *list;
+        if (!json_object_object_get_ex(files_by_value, rid, &list)) {
+            list = json_object_new_array();
+            json_object_object_add(files_by_value, rid, list);
+        }
+        json_object *one = json_object_new_object();
+        json_object_object_add(one, "sheet", json_object_new_string(sh));
+        json_object_object_add(one, "cluster", json_object_new_string(cl));
+        json_object_object_add(one, "file", json_object_new_string(rel + strlen("attachments/")));
+        json_object_array_add(list, one);
         x->r->attachments++;
         if (!ex_maybe_flush(x, &f))
             return ex_discard(&f), false;
@@ -527,8 +544,7 @@ static bool export_reports(exporter *x, json_object *attached)
             xml_elem(&xml, 4, "registTime", db_cell(&r, i, 9));
             xml_elem(&xml, 4, "updateUserId", db_cell(&r, i, 10));
             xml_elem(&xml, 4, "updateTime", db_cell(&r, i, 11));
-            if (db_cell(&r, i, 12))
-                xml_elem(&xml, 4, "deleteTime", db_cell(&r, i, 12));
+            xml_elem(&xml, 4, "deleteTime", db_cell(&r, i, 12));
             buf_adds(&xml, "    <sheets>\n");
             const char *sheet = NULL;
             for (; vi < v.nrows && strcmp(db_cell(&v, vi, 0), id) < 0; vi++)
@@ -557,8 +573,7 @@ static bool export_reports(exporter *x, json_object *attached)
                 xml_elem(&xml, 12, "type", db_cell(&v, vi, 4));
                 xml_elem(&xml, 12, "value", db_cell(&v, vi, 5));
                 xml_elem(&xml, 12, "outOfNormal", db_cell(&v, vi, 6));
-                if (db_cell(&v, vi, 7))
-                    xml_elem(&xml, 12, "gps", db_cell(&v, vi, 7));
+                xml_elem(&xml, 12, "gps", db_cell(&v, vi, 7));
                 xml_elem(&xml, 12, "editUser", db_cell(&v, vi, 8));
                 xml_elem(&xml, 12, "editTime", db_cell(&v, vi, 9));
                 if (att_rel)
@@ -567,7 +582,21 @@ static bool export_reports(exporter *x, json_object *attached)
             }
             if (sheet)
                 buf_adds(&xml, "        </clusters>\n      </sheet>\n");
-            buf_adds(&xml, "    </sheets>\n  </top>\n</conmas>\n");
+            buf_adds(&xml, "    </sheets>\n");
+            json_object *atts = json_object_object_get(attached, id);
+            if (atts) {
+                buf_adds(&xml, "    <attachments>\n");
+                for (size_t k = 0; k < json_object_array_length(atts); k++) {
+                    json_object *one = json_object_array_get_idx(atts, k);
+                    buf_adds(&xml, "      <attachment>\n");
+                    xml_elem(&xml, 8, "sheetNo", json_object_get_string(json_object_object_get(one, "sheet")));
+                    xml_elem(&xml, 8, "clusterId", json_object_get_string(json_object_object_get(one, "cluster")));
+                    xml_elem(&xml, 8, "file", json_object_get_string(json_object_object_get(one, "file")));
+                    buf_adds(&xml, "      </attachment>\n");
+                }
+                buf_adds(&xml, "    </attachments>\n");
+            }
+            buf_adds(&xml, "  </top>\n</conmas>\n");
             ok = ex_whole(x, rel, xml.data, xml.len) && ex_maybe_flush(x, &rf) && ex_maybe_flush(x, &vf);
             x->r->reports++;
         }
