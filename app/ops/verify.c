@@ -14,7 +14,7 @@ static void verify_one(const ops_env *e, db_conn *admin, db_conn *control, const
                        bool named, verify_item *it)
 {
     const char *tenant = manifest_str(f, "tenant"), *file = manifest_str(f, "file");
-    it->what = tenant ? tenant : "control";
+    it->what = arena_strdup(e->a, tenant ? tenant : "control");   /* outlives the manifest */
     if (!file || strchr(file, '/')) {
         snprintf(it->msg, sizeof it->msg, "the manifest names no usable file");
         return;
