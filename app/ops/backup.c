@@ -278,6 +278,7 @@ bool backup_prune(const ops_env *e, unsigned *kept, unsigned *pruned, char *err,
 bool backup_run(const ops_env *e, time_t now, backup_result *r, char *err, size_t errlen)
 {
     memset(r, 0, sizeof *r);
+    tzset();   /* days and Sundays are the local time zone's (TZ) */
     int lock = -1;
     db_conn *admin = NULL, *control = NULL;
     json_object *m = NULL;
