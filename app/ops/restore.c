@@ -24,6 +24,7 @@
  * renewed.
  */
 #include "ops/backup.h"
+#include "db/migrate.h"
 #include "ops/bkfile.h"
 #include "ops/dbproc.h"
 #include "ops/manifest.h"
@@ -239,6 +240,11 @@ bool backup_restore(const ops_env *e, const restore_opts *o, restore_result *r, 
     if (db_query(admin, e->a, arena_printf(e->a, "SELECT COALESCE(MAX(version), 0) FROM `%s`.schema_migrations", scratch),
                  DB_NOARGS, &v, NULL) == DB_OK && v.nrows)
         r->schema_from = atoi(db_cell(&v, 0, 0));
+    if (r->schema_from > migrate_known_version(MIGRATE_TENANT)) {
+        snprintf(err, errlen, "the backup's schema (%d) is newer than this genbactl knows (%d): restore it with the genba "
+                 "version that made it; nothing was changed", r->schema_from, migrate_known_version(MIGRATE_TENANT));
+        goto out;
+    }
     size_t nnew, ncur = 0;
     const char **tnew = ops_tables(e, admin, scratch, &nnew, err, errlen);
     if (!tnew)
