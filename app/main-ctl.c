@@ -41,6 +41,14 @@ static void usage(FILE *f)
           "  notice send --tenant CODE|--all --subject S --body-file FILE\n"
           "                                mail registered contacts (each send logged)\n"
           "  notice log [--tenant CODE] [--limit N]   the mails sent\n"
+          "  tenant export CODE DIR        everything the tenant owns, decrypted, with a SHA-256 manifest\n"
+          "  tenant erase CODE --confirm CODE   drop its database, account, files and keys; prints a certificate\n"
+          "  backup run                    encrypted dumps of the control DB and every tenant, checked, then pruning\n"
+          "  backup list [--tenant CODE]   generations: time, tags, size, SHA-256\n"
+          "  backup verify [--tenant CODE] [GENERATION]   restore into a scratch database and compare checksums\n"
+          "  backup extract GENERATION --tenant CODE|--control   the decrypted SQL dump on standard output\n"
+          "  restore --tenant CODE GENERATION [--as NEWCODE] [--force]\n"
+          "                                one tenant from a backup: in place (suspended) or as a new tenant\n"
           "\n"
           "CONFIG defaults to $GENBA_CONFIG, else /etc/genba/genba.conf.  Exit status: 0 done,\n"
           "1 failed (the message says why), 2 wrong usage.\n",
@@ -121,6 +129,10 @@ int main(int argc, char **argv)
         rc = cmd_contracts(&c, sub_argc, sub_argv);
     else if (!strcmp(cmd, "usage"))
         rc = cmd_usage(&c, sub_argc, sub_argv);
+    else if (!strcmp(cmd, "backup"))
+        rc = cmd_backup(&c, sub_argc, sub_argv);
+    else if (!strcmp(cmd, "restore"))
+        rc = cmd_restore(&c, sub_argc, sub_argv);
     else
         rc = ctl_usage("unknown command '%s'", cmd);
     keyring_wipe(&c.kr);

@@ -54,5 +54,18 @@ int cmd_contracts(ctl *c, int argc, char **argv);
 int cmd_usage(ctl *c, int argc, char **argv);
 int cmd_tenant_contract(ctl *c, const char *sub, int argc, char **argv);   /* tenant cancel|renew */
 int cmd_tenant_quota(ctl *c, int argc, char **argv);                       /* tenant quota */
+/* backups, restores, exports, erasure (ctl/backup.c, ctl/export.c; app/ops/) */
+int cmd_backup(ctl *c, int argc, char **argv);
+int cmd_restore(ctl *c, int argc, char **argv);
+int ctl_tenant_export(ctl *c, int argc, char **argv);
+int ctl_tenant_erase(ctl *c, int argc, char **argv);
+struct ops_env;
+/* The ops environment of this command (config, keyring, arena, progress). */
+void ctl_ops_env(ctl *c, struct ops_env *e);
+/* The (skip+1)-th argument that is neither an option nor the value of one
+ * of the options listed in with_value (NULL-terminated); NULL if none. */
+const char *ctl_positional(int argc, char **argv, const char *const *with_value, int skip);
+/* false (after a usage message) when argv holds an option not listed. */
+bool ctl_known_options(int argc, char **argv, const char *const *with_value, const char *const *flags);
 
 #endif

@@ -309,7 +309,7 @@ out:
 int cmd_tenant(ctl *c, int argc, char **argv)
 {
     if (argc < 1)
-        return ctl_usage("usage: genbactl tenant create|list|show|suspend|resume ...");
+        return ctl_usage("usage: genbactl tenant create|list|show|suspend|resume|export|erase ...");
     const char *sub = argv[0];
     if (!strcmp(sub, "cancel") || !strcmp(sub, "renew"))
         return cmd_tenant_contract(c, sub, argc - 1, argv + 1);
@@ -333,5 +333,9 @@ int cmd_tenant(ctl *c, int argc, char **argv)
             return ctl_usage("--reason needs a text");
         return tenant_set_status(c, argv[1], reason, sub[0] == 's');
     }
+    if (!strcmp(sub, "export"))
+        return ctl_tenant_export(c, argc - 1, argv + 1);
+    if (!strcmp(sub, "erase"))
+        return ctl_tenant_erase(c, argc - 1, argv + 1);
     return ctl_usage("unknown tenant command '%s'", sub);
 }

@@ -42,6 +42,11 @@ static const struct key keys[] = {
     {"key_file", K_STR, O(key_file), "/etc/genba/master.key", 0, "master key file (mode 0600, created by genbactl setup)"},
     {"templates_dir", K_STR, O(templates_dir), "/usr/local/share/genba/templates", 0, "ClearSilver templates and message catalogs"},
     {"data_dir", K_STR, O(data_dir), "/var/lib/genba", 0, "attachments and other tenant files"},
+    {"backup_dir", K_STR, O(backup_dir), "/var/backups/genba", 0, "where genbactl backup run writes its generations (one directory each)"},
+    {"backup_daily", K_UINT, O(backup_daily), "2", 366, "daily generations kept: today's and yesterday's (at least 1)"},
+    {"backup_weekly", K_UINT, O(backup_weekly), "4", 520, "weekly generations kept (Sundays')"},
+    {"backup_monthly", K_UINT, O(backup_monthly), "3", 240, "monthly generations kept (the first Sunday's of each month)"},
+    {"backup_copy_command", K_STR, O(backup_copy_command), "", 0, "command run after a backup with the generation's directory as its last argument (copy to a second location), empty = none"},
     {"argon2_memory", K_UINT, O(argon2_memory), "19456", 4194304,
      "argon2id memory cost of new password hashes in KiB (at least 19456 = 19 MiB)"},
     {"argon2_time", K_UINT, O(argon2_time), "2", 64, "argon2id passes over that memory (at least 2)"},
@@ -74,7 +79,7 @@ static const struct key keys[] = {
 static const struct {
     const char *name;
     uint64_t min;
-} minimums[] = {{"argon2_memory", 19456}, {"argon2_time", 2}, {"argon2_parallelism", 1}};
+} minimums[] = {{"argon2_memory", 19456}, {"argon2_time", 2}, {"argon2_parallelism", 1}, {"backup_daily", 1}};
 
 static uint64_t key_min(const struct key *k)
 {

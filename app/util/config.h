@@ -32,6 +32,12 @@ typedef struct genba_config {
     char *key_file;
     char *templates_dir;
     char *data_dir;
+    /* backups (genbactl backup; see ops/backup.h) */
+    char *backup_dir;                     /* generations, one directory each */
+    unsigned backup_daily;                /* days kept (today's, yesterday's, ...), at least 1 */
+    unsigned backup_weekly;               /* Sundays kept */
+    unsigned backup_monthly;              /* first Sundays of a month kept */
+    char *backup_copy_command;            /* run with a new generation's directory, or "" */
     /* password hashes (argon2id cost of new hashes, see auth/password.h) */
     unsigned argon2_memory;       /* KiB, at least 19456 */
     unsigned argon2_time;         /* passes, at least 2 */

@@ -20,6 +20,7 @@ TCase *tcase_formula_definition(void);
 /* A cluster for tests (sheet 1, id 0): params "name=value;name=value",
  * items "v1,v2" (NULL: none); allocated in a. */
 def_cluster *test_cluster(arena *a, cluster_type t, const char *params, const char *items);
+Suite *suite_backup(void);  /* backups: retention, the encrypted file */
 Suite *suite_defxml(void);   /* form definitions, with the cases below */
 TCase *tcase_defbad(void);
 TCase *tcase_zip(void);
