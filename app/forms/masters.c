@@ -273,3 +273,14 @@ bool masters_has_key(request *r, const char *name, const char *key)
                     DB_ARGS(DB_STR(name), DB_STR(key)), &rows, NULL) == DB_OK &&
            rows.nrows > 0;
 }
+
+const char *masters_field(request *r, const char *name, const char *key, const char *field, bool *gone)
+{
+    db_rows rows;
+    db_status st = db_query(r->tenant->db, r->a,
+                            "SELECT COALESCE(JSON_VALUE(mr.data, CONCAT('$.\"', REPLACE(?, '\"', ''), '\"')), '') FROM master_records mr "
+                            "JOIN masters m ON m.id = mr.master_id WHERE m.name = ? AND mr.record_id = ? AND mr.deleted = 0",
+                            DB_ARGS(DB_STR(field ? field : ""), DB_STR(name), DB_STR(key)), &rows, NULL);
+    *gone = st != DB_OK;
+    return st == DB_OK && rows.nrows ? db_cell(&rows, 0, 0) : NULL;
+}

@@ -26,6 +26,10 @@ json_object *masters_get(request *r, long long id, op_result *res);
 /* Records changed after since (SQL DATETIME text; NULL = all live
  * records), oldest change first, paged by cursor. */
 json_object *masters_records(request *r, long long id, const char *since, const char *cursor, int limit, op_result *res);
+/* Field `field` of the live record `key` of the master called name: its
+ * text ("" when the record lacks the field), or NULL when there is no such
+ * record (*gone: the database failed). */
+const char *masters_field(request *r, const char *name, const char *key, const char *field, bool *gone);
 /* Is key a live record of the master called name? */
 bool masters_has_key(request *r, const char *name, const char *key);
 

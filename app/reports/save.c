@@ -5,6 +5,7 @@
 #include "db/txn.h"
 #include "forms/defcache.h"
 #include "forms/formula.h"
+#include "forms/masters.h"
 #include "forms/store.h"
 #include "forms/value.h"
 #include "reports/number.h"
@@ -253,6 +254,24 @@ static bool apply(work *w, const report_write *wr, const char *id, const char *c
         if (sl->c->lock_after_save && sl->old && *sl->old && strcmp(sl->old, canon)) {
             errs_add(e, f, "locked_after_save");
             continue;
+        }
+        /* a value drawn from master data must be a live record of it; a
+         * MasterSelect also fills its linked clusters from that record */
+        const char *master = def_param_get(sl->c, "master");
+        if (master && *canon && (sl->c->type == CT_SELECT || sl->c->type == CT_MASTER_SELECT)) {
+            bool gone = false;
+            if (!masters_field(r, master, canon, NULL, &gone)) {
+                errs_add(e, f, gone ? "master_unavailable" : "not_in_items");
+                continue;
+            }
+            for (int k = 0; sl->c->type == CT_MASTER_SELECT && k < sl->c->nfills; k++) {
+                slot *t = find(w, sl->c->sheet_no, sl->c->fills[k].cluster);
+                const char *fv = masters_field(r, master, canon, sl->c->fills[k].field, &gone);
+                if (t && fv && !value_read_only(t->c->type)) {
+                    t->value = fv;
+                    t->submitted = true;
+                }
+            }
         }
         sl->value = canon;
         sl->out_of_normal = oon;
