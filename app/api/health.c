@@ -1,6 +1,7 @@
 #include "api/health.h"
 #include "db/migrate.h"
 #include "http/response.h"
+#include "tenant/code.h"
 #include "http/router.h"
 #include "ops/maint.h"
 #include "server/metrics.h"
@@ -60,5 +61,20 @@ void health_metrics(request *r)
     buf_printf(&b, "# HELP genba_maintenance_active 1 while maintenance mode is on (this worker thread's view)\n"
                    "# TYPE genba_maintenance_active gauge\ngenba_maintenance_active %d\n",
                maint_current(r->w)->active ? 1 : 0);
+    /* the age of each tenant's newest kept backup (from the control DB) */
+    db_conn *c;
+    db_rows rows;
+    if (worker_control_db(r->w, &c) == DB_OK &&
+        db_query(c, r->a,
+                 "SELECT f.tenant_code, TIMESTAMPDIFF(SECOND, MAX(f.snapshot_at), UTC_TIMESTAMP(3)) FROM backup_files f "
+                 "JOIN backup_generations g ON g.generation = f.generation WHERE g.pruned_at IS NULL AND g.complete = 1 "
+                 "GROUP BY f.tenant_code ORDER BY f.tenant_code",
+                 DB_NOARGS, &rows, NULL) == DB_OK) {
+        buf_adds(&b, "# HELP genba_backup_age_seconds Seconds since the snapshot of the newest complete backup kept, per tenant\n"
+                     "# TYPE genba_backup_age_seconds gauge\n");
+        for (size_t i = 0; i < rows.nrows; i++)
+            if (tenant_code_valid(db_cell(&rows, i, 0)) || !strcmp(db_cell(&rows, i, 0), "(control)"))
+                buf_printf(&b, "genba_backup_age_seconds{tenant=\"%s\"} %s\n", db_cell(&rows, i, 0), db_cell(&rows, i, 1));
+    }
     resp_send(r, 200, "text/plain; version=0.0.4; charset=utf-8", b.data, b.len);
 }

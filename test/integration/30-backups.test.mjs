@@ -9,6 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } fro
 import path from 'node:path';
 import crypto from 'node:crypto';
 import { api, sql, tenantDb, tokenFor, consoleCookie, request, waitFor, openSealed } from './lib.mjs';
+import { get } from './lib.mjs';
 import {
   confWith, ctlc, ctlShell, ctlAsync, sqlIn, manifestOf, tenantWithDefinition, writeReport, png, storeSeal,
   storeAttachment, dataKey, dbChecksum,
@@ -124,6 +125,17 @@ test('backup run while a client writes: every acknowledged report is in, none ha
   assert.equal((await api(B, 'GET', '/me', { token: tb.token })).status, 200);
   const audit = sql("SELECT command, result FROM genba_control.operator_audit WHERE command LIKE 'restore%' ORDER BY id DESC LIMIT 1").stdout;
   assert.match(audit, new RegExp(`restore --tenant ${A} ${gen} --as ${COPY}\tok`));
+});
+
+test('/metrics tells the age of each tenant\'s newest backup', async () => {
+  const m = await get('/metrics');
+  assert.equal(m.status, 200);
+  for (const t of ['bk-a', 'bk-b']) {
+    const line = m.text.split('\n').find((l) => l.startsWith(`genba_backup_age_seconds{tenant="${t}"}`));
+    assert.ok(line, `a backup age for ${t}`);
+    const age = Number(line.split(' ')[1]);
+    assert.ok(age >= 0 && age < 3600, line);
+  }
 });
 
 test('restore in place: refused while the tenant is active, then replaces its data and ends its sessions', async () => {
