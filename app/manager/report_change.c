@@ -1,0 +1,285 @@
+/* report_change.c - the console's changes to a report: saving edited
+ * values, apply/approve/reject/withdraw, copy and delete, each in a
+ * transaction of its own; a refused change shows the report page again. */
+#include "manager/reports.h"
+#include "auth/audit.h"
+#include "auth/users.h"
+#include "db/txn.h"
+#include "http/response.h"
+#include "manager/report_view.h"
+#include "manager/view.h"
+#include "reports/report.h"
+#include "tenant/quota.h"
+#include "tenant/resolve.h"
+#include "util/crypto.h"
+#include "util/str.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define COMMENT_MAX 1000   /* characters (report_approvals.comment) */
+
+/* ------------------------------------------------------------------ changes */
+
+typedef op_result (*change_fn)(request *r, void *ctx, errs *e, report_refusal *why);
+
+/* Run fn in a transaction of its own (console writes carry no idempotency
+ * key), committing on success; a lock wait or deadlock runs it again. */
+static op_result run_change(request *r, change_fn fn, void *ctx, errs *e, report_refusal *why)
+{
+    db_conn *db = r->tenant->db;
+    op_result res = OP_BUSY;
+    for (int attempt = 0; attempt < 4 && res == OP_BUSY; attempt++) {
+        errs_init(e, r->a);
+        if (why->body)
+            json_object_put(why->body);
+        memset(why, 0, sizeof *why);
+        db_status st = db_begin(db);
+        if (st != DB_OK) {
+            res = txn_result(st);
+            continue;
+        }
+        res = fn(r, ctx, e, why);
+        if (res == OP_OK) {
+            st = db_commit(db);
+            if (st == DB_OK)
+                break;
+            res = txn_result(st);
+        }
+        db_rollback(db);
+    }
+    return res;
+}
+
+/* The message of a refusal in the page's language. */
+static const char *refusal_text(request *r, const report_refusal *why)
+{
+    const char *m = page_msg(r->lang, arena_printf(r->a, "code.%s", why->code ? why->code : ""));
+    if (m)
+        return m;
+    if (!strcmp(r->lang, "en") && why->message)
+        return why->message;
+    m = page_msg(r->lang, arena_printf(r->a, "error.%d.text", why->status));
+    return m ? m : why->message;
+}
+
+/* Answer a change (action, for the access log) that did not happen: the
+ * report page again with why, or with the problems per cluster (typed:
+ * what was typed is shown again). */
+static void refused(request *r, const char *id, const char *action, op_result res, const errs *e, bool typed,
+                    report_refusal *why)
+{
+    json_object_put(why->body);
+    why->body = NULL;
+    if (res != OP_INVALID)
+        return view_fail(r, res);
+    if (why->status == 403)   /* the refused change was rolled back with its own log row: log the denial */
+        audit_log(r, NULL, action, "report", id, AUDIT_DENIED, why->code);
+    if (why->status == 404)
+        return view_fail(r, OP_NOT_FOUND);
+    if (why->status == 412) {   /* changed meanwhile: the current report, with what was typed beside it */
+        outcome oc = {.stale = true};
+        return rpt_render_report(r, 409, id, &oc);
+    }
+    if (why->status) {
+        outcome oc = {.alert = refusal_text(r, why)};
+        return rpt_render_report(r, why->status, id, &oc);
+    }
+    outcome oc = {.e = e, .typed = typed};
+    rpt_render_report(r, 422, id, &oc);
+}
+
+/* The form's "rev" (the revision the page showed), or 0. */
+static int form_rev(request *r)
+{
+    long long v;
+    return users_parse_id(view_field(r, "rev"), &v) && v < 1000000000 ? (int)v : 0;
+}
+
+typedef struct save_ctx {
+    const char *id;
+    int rev;
+    report_write w;
+} save_ctx;
+
+static op_result do_save(request *r, void *ctx, errs *e, report_refusal *why)
+{
+    save_ctx *c = ctx;
+    op_result res = report_update(r, c->id, c->rev, &c->w, e, why);
+    if (res != OP_OK)
+        return res;
+    /* the tenant's storage quota, once the write went through (as the API
+     * does; the form's size stands for what it adds): 507, rolled back */
+    bool fits;
+    res = quota_check(r, r->body_len, &fits);
+    if (res == OP_OK && !fits) {
+        why->status = QUOTA_STATUS, why->code = QUOTA_CODE, why->message = QUOTA_MESSAGE;
+        res = OP_INVALID;
+    }
+    return res;
+}
+
+void manager_report_save(request *r)
+{
+    const char *id = rpt_path_id(r);
+    if (!id)
+        return;
+    rview rv;
+    op_result res;
+    if (!rpt_rview_load(r, id, &rv, &res))
+        return view_fail(r, res);
+    save_ctx c = {.id = id, .rev = form_rev(r)};
+    /* the values the form offered and that differ from what is stored
+     * (an untouched value is not checked again: a date bound like today-7
+     * moves on) */
+    int total = 0;
+    for (int s = 0; s < rv.d->nsheets; s++)
+        total += rv.d->sheets[s].nclusters;
+    c.w.values = arena_calloc(r->a, (size_t)total + 1, sizeof *c.w.values);
+    for (int s = 0; rv.can_edit && s < rv.d->nsheets; s++)
+        for (int i = 0; i < rv.d->sheets[s].nclusters; i++) {
+            const def_cluster *dc = &rv.d->sheets[s].clusters[i];
+            const char *cur = rpt_jstr(rpt_stored(&rv, dc->sheet_no, dc->id), "value");
+            if (!rpt_editable(dc, cur))
+                continue;
+            const char *typed = rpt_typed_value(r, dc);
+            if (rpt_same_text(typed, cur ? cur : ""))
+                continue;
+            report_value_in *v = &c.w.values[c.w.nvalues++];
+            v->sheet = dc->sheet_no;
+            v->cluster = dc->id;
+            v->value = typed;
+        }
+    bool allowed = rv.can_edit;
+    int current = rpt_jint(rv.rep, "rev");
+    rpt_rview_free(&rv);
+    if (!allowed)
+        return resp_error(r, 403, "forbidden", "You may not edit this report now.");
+    if (!c.w.nvalues) {
+        if (c.rev != current) {   /* nothing typed differs, but from an old page: show what changed */
+            outcome oc = {.stale = true};
+            return rpt_render_report(r, 409, id, &oc);
+        }
+        return view_done(r, arena_printf(r->a, "reports/%s", id), "report_unchanged");
+    }
+    errs e;
+    report_refusal why = {0};
+    res = run_change(r, do_save, &c, &e, &why);
+    if (res == OP_OK)
+        return view_done(r, arena_printf(r->a, "reports/%s", id), "report_saved");
+    refused(r, id, "report.update", res, &e, true, &why);
+}
+
+typedef struct approval_ctx {
+    const char *id, *action, *comment;
+    int rev, stage;
+} approval_ctx;
+
+static op_result do_approval(request *r, void *ctx, errs *e, report_refusal *why)
+{
+    approval_ctx *c = ctx;
+    if (!strcmp(c->action, "apply"))   /* applying completes: the values that stop it come in e */
+        return report_apply(r, c->id, c->rev, c->stage, c->comment, e, why);
+    return report_approval(r, c->id, c->rev, c->stage, c->action, c->comment, why);
+}
+
+void manager_report_approval(request *r)
+{
+    const char *id = rpt_path_id(r);
+    if (!id)
+        return;
+    approval_ctx c = {.id = id, .action = view_field(r, "action"), .comment = view_field(r, "comment"), .rev = form_rev(r)};
+    long long stage = 0;
+    static const char *const actions[] = {"approve", "reject", "apply", "withdraw"};
+    static const char *const done[] = {"report_approved", "report_rejected", "report_applied", "report_withdrawn"};
+    int k = -1;
+    for (int i = 0; i < 4; i++)
+        if (!strcmp(c.action, actions[i]))
+            k = i;
+    if (k < 0 || (*view_field(r, "stage") && !users_parse_id(view_field(r, "stage"), &stage)) || stage > 1000)
+        return resp_error(r, 400, "bad_request", "The approval form is not valid.");
+    c.stage = (int)stage;
+    if (str_utf8_len(c.comment) > COMMENT_MAX) {
+        outcome oc = {.alert = page_err_message(r->a, r->lang, "comment_too_long", NULL)};
+        return rpt_render_report(r, 422, id, &oc);
+    }
+    errs e;
+    report_refusal why = {0};
+    op_result res = run_change(r, do_approval, &c, &e, &why);
+    if (res == OP_OK)
+        return view_done(r, arena_printf(r->a, "reports/%s", id), done[k]);
+    if (res == OP_INVALID && e.n)   /* apply: what stops it, per cluster */
+        memset(&why, 0, sizeof why);
+    refused(r, id, arena_printf(r->a, "report.%s", c.action), res, &e, false, &why);
+}
+
+typedef struct copy_ctx {
+    const char *src;
+    char id[37];
+} copy_ctx;
+
+static op_result do_copy(request *r, void *ctx, errs *e, report_refusal *why)
+{
+    (void)e;
+    copy_ctx *c = ctx;
+    return report_copy(r, c->src, c->id, why);
+}
+
+/* A random (version 4) UUID. */
+static bool new_uuid(char out[37])
+{
+    unsigned char b[16];
+    if (!crypto_random(b, sizeof b))
+        return false;
+    b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);
+    b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
+    snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1], b[2], b[3], b[4],
+             b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
+    return true;
+}
+
+void manager_report_copy(request *r)
+{
+    const char *id = rpt_path_id(r);
+    if (!id)
+        return;
+    copy_ctx c = {.src = id};
+    if (!new_uuid(c.id))
+        return view_fail(r, OP_ERROR);
+    errs e;
+    report_refusal why = {0};
+    op_result res = run_change(r, do_copy, &c, &e, &why);
+    if (res == OP_OK)
+        return view_done(r, arena_printf(r->a, "reports/%s", c.id), "report_copied");
+    refused(r, id, "report.copy", res, &e, false, &why);
+}
+
+typedef struct delete_ctx {
+    const char *id;
+    int rev;
+} delete_ctx;
+
+static op_result do_delete(request *r, void *ctx, errs *e, report_refusal *why)
+{
+    (void)e;
+    delete_ctx *c = ctx;
+    return report_delete(r, c->id, c->rev, why);
+}
+
+void manager_report_delete(request *r)
+{
+    const char *id = rpt_path_id(r);
+    if (!id)
+        return;
+    if (strcmp(view_field(r, "confirm"), "1")) {
+        outcome oc = {.alert = page_err_message(r->a, r->lang, "confirm_delete", NULL)};
+        return rpt_render_report(r, 422, id, &oc);
+    }
+    delete_ctx c = {.id = id, .rev = form_rev(r)};
+    errs e;
+    report_refusal why = {0};
+    op_result res = run_change(r, do_delete, &c, &e, &why);
+    if (res == OP_OK)
+        return view_done(r, "reports", "report_deleted");
+    refused(r, id, "report.delete", res, &e, false, &why);
+}
