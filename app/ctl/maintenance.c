@@ -278,6 +278,21 @@ static bool parse_id(const char *s, long long *id)
     return true;
 }
 
+/* Window id into r; false after saying why (no such window, database). */
+static bool read_window(ctl *c, db_conn *db, long long id, db_rows *r)
+{
+    if (db_query(db, c->a, arena_printf(c->a, "SELECT %s FROM maintenance_windows WHERE id = ?", window_cols),
+                 DB_ARGS(DB_INT(id)), r, NULL) != DB_OK) {
+        ctl_fail(c, "cannot read maintenance windows: %s", db_error(db));
+        return false;
+    }
+    if (r->nrows == 0) {
+        ctl_fail(c, "no maintenance window %lld (genbactl maintenance list)", id);
+        return false;
+    }
+    return true;
+}
+
 /* notify ID: mail the contacts who have not had the announcement yet. */
 static int notify(ctl *c, int argc, char **argv)
 {
@@ -290,15 +305,8 @@ static int notify(ctl *c, int argc, char **argv)
     int rc = 1;
     char detail[200] = "";
     db_rows r;
-    if (db_query(db, c->a, arena_printf(c->a, "SELECT %s FROM maintenance_windows WHERE id = ?", window_cols),
-                 DB_ARGS(DB_INT(id)), &r, NULL) != DB_OK) {
-        ctl_fail(c, "cannot read maintenance windows: %s", db_error(db));
+    if (!read_window(c, db, id, &r))
         goto out;
-    }
-    if (r.nrows == 0) {
-        ctl_fail(c, "no maintenance window %lld (genbactl maintenance list)", id);
-        goto out;
-    }
     if (db_cell(&r, 0, 5)) {
         ctl_fail(c, "maintenance window %lld was cancelled", id);
         goto out;
@@ -430,15 +438,8 @@ static int cancel(ctl *c, int argc, char **argv)
     int rc = 1;
     char detail[200] = "";
     db_rows r;
-    if (db_query(db, c->a, arena_printf(c->a, "SELECT %s FROM maintenance_windows WHERE id = ?", window_cols),
-                 DB_ARGS(DB_INT(id)), &r, NULL) != DB_OK) {
-        ctl_fail(c, "cannot read maintenance windows: %s", db_error(db));
+    if (!read_window(c, db, id, &r))
         goto out;
-    }
-    if (r.nrows == 0) {
-        ctl_fail(c, "no maintenance window %lld (genbactl maintenance list)", id);
-        goto out;
-    }
     if (db_cell(&r, 0, 5)) {
         printf("maintenance window %lld was already cancelled\n", id);
         rc = 0;

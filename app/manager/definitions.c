@@ -200,6 +200,17 @@ static void render_detail(request *r, int status, long long id, const errs *e)
     page_render(r, status, &p, "manager/definition.cs");
 }
 
+/* Answer a change of definition id: back to its page with a notice, the
+ * page again with the problems (422), or the failure. */
+static void after_change(request *r, long long id, op_result res, const errs *e, const char *done)
+{
+    if (res == OP_OK)
+        return view_done(r, arena_printf(r->a, "definitions/%lld", id), done);
+    if (res == OP_INVALID)
+        return render_detail(r, 422, id, e);
+    view_fail(r, res);
+}
+
 void manager_definition(request *r)
 {
     long long id;
@@ -220,11 +231,7 @@ void manager_definition_revise(request *r)
     op_result res = f ? defupload_process(r, id, defupload_is_zip(f->content_type, f->filename, f->data, f->len), f->data,
                                           f->len, &e, &out, &rev, &new_rev)
                       : OP_INVALID;
-    if (res == OP_OK)
-        return view_done(r, arena_printf(r->a, "definitions/%lld", id), new_rev ? "definition_revised" : "definition_replaced");
-    if (res == OP_INVALID)
-        return render_detail(r, 422, id, &e);
-    view_fail(r, res);
+    after_change(r, id, res, &e, new_rev ? "definition_revised" : "definition_replaced");
 }
 
 void manager_definition_status(request *r)
@@ -235,11 +242,7 @@ void manager_definition_status(request *r)
     errs e;
     errs_init(&e, r->a);
     op_result res = defstore_set_status(r, id, view_field(r, "status"), &e);
-    if (res == OP_OK)
-        return view_done(r, arena_printf(r->a, "definitions/%lld", id), "definition_status");
-    if (res == OP_INVALID)
-        return render_detail(r, 422, id, &e);
-    view_fail(r, res);
+    after_change(r, id, res, &e, "definition_status");
 }
 
 void manager_definition_labels(request *r)
@@ -255,11 +258,7 @@ void manager_definition_labels(request *r)
     errs e;
     errs_init(&e, r->a);
     op_result res = labels_set(r, id, ids, n, &e);
-    if (res == OP_OK)
-        return view_done(r, arena_printf(r->a, "definitions/%lld", id), "definition_labels");
-    if (res == OP_INVALID)
-        return render_detail(r, 422, id, &e);
-    view_fail(r, res);
+    after_change(r, id, res, &e, "definition_labels");
 }
 
 void manager_definition_perms(request *r)
@@ -287,11 +286,7 @@ void manager_definition_perms(request *r)
     errs e;
     errs_init(&e, r->a);
     res = groups_set_scoped(r, arena_printf(r->a, "%lld", id), groups, perms, n, &e);
-    if (res == OP_OK)
-        return view_done(r, arena_printf(r->a, "definitions/%lld", id), "definition_permissions");
-    if (res == OP_INVALID)
-        return render_detail(r, 422, id, &e);
-    view_fail(r, res);
+    after_change(r, id, res, &e, "definition_permissions");
 }
 
 void manager_definition_export(request *r)
