@@ -145,12 +145,9 @@ void api_definitions_status(request *r)
     json_object *b = api_body_only(r, allowed);
     if (!b)
         return;
-    const char *status = NULL;
     errs e;
     errs_init(&e, r->a);
-    if (jx_str(b, "status", &status) != JX_OK)
-        errs_add(&e, "status", "required");
-    status = status ? arena_strdup(r->a, status) : NULL;
+    const char *status = api_str(r, b, "status", true, &e);
     json_object_put(b);
     op_result res = e.n ? OP_INVALID : defstore_set_status(r, id, status, &e);
     if (res != OP_OK)

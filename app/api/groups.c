@@ -47,7 +47,8 @@ void api_groups_list(request *r)
     api_send_list(r, "groups", arr, res);
 }
 
-void api_groups_create(request *r)
+/* POST /groups (id 0) and PUT /groups/{id}: the same fields, one path. */
+static void write_group(request *r, long long id)
 {
     json_object *b = api_body_only(r, group_fields);
     if (!b)
@@ -57,11 +58,16 @@ void api_groups_create(request *r)
     errs_init(&e, r->a);
     group_from_json(r, b, &in, &e);
     json_object_put(b);
-    long long id = 0;
-    op_result res = e.n ? OP_INVALID : groups_create(r, &in, &e, &id);
+    bool create = id == 0;
+    op_result res = e.n ? OP_INVALID : create ? groups_create(r, &in, &e, &id) : groups_update(r, id, &in, &e);
     if (res != OP_OK)
         return api_fail(r, res, &e);
-    send_group(r, 201, id);
+    send_group(r, create ? 201 : 200, id);
+}
+
+void api_groups_create(request *r)
+{
+    write_group(r, 0);
 }
 
 void api_groups_get(request *r)
@@ -74,20 +80,8 @@ void api_groups_get(request *r)
 void api_groups_update(request *r)
 {
     long long id;
-    if (!api_path_id(r, 4, &id))
-        return;
-    json_object *b = api_body_only(r, group_fields);
-    if (!b)
-        return;
-    group_in in = {0};
-    errs e;
-    errs_init(&e, r->a);
-    group_from_json(r, b, &in, &e);
-    json_object_put(b);
-    op_result res = e.n ? OP_INVALID : groups_update(r, id, &in, &e);
-    if (res != OP_OK)
-        return api_fail(r, res, &e);
-    send_group(r, 200, id);
+    if (api_path_id(r, 4, &id))
+        write_group(r, id);
 }
 
 void api_groups_delete(request *r)

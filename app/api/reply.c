@@ -130,3 +130,14 @@ bool api_ids(request *r, json_object *b, const char *key, int max, long long **i
     }
     return true;
 }
+
+const char *api_str(request *r, json_object *b, const char *key, bool required, errs *e)
+{
+    const char *v = NULL;
+    jx_status st = jx_str(b, key, &v);
+    if (st == JX_WRONG_TYPE)
+        errs_add(e, key, "wrong_type");
+    else if (st == JX_ABSENT && required)
+        errs_add(e, key, "required");
+    return st == JX_OK ? arena_strdup(r->a, v) : NULL;
+}

@@ -23,6 +23,9 @@ void api_fail(request *r, op_result res, const errs *e);
 void api_send(request *r, int status, json_object *o, op_result res);
 /* Answer {"<key>": arr} (200), or the failure res when arr is NULL. */
 void api_send_list(request *r, const char *key, json_object *arr, op_result res);
+/* Member key of b as text copied into the arena; NULL when absent (a
+ * problem into e: wrong_type, or required when required). */
+const char *api_str(request *r, json_object *b, const char *key, bool required, errs *e);
 /* Member key of b as an array of positive ids (at most max; problems
  * into e with field key).  *ids in the arena. */
 bool api_ids(request *r, json_object *b, const char *key, int max, long long **ids, int *n, errs *e);

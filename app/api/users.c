@@ -64,7 +64,8 @@ void api_users_list(request *r)
     api_send_list(r, "users", arr, res);
 }
 
-void api_users_create(request *r)
+/* POST /users (id 0) and PUT /users/{id}: the same fields, one path. */
+static void write_user(request *r, long long id)
 {
     json_object *b = api_body_only(r, user_fields);
     if (!b)
@@ -75,11 +76,18 @@ void api_users_create(request *r)
     errs_init(&e, r->a);
     user_from_json(r, b, &in, &e);
     json_object_put(b);
-    long long id = 0;
-    op_result res = e.n ? OP_INVALID : users_create(r, &in, &e, &id);
+    bool create = id == 0;
+    if (!create && in.password)
+        errs_add(&e, "password", "use_password_reset");
+    op_result res = e.n ? OP_INVALID : create ? users_create(r, &in, &e, &id) : users_update(r, id, &in, &e);
     if (res != OP_OK)
         return api_fail(r, res, &e);
-    send_user(r, 201, id);
+    send_user(r, create ? 201 : 200, id);
+}
+
+void api_users_create(request *r)
+{
+    write_user(r, 0);
 }
 
 void api_users_get(request *r)
@@ -92,23 +100,8 @@ void api_users_get(request *r)
 void api_users_update(request *r)
 {
     long long id;
-    if (!api_path_id(r, 4, &id))
-        return;
-    json_object *b = api_body_only(r, user_fields);
-    if (!b)
-        return;
-    user_in in;
-    errs e;
-    user_in_init(&in);
-    errs_init(&e, r->a);
-    user_from_json(r, b, &in, &e);
-    json_object_put(b);
-    if (in.password)
-        errs_add(&e, "password", "use_password_reset");
-    op_result res = e.n ? OP_INVALID : users_update(r, id, &in, &e);
-    if (res != OP_OK)
-        return api_fail(r, res, &e);
-    send_user(r, 200, id);
+    if (api_path_id(r, 4, &id))
+        write_user(r, id);
 }
 
 void api_users_reset_pw(request *r)
@@ -120,12 +113,9 @@ void api_users_reset_pw(request *r)
     json_object *b = api_body_only(r, allowed);
     if (!b)
         return;
-    const char *pw = NULL;
     errs e;
     errs_init(&e, r->a);
-    if (jx_str(b, "password", &pw) == JX_WRONG_TYPE)
-        errs_add(&e, "password", "wrong_type");
-    pw = pw ? arena_strdup(r->a, pw) : NULL;
+    const char *pw = api_str(r, b, "password", false, &e);
     json_object_put(b);
     op_result res = e.n ? OP_INVALID : users_reset_password(r, id, pw, &e);
     if (res != OP_OK)
