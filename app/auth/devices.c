@@ -11,17 +11,7 @@
 
 bool devices_id_ok(const char *s)
 {
-    if (!s || strlen(s) != 36)
-        return false;
-    for (int i = 0; i < 36; i++) {
-        if (i == 8 || i == 13 || i == 18 || i == 23) {
-            if (s[i] != '-')
-                return false;
-        } else if (str_hexval(s[i]) < 0) {
-            return false;
-        }
-    }
-    return true;
+    return str_uuid_ok(s);
 }
 
 const char *devices_register(request *r, const char *id, const char *name, const char *platform, op_result *res)

@@ -17,6 +17,7 @@
 #include "reports/report.h"
 #include "tenant/resolve.h"
 #include "util/jsonx.h"
+#include "util/str.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,20 +25,10 @@
 
 /* ------------------------------------------------------------------ small helpers */
 
-static bool uuid_ok(const char *s)
-{
-    if (!s || strlen(s) != 36)
-        return false;
-    for (int i = 0; i < 36; i++)
-        if (i == 8 || i == 13 || i == 18 || i == 23 ? s[i] != '-' : !strchr("0123456789abcdef", s[i]))
-            return false;
-    return true;
-}
-
 /* The report id of the path (index 3), or NULL after a 404 page. */
 const char *rpt_path_id(request *r)
 {
-    if (uuid_ok(r->params[3]))
+    if (str_uuid_ok(r->params[3]))
         return r->params[3];
     resp_error(r, 404, "not_found", "There is nothing at this address.");
     return NULL;

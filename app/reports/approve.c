@@ -55,12 +55,12 @@ static op_result begin(request *r, const char *id, int stage, flow_report *fr, c
         return res;
     *d = report_definition(r, fr->def_id, fr->def_rev, &res);
     if (!*d)
-        return res == OP_NOT_FOUND ? flow_refuse(why, 409, "definition_gone", "The report's definition revision is not available.")
+        return res == OP_NOT_FOUND ? report_refuse(why, 409, "definition_gone", "The report's definition revision is not available.")
                                    : res;
     if (!(*d)->nstages)
-        return flow_refuse(why, 409, "no_approval_stages", "This report's definition has no approval stages.");
+        return report_refuse(why, 409, "no_approval_stages", "This report's definition has no approval stages.");
     if (!find_stage(*d, stage))
-        return flow_refuse(why, 422, "unknown_stage",
+        return report_refuse(why, 422, "unknown_stage",
                            arena_printf(r->a, "The definition has approval stages 1 to %d.", (*d)->nstages));
     return OP_OK;
 }
@@ -120,15 +120,15 @@ op_result report_apply(request *r, const char *id, int if_match, int stage, cons
     if (res != OP_OK)
         return res;
     if (!flow_may_edit(r, &fr))
-        return flow_refuse(why, 403, "not_applicant", "Only the report's creator or an editor of its reports may apply.");
+        return report_refuse(why, 403, "not_applicant", "Only the report's creator or an editor of its reports may apply.");
     if (fr.rev != if_match)
         return flow_stale(r, fr.id, why);
     if (!strcmp(fr.status, "applying"))
-        return flow_refuse(why, 409, "approval_pending", "The report is under approval already.");
+        return report_refuse(why, 409, "approval_pending", "The report is under approval already.");
     if (!strcmp(fr.status, "approved"))
-        return flow_refuse(why, 409, "already_approved", "The report is approved already.");
+        return report_refuse(why, 409, "already_approved", "The report is approved already.");
     if (stage != 1)
-        return flow_refuse(why, 409, "stage_not_current", "An application is for stage 1.");
+        return report_refuse(why, 409, "stage_not_current", "An application is for stage 1.");
     /* applying is completing: `required` is enforced, the server's
      * clusters are filled, the report moves to stage 1 (report_update
      * writes the 'apply' row) */
@@ -156,13 +156,13 @@ op_result report_approval(request *r, const char *id, int if_match, int stage, c
         errs_init(&e, r->a);
         op_result res = report_apply(r, id, if_match, stage, comment, &e, why);
         if (res == OP_INVALID && !why->status)
-            return flow_refuse(why, 422, "validation_failed",
+            return report_refuse(why, 422, "validation_failed",
                                arena_printf(r->a, "%d value%s missing or not valid.", e.n, e.n == 1 ? " is" : "s are"));
         return res;
     }
     bool approve = !strcmp(action, "approve"), reject = !strcmp(action, "reject"), withdraw = !strcmp(action, "withdraw");
     if (!approve && !reject && !withdraw)
-        return flow_refuse(why, 400, "bad_action", "\"action\" must be \"apply\", \"approve\", \"reject\" or \"withdraw\".");
+        return report_refuse(why, 400, "bad_action", "\"action\" must be \"apply\", \"approve\", \"reject\" or \"withdraw\".");
     flow_report fr;
     const definition *d;
     op_result res = begin(r, id, stage, &fr, &d, why);
@@ -171,20 +171,20 @@ op_result report_approval(request *r, const char *id, int if_match, int stage, c
     const def_stage *s = find_stage(d, stage);
     if (withdraw) {
         if (fr.applicant_id != r->user->id && !flow_may_edit(r, &fr))
-            return flow_refuse(why, 403, "not_applicant", "Only the applicant may withdraw the application.");
+            return report_refuse(why, 403, "not_applicant", "Only the applicant may withdraw the application.");
     } else if (!in_stage_group(r, s, &res)) {
         if (res != OP_OK)
             return res;
-        return flow_refuse(why, 403, "not_in_stage_group",
+        return report_refuse(why, 403, "not_in_stage_group",
                            arena_printf(r->a, "Only members of the group \"%s\" may approve or reject stage %d.",
                                         s->group ? s->group : "", stage));
     }
     if (fr.rev != if_match)
         return flow_stale(r, fr.id, why);
     if (strcmp(fr.status, "applying"))
-        return flow_refuse(why, 409, "not_applying", arena_printf(r->a, "The report is not waiting for approval (it is %s).", fr.status));
+        return report_refuse(why, 409, "not_applying", arena_printf(r->a, "The report is not waiting for approval (it is %s).", fr.status));
     if (fr.stage != stage)
-        return flow_refuse(why, 409, "stage_not_current",
+        return report_refuse(why, 409, "stage_not_current",
                            arena_printf(r->a, "Stage %d is the one pending, not stage %d.", fr.stage, stage));
     int rev = fr.rev + 1;
     db_status st;

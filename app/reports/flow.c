@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-op_result flow_refuse(report_refusal *why, int status, const char *code, const char *message)
+op_result report_refuse(report_refusal *why, int status, const char *code, const char *message)
 {
     why->status = status;
     why->code = code;
@@ -26,7 +26,7 @@ op_result flow_load(request *r, const char *id, flow_report *fr, report_refusal 
 {
     memset(fr, 0, sizeof *fr);
     if (!id || strlen(id) > 64)
-        return flow_refuse(why, 404, "not_found", "There is no such report.");
+        return report_refuse(why, 404, "not_found", "There is no such report.");
     db_rows rows;
     db_status st = db_query(r->tenant->db, r->a,
                             "SELECT id, definition_id, definition_revision, rev, status, stage, created_by, applicant_id "
@@ -35,7 +35,7 @@ op_result flow_load(request *r, const char *id, flow_report *fr, report_refusal 
     if (st != DB_OK)
         return txn_result(st);
     if (!rows.nrows)
-        return flow_refuse(why, 404, "not_found", "There is no such report.");
+        return report_refuse(why, 404, "not_found", "There is no such report.");
     fr->id = db_cell(&rows, 0, 0);
     fr->def_id = atoll(db_cell(&rows, 0, 1));
     fr->def_rev = atoi(db_cell(&rows, 0, 2));
@@ -47,7 +47,7 @@ op_result flow_load(request *r, const char *id, flow_report *fr, report_refusal 
     fr->scope = db_cell(&rows, 0, 1);
     fr->own = fr->created_by == r->user->id;
     if (!fr->own && !perm_has(r, "def.reports.view", fr->scope))
-        return flow_refuse(why, 404, "not_found", "There is no such report.");
+        return report_refuse(why, 404, "not_found", "There is no such report.");
     return OP_OK;
 }
 
@@ -62,7 +62,7 @@ op_result flow_stale(request *r, const char *id, report_refusal *why)
     why->body = report_json(r, id, &res);
     if (!why->body)
         return res;
-    return flow_refuse(why, 412, "stale_revision", "The report changed since you read it; the current report is in the body.");
+    return report_refuse(why, 412, "stale_revision", "The report changed since you read it; the current report is in the body.");
 }
 
 db_status flow_other_holder(request *r, const char *id, json_object **body, const char **login)
@@ -144,7 +144,7 @@ op_result report_copy(request *r, const char *src, const char *new_id, report_re
         return res;
     const definition *d = report_definition(r, fr.def_id, fr.def_rev, &res);
     if (!d)
-        return res == OP_NOT_FOUND ? flow_refuse(why, 409, "definition_gone", "The report's definition revision is not available.")
+        return res == OP_NOT_FOUND ? report_refuse(why, 409, "definition_gone", "The report's definition revision is not available.")
                                    : res;
     db_rows rows;
     db_status st = db_query(r->tenant->db, r->a,
@@ -178,7 +178,7 @@ op_result report_copy(request *r, const char *src, const char *new_id, report_re
             w.nvalues = 0;
     }
     if (res == OP_INVALID && !why->status)
-        return flow_refuse(why, 422, "copy_not_valid", "The copy would not be a valid report.");
+        return report_refuse(why, 422, "copy_not_valid", "The copy would not be a valid report.");
     if (res != OP_OK)
         return res;
     st = audit_log(r, NULL, "report.copy", "report", new_id, AUDIT_OK, arena_printf(r->a, "copy of %s", fr.id));
@@ -223,7 +223,7 @@ op_result report_delete(request *r, const char *id, int if_match, report_refusal
         return res;
     bool deleter = perm_has(r, "def.reports.delete", fr.scope);
     if (!fr.own && !deleter)
-        return flow_refuse(why, 403, "forbidden", "You may not delete this report.");
+        return report_refuse(why, 403, "forbidden", "You may not delete this report.");
     if (fr.rev != if_match)
         return flow_stale(r, fr.id, why);
     if (!deleter) {
@@ -233,14 +233,14 @@ op_result report_delete(request *r, const char *id, int if_match, report_refusal
         if (!d && res != OP_NOT_FOUND)
             return res;
         if (d && d->applicant_lock && (!strcmp(fr.status, "applying") || !strcmp(fr.status, "approved")))
-            return flow_refuse(why, 409, !strcmp(fr.status, "applying") ? "approval_pending" : "approved_locked",
+            return report_refuse(why, 409, !strcmp(fr.status, "applying") ? "approval_pending" : "approved_locked",
                                "The report is under approval and cannot be deleted now.");
         const char *login;
         db_status st = flow_other_holder(r, fr.id, &why->body, &login);
         if (st != DB_OK)
             return txn_result(st);
         if (why->body)
-            return flow_refuse(why, 409, "report_locked", arena_printf(r->a, "The report is being edited by %s.", login));
+            return report_refuse(why, 409, "report_locked", arena_printf(r->a, "The report is being edited by %s.", login));
     }
     db_conn *db = r->tenant->db;
     db_status st = purge(r, fr.id);

@@ -29,7 +29,6 @@ op_result flow_load(request *r, const char *id, flow_report *fr, report_refusal 
  * def.reports.create, or a holder of def.reports.edit)? */
 bool flow_may_edit(request *r, const flow_report *fr);
 /* Set *why and return OP_INVALID. */
-op_result flow_refuse(report_refusal *why, int status, const char *code, const char *message);
 /* 412 with the current report as the body. */
 op_result flow_stale(request *r, const char *id, report_refusal *why);
 /* The unexpired exclusive lock of report id held by a user other than the

@@ -30,18 +30,18 @@ static op_result acquire(request *r, const flow_report *fr, json_object **out, r
     op_result res;
     const definition *d = report_definition(r, fr->def_id, fr->def_rev, &res);
     if (!d)
-        return res == OP_NOT_FOUND ? flow_refuse(why, 409, "definition_gone", "The report's definition revision is not available.")
+        return res == OP_NOT_FOUND ? report_refuse(why, 409, "definition_gone", "The report's definition revision is not available.")
                                    : res;
     if (!d->exclusive_lock)
-        return flow_refuse(why, 409, "lock_not_used", "Reports of this definition are not locked for editing.");
+        return report_refuse(why, 409, "lock_not_used", "Reports of this definition are not locked for editing.");
     if (!flow_may_edit(r, fr))
-        return flow_refuse(why, 403, "forbidden", "You may not edit this report.");
+        return report_refuse(why, 403, "forbidden", "You may not edit this report.");
     const char *login;
     db_status st = flow_other_holder(r, fr->id, &why->body, &login);
     if (st != DB_OK)
         return txn_result(st);
     if (why->body)
-        return flow_refuse(why, 409, "report_locked", arena_printf(r->a, "The report is being edited by %s.", login));
+        return report_refuse(why, 409, "report_locked", arena_printf(r->a, "The report is being edited by %s.", login));
     db_rows mine;
     st = db_query(db, r->a, "SELECT 1 FROM report_locks WHERE report_id = ? AND user_id = ? AND expires_at > UTC_TIMESTAMP(3)",
                   DB_ARGS(DB_STR(fr->id), DB_INT(r->user->id)), &mine, NULL);
@@ -92,12 +92,12 @@ static op_result release(request *r, const flow_report *fr, bool force, report_r
     const char *action = "report.unlock", *detail = NULL;
     if (why->body) {
         if (!force)
-            return flow_refuse(why, 409, "report_locked",
+            return report_refuse(why, 409, "report_locked",
                                arena_printf(r->a, "The report is locked by %s; only they can release it.", login));
         if (!perm_has(r, "definitions.edit", NULL)) {
             json_object_put(why->body);
             why->body = NULL;
-            return flow_refuse(why, 403, "forbidden", "Only administrators may break another user's lock.");
+            return report_refuse(why, 403, "forbidden", "Only administrators may break another user's lock.");
         }
         json_object_put(why->body);
         why->body = NULL;

@@ -43,6 +43,8 @@ typedef struct report_refusal {
     json_object *body;              /* 412: the current report; 409 lock: {holder} (caller puts) */
 } report_refusal;
 
+/* Fill *why (status, code, message) and return OP_INVALID: a refusal. */
+op_result report_refuse(report_refusal *why, int status, const char *code, const char *message);
 /* Parse {"values": [...]} items into w (400-worthy problems into e). */
 bool report_values_from_json(request *r, json_object *arr, report_write *w, errs *e);
 /* Create report w->id.  On OP_INVALID, e holds per-cluster details

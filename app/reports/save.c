@@ -12,6 +12,7 @@
 #include "tenant/resolve.h"
 #include "util/jsonx.h"
 #include "util/log.h"
+#include "util/str.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -328,40 +329,22 @@ static db_status store(work *w, const char *id, int rev)
     return st;
 }
 
-static bool id_ok(const char *s)
-{
-    if (!s || strlen(s) != 36)
-        return false;
-    for (int i = 0; i < 36; i++)
-        if (i == 8 || i == 13 || i == 18 || i == 23 ? s[i] != '-' : !strchr("0123456789abcdefABCDEF", s[i]))
-            return false;
-    return true;
-}
-
-static op_result refuse(report_refusal *why, int status, const char *code, const char *message)
-{
-    why->status = status;
-    why->code = code;
-    why->message = message;
-    return OP_INVALID;
-}
-
 op_result report_create(request *r, const report_write *wr, errs *e, report_refusal *why)
 {
     memset(why, 0, sizeof *why);
-    if (!id_ok(wr->id))
-        return refuse(why, 400, "bad_id", "The report id must be a UUID.");
+    if (!str_uuid_ok(wr->id))
+        return report_refuse(why, 400, "bad_id", "The report id must be a UUID.");
     op_result res;
     const char *scope = arena_printf(r->a, "%lld", wr->definition_id);
     if (!perm_has(r, "def.view", scope) && !perm_has(r, "def.reports.create", scope))
-        return refuse(why, 404, "definition_not_found", "There is no such definition for you.");
+        return report_refuse(why, 404, "definition_not_found", "There is no such definition for you.");
     const definition *d = report_definition(r, wr->definition_id, wr->definition_revision, &res);
     if (!d)
-        return res == OP_NOT_FOUND ? refuse(why, 422, "definition_not_usable",
+        return res == OP_NOT_FOUND ? report_refuse(why, 422, "definition_not_usable",
                                             "This definition revision is not published (or does not exist).")
                                    : res;
     if (!perm_has(r, "def.reports.create", scope))
-        return refuse(why, 403, "forbidden", "You may not create reports of this definition.");
+        return report_refuse(why, 403, "forbidden", "You may not create reports of this definition.");
     work w = {.r = r, .d = d};
     db_status st = load(&w, NULL);
     const char *now = iso_now(r);
@@ -386,7 +369,7 @@ op_result report_create(request *r, const report_write *wr, errs *e, report_refu
                               DB_INT(r->user->id)),
                       NULL, NULL);
     if (st == DB_DUP)
-        return refuse(why, 409, "report_exists", "A report with this id exists already; update it with PUT.");
+        return report_refuse(why, 409, "report_exists", "A report with this id exists already; update it with PUT.");
     if (st == DB_OK)
         st = store(&w, arena_strdup(r->a, wr->id), 1);
     if (st == DB_OK && wr->complete && stages)
@@ -402,7 +385,7 @@ op_result report_create(request *r, const report_write *wr, errs *e, report_refu
 op_result report_check_locks(request *r, const char *id, const char *status, const definition *d, report_refusal *why)
 {
     if (d->applicant_lock && (!strcmp(status, "applying") || !strcmp(status, "approved")))
-        return refuse(why, 409, !strcmp(status, "applying") ? "approval_pending" : "approved_locked",
+        return report_refuse(why, 409, !strcmp(status, "applying") ? "approval_pending" : "approved_locked",
                       "The report is under approval and cannot be edited now.");
     if (!d->exclusive_lock)
         return OP_OK;
@@ -421,7 +404,7 @@ op_result report_check_locks(request *r, const char *id, const char *status, con
         json_object_object_add(o, "holder", h);
         jx_add_str(o, "expires_at", db_cell(&lk, 0, 3));
         why->body = o;
-        return refuse(why, 409, "report_locked", arena_printf(r->a, "The report is being edited by %s.", db_cell(&lk, 0, 2)));
+        return report_refuse(why, 409, "report_locked", arena_printf(r->a, "The report is being edited by %s.", db_cell(&lk, 0, 2)));
     }
     return OP_OK;
 }
@@ -439,24 +422,24 @@ op_result report_update(request *r, const char *id, int if_match, const report_w
     if (st != DB_OK)
         return txn_result(st);
     if (!rows.nrows)
-        return refuse(why, 404, "not_found", "There is no such report.");
+        return report_refuse(why, 404, "not_found", "There is no such report.");
     long long def_id = atoll(db_cell(&rows, 0, 0));
     int rev = atoi(db_cell(&rows, 0, 2));
     const char *status = db_cell(&rows, 0, 3), *scope = arena_printf(r->a, "%lld", def_id);
     bool own = atoll(db_cell(&rows, 0, 4)) == r->user->id;
     if (!own && !perm_has(r, "def.reports.view", scope))
-        return refuse(why, 404, "not_found", "There is no such report.");
+        return report_refuse(why, 404, "not_found", "There is no such report.");
     if (!(own && perm_has(r, "def.reports.create", scope)) && !perm_has(r, "def.reports.edit", scope))
-        return refuse(why, 403, "forbidden", "You may not edit this report.");
+        return report_refuse(why, 403, "forbidden", "You may not edit this report.");
     if (rev != if_match) {
         op_result res;
         why->body = report_json(r, id, &res);
-        return refuse(why, 412, "stale_revision", "The report changed since you read it; the current report is in the body.");
+        return report_refuse(why, 412, "stale_revision", "The report changed since you read it; the current report is in the body.");
     }
     op_result res;
     const definition *d = report_definition(r, def_id, atoi(db_cell(&rows, 0, 1)), &res);
     if (!d)
-        return res == OP_NOT_FOUND ? refuse(why, 409, "definition_gone", "The report's definition revision is not available.") : res;
+        return res == OP_NOT_FOUND ? report_refuse(why, 409, "definition_gone", "The report's definition revision is not available.") : res;
     res = report_check_locks(r, id, status, d, why);
     if (res != OP_OK)
         return res;

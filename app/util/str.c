@@ -160,3 +160,13 @@ size_t str_utf8_len(const char *s)
             n++;
     return n;
 }
+
+bool str_uuid_ok(const char *s)
+{
+    if (!s || strlen(s) != 36)
+        return false;
+    for (int i = 0; i < 36; i++)
+        if (i == 8 || i == 13 || i == 18 || i == 23 ? s[i] != '-' : str_hexval(s[i]) < 0)
+            return false;
+    return true;
+}

@@ -30,6 +30,8 @@ bool str_ct_equal(const void *a, const void *b, size_t n);
 
 /* Percent-encode everything but unreserved characters (RFC 3986), into a. */
 char *str_urlencode(struct arena *a, const char *s);
+/* Is s a UUID as text (8-4-4-4-12 hex digits, either case)? */
+bool str_uuid_ok(const char *s);
 /* Number of Unicode code points in valid UTF-8 s. */
 size_t str_utf8_len(const char *s);
 
