@@ -6,8 +6,10 @@
 #include "http/response.h"
 #include "http/router.h"
 #include "server/worker.h"
+#include "util/crypto.h"
 #include "util/str.h"
 
+#include <stdio.h>
 #include <string.h>
 
 static bool console_auth(request *r, bool any)
@@ -110,6 +112,40 @@ static bool read_form(request *r)
     return true;
 }
 
+static const char *login_cookie_name(request *r)
+{
+    return arena_printf(r->a, "__Host-genba-login-%s", r->tenant_code);
+}
+
+/* The pre-session token a sign-in form carries: SHA-256("genba-login|" +
+ * the cookie's random value), or NULL when the browser sent no such cookie. */
+static const char *login_token_of(request *r, const char *cookie)
+{
+    if (!cookie || strlen(cookie) != 64 || strspn(cookie, "0123456789abcdef") != 64)
+        return NULL;
+    char in[80], *out = arena_alloc(r->a, 65);
+    unsigned char h[32];
+    int n = snprintf(in, sizeof in, "genba-login|%s", cookie);
+    crypto_sha256(in, (size_t)n, h);
+    str_hex(h, sizeof h, out);
+    return out;
+}
+
+const char *guard_login_token(request *r)
+{
+    const char *t = login_token_of(r, req_cookie(r, login_cookie_name(r)));
+    if (t)
+        return t;
+    unsigned char raw[32];
+    char *v = arena_alloc(r->a, 65);
+    if (!crypto_random(raw, sizeof raw))
+        return "";
+    str_hex(raw, sizeof raw, v);
+    resp_header(r, "Set-Cookie", arena_printf(r->a, "%s=%s; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=43200",
+                                              login_cookie_name(r), v));
+    return login_token_of(r, v);
+}
+
 static bool csrf_ok(request *r)
 {
     if (!same_origin(r)) {
@@ -121,7 +157,10 @@ static bool csrf_ok(request *r)
     const char *t = form_get(r->form, "_csrf");
     if (!t)
         t = FCGX_GetParam("HTTP_X_CSRF_TOKEN", r->fcgx->envp);
-    if (!r->user || !t || strlen(t) != 64 || !str_ct_equal(t, r->user->csrf, 64)) {
+    /* a form with a session carries the session's token; the sign-in form
+     * (no session yet) the pre-session token bound to its cookie */
+    const char *want = r->user ? r->user->csrf : login_token_of(r, req_cookie(r, login_cookie_name(r)));
+    if (!want || !t || strlen(t) != 64 || !str_ct_equal(t, want, 64)) {
         resp_error(r, 403, "csrf_failed",
                    "The form has expired or did not come from this site. Please reload the page and try again.");
         return false;
@@ -150,14 +189,5 @@ bool guard_request(request *r)
         return false;
     if (rt->csrf && !csrf_ok(r))
         return false;
-    if (!rt->csrf && rt->body_type && !strcmp(rt->body_type, "application/x-www-form-urlencoded")) {
-        /* the sign-in form: no session (and so no token) yet, but a browser
-         * must still send it from this site */
-        if (!same_origin(r)) {
-            resp_error(r, 403, "csrf_failed", "The form came from another site.");
-            return false;
-        }
-        return read_form(r);
-    }
     return true;
 }

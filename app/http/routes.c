@@ -103,7 +103,7 @@ const route routes[] = {
     /* console (server-rendered pages) */
     {"GET",    "/{tenant}/manager",                      manager_home,         KIND_CONSOLE, AUTH_SESSION,     false, NULL,  NULL},
     {"GET",    "/{tenant}/manager/login",                manager_login_form,   KIND_CONSOLE, AUTH_NONE,        false, NULL,  NULL},
-    {"POST",   "/{tenant}/manager/login",                manager_login,        KIND_CONSOLE, AUTH_NONE,        false, FORM,  NULL},
+    {"POST",   "/{tenant}/manager/login",                manager_login,        KIND_CONSOLE, AUTH_NONE,        true,  FORM,  NULL},
     {"POST",   "/{tenant}/manager/logout",               manager_logout,       KIND_CONSOLE, AUTH_SESSION_ANY, true,  FORM,  NULL},
     {"GET",    "/{tenant}/manager/account",              manager_account,      KIND_CONSOLE, AUTH_SESSION_ANY, false, NULL,  NULL},
     {"POST",   "/{tenant}/manager/account/password",     manager_account_password, KIND_CONSOLE, AUTH_SESSION_ANY, true, FORM, NULL},

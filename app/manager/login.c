@@ -4,6 +4,7 @@
 #include "auth/session.h"
 #include "db/txn.h"
 #include "http/form.h"
+#include "http/guard.h"
 #include "http/page.h"
 #include "http/response.h"
 #include "manager/view.h"
@@ -26,6 +27,7 @@ static const char *safe_next(request *r, const char *next)
 static void render(request *r, int status, const char *login, const char *next, const char *error)
 {
     page *p = view_page(r, "login.title");
+    page_set(p, "CSRF", guard_login_token(r));   /* pre-session: the form is protected like every other */
     page_set(p, "Form.login", login);
     page_set(p, "Form.next", safe_next(r, next));
     if (error)

@@ -6,7 +6,7 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   api, adminToken, ensureTenant, consoleLogin, consoleCookie, consoleGet, consolePost, csrfOf, inputs, cookieName,
-  setCookies, redirectPath, sleep,
+  setCookies, redirectPath, sleep, loginForm, freshAddr, sessionCookie,
 } from './lib.mjs';
 
 const T = 'con-a';
@@ -19,6 +19,7 @@ const csrfFrom = async (cookie, p = '/account') => {
   assert.match(c || '', /^\S{16,}$/, `no _csrf in the forms of ${p}`);
   return c;
 };
+const sessionCookieOf = (r) => sessionCookie(r, T);
 const htmlLang = (r) => (r.text.match(/<html[^>]*\blang="([^"]+)"/) || [])[1];
 const isLoginRedirect = (r, next) => {
   assert.equal(r.status, 303, `${r.status} ${r.text.slice(0, 200)}`);
@@ -37,6 +38,28 @@ test('the login page has the fields login, password and next', async () => {
   assert.ok(f.some((i) => i.name === 'login'));
   assert.ok(f.some((i) => i.name === 'password' && i.type === 'password'));
   assert.equal(f.find((i) => i.name === 'next')?.value, '/con-a/manager/users');
+});
+
+test('the sign-in form is protected like every other form: no token, a foreign token or a cross-site origin → 403', async () => {
+  assert.ok(initial, `tenant ${T} existed already: run on a fresh stack`);
+  const form = await loginForm(T);
+  assert.match(form.csrf || '', /^[0-9a-f]{64}$/, 'the form carries a token');
+  assert.match(form.cookie || '', new RegExp(`^__Host-genba-login-${T}=[0-9a-f]{64}$`), 'bound to a cookie of its own');
+  const fields = { login: 'admin', password: initial };
+  const refused = async (cookie, f, headers = {}) => {
+    const r = await consolePost(T, '/login', cookie, f, { headers, localAddress: freshAddr() });
+    assert.equal(r.status, 403, `${JSON.stringify(f)} ${JSON.stringify(headers)}: ${r.status}`);
+    assert.equal(sessionCookieOf(r), undefined, 'no session');
+  };
+  // a forged form: no Origin, no Sec-Fetch-Site, no token (what the old front line let through)
+  await refused(null, fields);
+  await refused(form.cookie, fields);                                    // the cookie without the token
+  await refused(null, { ...fields, _csrf: form.csrf });                 // the token without its cookie
+  const other = await loginForm(T);
+  await refused(other.cookie, { ...fields, _csrf: form.csrf });         // another browser's token
+  await refused(form.cookie, { ...fields, _csrf: form.csrf }, { Origin: 'https://evil.example' });
+  const ok = await consolePost(T, '/login', form.cookie, { ...fields, _csrf: form.csrf }, { localAddress: freshAddr() });
+  assert.equal(ok.status, 303, 'the real form signs in');
 });
 
 test('the first admin signs in with a __Host- session cookie and is sent to change the password', async () => {

@@ -236,11 +236,22 @@ export function consoleGet(tenant, p, cookie, { headers = {}, localAddress } = {
   if (cookie) h.Cookie = cookie;
   return request('GET', `/${tenant}/manager${p}`, { headers: h, localAddress });
 }
-// POST /manager/login; the answer gets .cookie ("name=value") when one was set.
+// The sign-in form's pre-session token and the cookie it is bound to, as a
+// browser gets them from GET /manager/login.
+export async function loginForm(tenant, { localAddress } = {}) {
+  const page = await consoleGet(tenant, '/login', null, { localAddress });
+  const c = setCookies(page).find((s) => s.startsWith(`__Host-genba-login-${tenant}=`));
+  return { csrf: csrfOf(page.text), cookie: c ? c.split(';')[0] : undefined };
+}
+// POST /manager/login as a browser does (the form's token and cookie first);
+// the answer gets .cookie ("name=value") when one was set.
 export async function consoleLogin(tenant, login, password, { next, localAddress = freshAddr(), headers = {} } = {}) {
-  const fields = { login, password };
+  const form = await loginForm(tenant, { localAddress });
+  const fields = { login, password, _csrf: form.csrf };
   if (next !== undefined) fields.next = next;
-  const r = await consolePost(tenant, '/login', null, fields, { headers, localAddress });
+  // cookies the caller sends (a session, a planted one) go along with the form's
+  const cookie = [form.cookie, headers.Cookie].filter(Boolean).join('; ') || undefined;
+  const r = await consolePost(tenant, '/login', cookie, fields, { headers, localAddress });
   r.cookie = sessionCookie(r, tenant);
   return r;
 }
