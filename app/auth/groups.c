@@ -3,6 +3,7 @@
 #include "auth/perm.h"
 #include "db/txn.h"
 #include "tenant/resolve.h"
+#include "util/buf.h"
 #include "util/jsonx.h"
 #include "util/log.h"
 #include "util/str.h"
@@ -62,14 +63,49 @@ static bool validate(request *r, long long id, const group_in *in, bool create, 
     return e->n == before;
 }
 
-static db_status write_perms(request *r, long long id, const group_perm *perms, int n)
+static bool perm_in(const group_perm *perms, int n, const char *name, const char *scope)
+{
+    for (int i = 0; i < n; i++)
+        if (!strcmp(perms[i].name, name) && !strcmp(perms[i].scope ? perms[i].scope : "", scope))
+            return true;
+    return false;
+}
+
+static void perm_text(buf *b, char sign, const char *name, const char *scope)
+{
+    buf_printf(b, "%s%c%s%s%s", b->len ? " " : "", sign, name, *scope ? ":" : "", scope);
+}
+
+/* Make the group's permissions perms: only the differences are written, and
+ * each is named in *changes ("+users.view -def.view:12").  With
+ * tenant_wide_only, perms are the tenant-wide ones (the console's page shows
+ * only those): per-definition grants are left as they are. */
+static db_status write_perms(request *r, long long id, const group_perm *perms, int n, bool tenant_wide_only,
+                             buf *changes)
 {
     db_conn *db = r->tenant->db;
-    db_status st = db_query(db, r->a, "DELETE FROM group_permissions WHERE group_id = ?", DB_ARGS(DB_INT(id)), NULL, NULL);
-    for (int i = 0; st == DB_OK && i < n; i++)
-        st = db_query(db, r->a, "INSERT IGNORE INTO group_permissions (group_id, permission, scope) VALUES (?, ?, ?)",
-                      DB_ARGS(DB_INT(id), DB_STR(perms[i].name), DB_STR(perms[i].scope ? perms[i].scope : "")),
-                      NULL, NULL);
+    db_rows cur;
+    db_status st = db_query(db, r->a,
+                            "SELECT permission, scope FROM group_permissions WHERE group_id = ? AND (? = 0 OR scope = '') "
+                            "ORDER BY permission, scope FOR UPDATE",
+                            DB_ARGS(DB_INT(id), DB_INT(tenant_wide_only)), &cur, NULL);
+    group_perm *have = arena_calloc(r->a, cur.nrows + 1, sizeof *have);
+    for (size_t i = 0; st == DB_OK && i < cur.nrows; i++) {
+        have[i] = (group_perm){db_cell(&cur, i, 0), db_cell(&cur, i, 1)};
+        if (perm_in(perms, n, have[i].name, have[i].scope))
+            continue;
+        st = db_query(db, r->a, "DELETE FROM group_permissions WHERE group_id = ? AND permission = ? AND scope = ?",
+                      DB_ARGS(DB_INT(id), DB_STR(have[i].name), DB_STR(have[i].scope)), NULL, NULL);
+        perm_text(changes, '-', have[i].name, have[i].scope);
+    }
+    for (int i = 0; st == DB_OK && i < n; i++) {
+        const char *scope = perms[i].scope ? perms[i].scope : "";
+        if (perm_in(have, (int)cur.nrows, perms[i].name, scope) || perm_in(perms, i, perms[i].name, scope))
+            continue;   /* held already, or listed twice */
+        st = db_query(db, r->a, "INSERT INTO group_permissions (group_id, permission, scope) VALUES (?, ?, ?)",
+                      DB_ARGS(DB_INT(id), DB_STR(perms[i].name), DB_STR(scope)), NULL, NULL);
+        perm_text(changes, '+', perms[i].name, scope);
+    }
     return st;
 }
 
@@ -84,17 +120,33 @@ op_result groups_create(request *r, const group_in *in, errs *e, long long *id)
                       DB_ARGS(DB_STR(in->name), DB_STR(in->description ? in->description : ""),
                               DB_INT(in->has_parent ? in->parent_id : 0)),
                       NULL, NULL);
+    buf changes;
+    buf_init(&changes, r->a);
     if (st == DB_OK) {
         *id = (long long)db_insert_id(db);
         if (in->has_perms)
-            st = write_perms(r, *id, in->perms, in->nperms);
+            st = write_perms(r, *id, in->perms, in->nperms, false, &changes);
     }
     if (st == DB_OK)
-        st = audit_log(r, NULL, "group.create", "group", in->name, AUDIT_OK, NULL);
+        st = audit_log(r, NULL, "group.create", "group", in->name, AUDIT_OK,
+                       changes.len ? arena_printf(r->a, "permissions: %s", changes.data) : NULL);
     op_result res = txn_finish(r->tenant->db, st, r->id, "group change");
     if (res == OP_CONFLICT)
         errs_add(e, "name", "name_taken");
     return res;
+}
+
+/* The access log's detail of a group update: renamed, permissions
+ * added (+) and removed (-), or that neither changed. */
+static const char *group_changes(request *r, const char *old_name, const group_in *in, const char *perms)
+{
+    buf b;
+    buf_init(&b, r->a);
+    if (in->name && strcmp(in->name, old_name))
+        buf_printf(&b, "name: %s -> %s", old_name, in->name);
+    if (*perms)
+        buf_printf(&b, "%spermissions: %s", b.len ? "; " : "", perms);
+    return b.len ? b.data : "no changes to name or permissions";
 }
 
 op_result groups_update(request *r, long long id, const group_in *in, errs *e)
@@ -114,10 +166,13 @@ op_result groups_update(request *r, long long id, const group_in *in, errs *e)
                       DB_ARGS(DB_STR(in->name), DB_STR(in->description), DB_STR(in->description),
                               DB_INT(in->has_parent), DB_INT(in->parent_id), DB_INT(id)),
                       NULL, NULL);
+    buf changes;
+    buf_init(&changes, r->a);
     if (st == DB_OK && in->has_perms)
-        st = write_perms(r, id, in->perms, in->nperms);
+        st = write_perms(r, id, in->perms, in->nperms, in->perms_tenant_wide, &changes);
     if (st == DB_OK)
-        st = audit_log(r, NULL, "group.update", "group", in->name ? in->name : name, AUDIT_OK, NULL);
+        st = audit_log(r, NULL, "group.update", "group", in->name ? in->name : name, AUDIT_OK,
+                       group_changes(r, name, in, changes.data));
     res = txn_finish(r->tenant->db, st, r->id, "group change");
     if (res == OP_CONFLICT)
         errs_add(e, "name", "name_taken");
@@ -147,6 +202,14 @@ op_result groups_delete(request *r, long long id, errs *e)
     return txn_finish(r->tenant->db, st, r->id, "group change");
 }
 
+static bool id_in(const long long *ids, int n, long long id)
+{
+    for (int i = 0; i < n; i++)
+        if (ids[i] == id)
+            return true;
+    return false;
+}
+
 op_result groups_set_members(request *r, long long id, const long long *users, int n, errs *e)
 {
     op_result res;
@@ -154,25 +217,42 @@ op_result groups_set_members(request *r, long long id, const long long *users, i
     if (!name)
         return res;
     db_conn *db = r->tenant->db;
+    db_rows cur;
+    buf changes;
+    buf_init(&changes, r->a);
     db_status st = db_begin(db);
     if (st == DB_OK)
-        st = db_query(db, r->a, "DELETE FROM group_members WHERE group_id = ?", DB_ARGS(DB_INT(id)), NULL, NULL);
+        st = db_query(db, r->a,
+                      "SELECT m.user_id, u.login FROM group_members m JOIN users u ON u.id = m.user_id "
+                      "WHERE m.group_id = ? ORDER BY u.login FOR UPDATE",
+                      DB_ARGS(DB_INT(id)), &cur, NULL);
+    long long *have = arena_calloc(r->a, (st == DB_OK ? cur.nrows : 0) + 1, sizeof *have);
+    for (size_t i = 0; st == DB_OK && i < cur.nrows; i++) {
+        have[i] = atoll(db_cell(&cur, i, 0));
+        if (id_in(users, n, have[i]))
+            continue;
+        st = db_query(db, r->a, "DELETE FROM group_members WHERE group_id = ? AND user_id = ?",
+                      DB_ARGS(DB_INT(id), DB_INT(have[i])), NULL, NULL);
+        buf_printf(&changes, "%s-%s", changes.len ? " " : "", db_cell(&cur, i, 1));
+    }
     for (int i = 0; st == DB_OK && i < n; i++) {
-        uint64_t added = 0;
-        st = db_query(db, r->a, "INSERT IGNORE INTO group_members (group_id, user_id) SELECT ?, id FROM users WHERE id = ?",
-                      DB_ARGS(DB_INT(id), DB_INT(users[i])), NULL, &added);
-        if (st == DB_OK && !added) {
-            db_rows rows;
-            st = db_query(db, r->a, "SELECT 1 FROM users WHERE id = ?", DB_ARGS(DB_INT(users[i])), &rows, NULL);
-            if (st == DB_OK && !rows.nrows) {
-                errs_add(e, "users", "unknown_user");
-                db_rollback(db);
-                return OP_INVALID;
-            }
+        if (id_in(have, (int)cur.nrows, users[i]) || id_in(users, i, users[i]))
+            continue;
+        db_rows u;
+        st = db_query(db, r->a, "SELECT login FROM users WHERE id = ?", DB_ARGS(DB_INT(users[i])), &u, NULL);
+        if (st == DB_OK && !u.nrows) {
+            errs_add(e, "users", "unknown_user");
+            db_rollback(db);
+            return OP_INVALID;
         }
+        if (st == DB_OK)
+            st = db_query(db, r->a, "INSERT INTO group_members (group_id, user_id) VALUES (?, ?)",
+                          DB_ARGS(DB_INT(id), DB_INT(users[i])), NULL, NULL);
+        buf_printf(&changes, "%s+%s", changes.len ? " " : "", db_cell(&u, 0, 0));
     }
     if (st == DB_OK)
-        st = audit_log(r, NULL, "group.members", "group", name, AUDIT_OK, arena_printf(r->a, "members: %d", n));
+        st = audit_log(r, NULL, "group.members", "group", name, AUDIT_OK,
+                       arena_printf(r->a, "members: %s", changes.len ? changes.data : "no changes"));
     return txn_finish(r->tenant->db, st, r->id, "group change");
 }
 
@@ -185,17 +265,15 @@ op_result groups_set_perms(request *r, long long id, const group_perm *perms, in
     group_in in = {.has_perms = true, .perms = (group_perm *)perms, .nperms = n};
     if (!validate(r, id, &in, false, e))
         return OP_INVALID;
-    buf list;
-    buf_init(&list, r->a);
-    for (int i = 0; i < n; i++)
-        buf_printf(&list, "%s%s%s%s", i ? " " : "", perms[i].name, perms[i].scope && *perms[i].scope ? ":" : "",
-                   perms[i].scope ? perms[i].scope : "");
     db_conn *db = r->tenant->db;
+    buf changes;
+    buf_init(&changes, r->a);
     db_status st = db_begin(db);
     if (st == DB_OK)
-        st = write_perms(r, id, perms, n);
+        st = write_perms(r, id, perms, n, false, &changes);
     if (st == DB_OK)
-        st = audit_log(r, NULL, "group.permissions", "group", name, AUDIT_OK, list.data);
+        st = audit_log(r, NULL, "group.permissions", "group", name, AUDIT_OK,
+                       arena_printf(r->a, "permissions: %s", changes.len ? changes.data : "no changes"));
     return txn_finish(r->tenant->db, st, r->id, "group change");
 }
 
@@ -339,6 +417,21 @@ op_result groups_set_scoped(request *r, const char *scope, const long long *grou
         st = audit_log(r, NULL, "definition.permissions", "definition", scope, AUDIT_OK,
                        arena_printf(r->a, "grants: %d", n));
     return txn_finish(db, st, r->id, "definition permissions");
+}
+
+json_object *groups_def_rights(request *r, long long id, op_result *res)
+{
+    db_rows rows;
+    db_status st = db_query(r->tenant->db, r->a,
+                            "SELECT p.permission, p.scope, d.name FROM group_permissions p "
+                            "LEFT JOIN definitions d ON d.id = CAST(p.scope AS UNSIGNED) "
+                            "WHERE p.group_id = ? AND p.scope <> '' ORDER BY d.name, p.scope, p.permission",
+                            DB_ARGS(DB_INT(id)), &rows, NULL);
+    *res = txn_result(st);
+    if (st != DB_OK)
+        return NULL;
+    static const char *const names[] = {"permission", "definition_id", "definition"};
+    return jx_rows(&rows, names, 3);
 }
 
 json_object *groups_scoped(request *r, const char *scope, op_result *res)

@@ -91,6 +91,9 @@ static void render_group(request *r, int status, long long id, const errs *e)
     for (size_t i = 0; i < json_object_array_length(m); i++)
         page_set(p, arena_printf(r->a, "Member.%s", json_object_get_string(json_object_array_get_idx(m, i))), "1");
     set_perm_table(p, g);
+    json_object *scoped = groups_def_rights(r, id, &res);   /* shown, not edited here */
+    page_set_json(p, "Scoped", scoped);
+    json_object_put(scoped);
     if (e)
         page_set_errors(p, r, e);
     json_object_put(g);
@@ -112,8 +115,10 @@ void manager_group_update(request *r)
     if (!view_id(r, 3, &id))
         return;
     int n = r->form->n;
+    /* the page shows the tenant-wide permissions as boxes: a save changes
+     * exactly those (per-definition rights are set on the definition's page) */
     group_in in = {.name = view_field(r, "name"), .description = view_field(r, "description"), .has_parent = true,
-                   .has_perms = true};
+                   .has_perms = true, .perms_tenant_wide = true};
     users_parse_id(view_field(r, "parent_id"), &in.parent_id);
     in.perms = arena_calloc(r->a, (size_t)n + 1, sizeof *in.perms);
     long long *members = arena_calloc(r->a, (size_t)n + 1, sizeof *members);

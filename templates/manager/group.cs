@@ -18,6 +18,15 @@
       <label class="check"><input type="checkbox" name="perm" value="<?cs var:p.name ?>"<?cs if:p.held ?> checked<?cs /if ?>> <span><?cs var:L.perm[p.name] ?> <code><?cs var:p.name ?></code></span></label>
     <?cs /each ?></div><?cs call:ferr("permissions") ?>
   </fieldset>
+  <fieldset id="g-def-rights"><legend><?cs var:L.group.def_rights ?></legend>
+    <?cs if:subcount(Scoped) ?>
+    <table class="list small"><thead><tr><th><?cs var:L.group.def_rights_definition ?></th><th><?cs var:L.group.def_rights_permission ?></th></tr></thead><tbody>
+    <?cs each:s = Scoped ?><tr><td><?cs if:s.definition ?><a href="/<?cs var:Tenant.code ?>/manager/definitions/<?cs var:s.definition_id ?>"><?cs var:s.definition ?></a><?cs else ?><?cs var:L.group.def_rights_gone ?> (<?cs var:s.definition_id ?>)<?cs /if ?></td>
+      <td><?cs var:L.perm[s.permission] ?> <code><?cs var:s.permission ?></code></td></tr><?cs /each ?>
+    </tbody></table>
+    <?cs else ?><p class="help"><?cs var:L.group.def_rights_none ?></p><?cs /if ?>
+    <p class="help"><?cs var:L.group.def_rights_help ?></p>
+  </fieldset>
   <fieldset><legend><?cs var:L.group.members ?></legend>
     <div class="checks cols" id="g-members"><?cs each:u = Users ?>
       <label class="check"><input type="checkbox" name="member" value="<?cs var:u.id ?>"<?cs if:Member[u.id] ?> checked<?cs /if ?>> <span><?cs var:u.name ?> <code><?cs var:u.login ?></code></span></label>
