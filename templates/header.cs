@@ -22,8 +22,8 @@
   </div>
 </header>
 <?cs if:Maintenance.from ?><div class="maint-banner" role="status" id="maintenance-banner"><?cs if:Maintenance.running ?><?cs var:L.maint.banner_running ?><?cs else ?><?cs var:L.maint.banner ?><?cs /if ?>
-  <strong><time datetime="<?cs var:Maintenance.from_utc ?>"><?cs var:Maintenance.from ?></time> – <time datetime="<?cs var:Maintenance.to_utc ?>"><?cs var:Maintenance.to ?></time> <?cs var:Maintenance.zone ?></strong><?cs if:Maintenance.message ?> <span class="maint-message"><?cs var:Maintenance.message ?></span><?cs /if ?>
-  <a href="/maintenance"><?cs var:L.maint.details ?></a></div><?cs /if ?>
+  <strong><time datetime="<?cs var:Maintenance.from_utc ?>"><?cs var:Maintenance.from ?></time> – <time datetime="<?cs var:Maintenance.to_utc ?>"><?cs var:Maintenance.to ?></time></strong><?cs if:Maintenance.message ?> <span class="maint-message"><?cs var:Maintenance.message ?></span><?cs /if ?>
+  <a href="/maintenance?lang=<?cs var:Lang ?><?cs if:Maintenance.tz_query ?>&amp;tz=<?cs var:Maintenance.tz_query ?><?cs /if ?>"><?cs var:L.maint.details ?></a></div><?cs /if ?>
 <?cs if:User.login && !User.must_change ?>
 <nav class="main" aria-label="<?cs var:L.nav.label ?>"><ul>
   <li><a href="/<?cs var:Tenant.code ?>/manager"><?cs var:L.nav.home ?></a></li>

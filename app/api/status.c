@@ -1,6 +1,7 @@
 #include "api/status.h"
 #include "http/response.h"
 #include "tenant/resolve.h"
+#include "util/tz.h"
 
 /* Answers once the tenant's own database was reached with its own account,
  * so a tablet (or a probe) can tell "server up, my tenant usable". */
@@ -11,5 +12,6 @@ void api_status(request *r)
     json_object_object_add(o, "name", json_object_new_string(r->tenant->name));
     json_object_object_add(o, "api_version", json_object_new_int(1));
     json_object_object_add(o, "schema_version", json_object_new_int(r->tenant->schema_version));
+    json_object_object_add(o, "time_zone", json_object_new_string(tz_name(r->tenant->tz)));
     resp_json(r, 200, o);
 }

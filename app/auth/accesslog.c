@@ -4,6 +4,7 @@
 #include "tenant/resolve.h"
 #include "util/csv.h"
 #include "util/jsonx.h"
+#include "util/tz.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,18 +14,31 @@ static const char *const cols[] = {"id", "at", "login", "user_id", "device_id", 
                                    "channel", "action", "object_type", "object_id", "result", "detail"};
 #define NCOLS 13
 
+/* SQL DATETIME text (UTC, as stored) of t with a fraction. */
+static const char *sql_time(request *r, time_t t, const char *frac)
+{
+    char b[24];
+    rfc3339_format(t, b);
+    return arena_printf(r->a, "%.10s %.8s%s%s", b, b + 11, *frac ? "." : "", frac);
+}
+
 /* "2026-11-25", "2026-11-25T08:30", "2026-11-25T08:30:00", with an optional
- * fraction of up to 6 digits and a final "Z" (the entries' own "at") → SQL
- * DATETIME text; NULL when malformed.  A plain date as "to" means its end. */
+ * fraction of up to 6 digits and an optional final "Z" → SQL DATETIME text
+ * in UTC; NULL when malformed.  A time with "Z" (the entries' own "at") is
+ * UTC; without it, and a plain date, it is the tenant's local time: a plain
+ * date means that local day, from its start, or as "to" to its end. */
 static const char *parse_time(request *r, const char *s, bool end_of_day)
 {
     int y, mo, d, h = 0, mi = 0, sec = 0, used = 0;
-    if (strlen(s) < 10 || sscanf(s, "%4d-%2d-%2d%n", &y, &mo, &d, &used) != 3 || used != 10 || !users_date_ok(arena_strndup(r->a, s, 10)))
+    cdate day;
+    if (strlen(s) < 10 || sscanf(s, "%4d-%2d-%2d%n", &y, &mo, &d, &used) != 3 || used != 10 ||
+        !cdate_parse(arena_strndup(r->a, s, 10), &day))
         return NULL;
+    const tz_zone *z = r->tenant->tz;
     const char *p = s + 10;
     if (!*p)
-        return end_of_day ? arena_printf(r->a, "%04d-%02d-%02d 23:59:59.999999", y, mo, d)
-                          : arena_printf(r->a, "%04d-%02d-%02d 00:00:00", y, mo, d);
+        return end_of_day ? sql_time(r, tz_day_start(z, cdate_add_days(day, 1)) - 1, "999999")
+                          : sql_time(r, tz_day_start(z, day), "");
     if (*p != 'T' || sscanf(p + 1, "%2d:%2d%n", &h, &mi, &used) != 2 || used != 5)
         return NULL;
     p += 6;
@@ -42,11 +56,13 @@ static const char *parse_time(request *r, const char *s, bool end_of_day)
         frac[n] = '\0';
         p += 1 + n;
     }
-    if (*p == 'Z')
+    bool utc = *p == 'Z';
+    if (utc)
         p++;
     if (*p || h > 23 || mi > 59 || sec > 59)
         return NULL;
-    return arena_printf(r->a, "%04d-%02d-%02d %02d:%02d:%02d%s%s", y, mo, d, h, mi, sec, *frac ? "." : "", frac);
+    time_t t = utc ? tz_day_start(NULL, day) + h * 3600L + mi * 60L + sec : tz_local_to_utc(z, day, h, mi, sec);
+    return sql_time(r, t, frac);
 }
 
 static const char *nonempty(const char *s)
@@ -135,10 +151,17 @@ op_result accesslog_csv(request *r, const accesslog_filter *f, long max, buf *ou
     csv_write_bom(out);
     csv_write_row(out, cols, NCOLS);
     const char *fields[NCOLS];
+    char at[TZ_RFC3339_LEN];
     for (size_t i = 0; i < rows.nrows; i++) {
         for (int c = 0; c < NCOLS; c++) {
             const char *v = db_cell(&rows, i, (size_t)c);
             fields[c] = v ? v : "";
+        }
+        /* the time in the tenant's zone, with its offset ("2026-12-05T09:30:00+09:00") */
+        time_t t;
+        if (tz_parse_utc(fields[1], &t)) {
+            tz_format_rfc3339(r->tenant->tz, t, at);
+            fields[1] = at;
         }
         csv_write_row(out, fields, NCOLS);
     }

@@ -5,6 +5,7 @@
 #include "http/request.h"
 #include "tenant/resolve.h"
 #include "util/log.h"
+#include "util/tz.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -50,11 +51,13 @@ login_result login_check(request *r, const char *login, const char *password, lo
     if (!*login)
         return failed(r, login, "no login id");
     db_rows rows;
+    char today[11];   /* validity dates are the customer's days */
+    cdate_format(tz_today(r->tenant->tz), today);
     db_status st = db_query(db, r->a,
                             "SELECT id, login, name, lang, password_hash, must_change_password, is_admin, enabled, "
-                            "(valid_from IS NULL OR valid_from <= UTC_DATE()) AND "
-                            "(valid_until IS NULL OR valid_until >= UTC_DATE()) FROM users WHERE login = ?",
-                            DB_ARGS(DB_STR(login)), &rows, NULL);
+                            "(valid_from IS NULL OR valid_from <= ?) AND "
+                            "(valid_until IS NULL OR valid_until >= ?) FROM users WHERE login = ?",
+                            DB_ARGS(DB_STR(today), DB_STR(today), DB_STR(login)), &rows, NULL);
     if (st != DB_OK)
         return LOGIN_DB_GONE;
     pthread_once(&dummy_once, make_dummy);

@@ -6,6 +6,7 @@
 #include "util/crypto.h"
 #include "util/log.h"
 #include "util/str.h"
+#include "util/tz.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -66,6 +67,8 @@ static sess_result lookup(request *r, const char *token, bool console)
     if (!token_hash(token, h))
         return SESS_INVALID;
     db_rows rows;
+    char today[11];   /* validity dates are the customer's days */
+    cdate_format(tz_today(r->tenant->tz), today);
     db_status st = db_query(
         r->tenant->db, r->a,
         "SELECT u.id, u.login, u.name, u.email, u.lang, u.is_admin, u.must_change_password, s.kind, s.device_id, "
@@ -73,11 +76,11 @@ static sess_result lookup(request *r, const char *token, bool console)
         "FROM sessions s JOIN users u ON u.id = s.user_id LEFT JOIN devices d ON d.id = s.device_id "
         "WHERE s.token_hash = ? AND s.expires_at > UTC_TIMESTAMP(3) AND (s.kind = 'console') = ? "
         "AND (s.kind <> 'console' OR s.last_seen_at > UTC_TIMESTAMP(3) - INTERVAL ? SECOND) "
-        "AND u.enabled = 1 AND (u.valid_from IS NULL OR u.valid_from <= UTC_DATE()) "
-        "AND (u.valid_until IS NULL OR u.valid_until >= UTC_DATE()) "
+        "AND u.enabled = 1 AND (u.valid_from IS NULL OR u.valid_from <= ?) "
+        "AND (u.valid_until IS NULL OR u.valid_until >= ?) "
         "AND (s.device_id IS NULL OR d.status = 'approved')",
         DB_ARGS(DB_INT(cfg->session_idle / 10 < 60 ? cfg->session_idle / 10 : 60), DB_BLOB(h, 32),
-                DB_INT(console ? 1 : 0), DB_INT(cfg->session_idle)),
+                DB_INT(console ? 1 : 0), DB_INT(cfg->session_idle), DB_STR(today), DB_STR(today)),
         &rows, NULL);
     if (st == DB_GONE)
         return SESS_DB_GONE;

@@ -1,11 +1,12 @@
 /* genbactl maintenance schedule|list|cancel|notify|on|off */
 #include "ctl/ctl.h"
-#include "ops/cdate.h"
+#include "util/cdate.h"
 #include "ops/maint.h"
 #include "ops/notice.h"
 #include "ops/window.h"
 #include "util/buf.h"
 #include "util/str.h"
+#include "util/tz.h"
 
 #include <json-c/json.h>
 #include <stdio.h>
@@ -48,29 +49,31 @@ static void progress(void *ctx, size_t i, size_t n)
 }
 
 typedef struct when {
-    char from_local[20], to_local[20], from_utc[24], to_utc[24];
+    char from_local[TZ_FMT_LEN], to_local[TZ_FMT_LEN], from_utc[24], to_utc[24];
 } when;
 
-static void describe(ctl *c, time_t from, time_t to, when *w)
+/* The window in the contact's tenant's time zone ("2026-12-05 23:00 JST"). */
+static void describe(const tz_zone *z, time_t from, time_t to, when *w)
 {
-    long off = maint_local_offset(&c->cfg);
-    time_format_local(from, off, w->from_local);
-    time_format_local(to, off, w->to_local);
+    tz_format(z, from, w->from_local);
+    tz_format(z, to, w->to_local);
     rfc3339_format(from, w->from_utc);
     rfc3339_format(to, w->to_utc);
 }
 
 /* The announcement (or its cancellation) for one contact, in Japanese and
- * English. */
-static void compose(ctl *c, bool cancel, long long id, const when *w, const char *message,
+ * English, with the times in the tenant's time zone. */
+static void compose(ctl *c, bool cancel, long long id, time_t from, time_t to, const char *message,
                     const notice_contact *k, notice_mail *m)
 {
-    const char *zone = c->cfg.local_zone_name;
+    when wv, *w = &wv;
+    describe(k->zone, from, to, w);
+    const char *zone = tz_name(k->zone);
     m->tenant_code = k->code;
     m->to = k->email;
-    m->subject = arena_printf(c->a, "%s: %s – %s %s", cancel ? "メンテナンス中止のお知らせ / Maintenance cancelled"
-                                                             : "メンテナンスのお知らせ / Scheduled maintenance",
-                              w->from_local, w->to_local, zone);
+    m->subject = arena_printf(c->a, "%s: %s – %s", cancel ? "メンテナンス中止のお知らせ / Maintenance cancelled"
+                                                          : "メンテナンスのお知らせ / Scheduled maintenance",
+                              w->from_local, w->to_local);
     buf b;
     buf_init(&b, c->a);
     buf_printf(&b, "%s ご担当者様\n\n", k->name);
@@ -87,7 +90,7 @@ static void compose(ctl *c, bool cancel, long long id, const when *w, const char
     else
         buf_printf(&b, "The service will be down for maintenance at the time below and cannot be used then.\n"
                        "Tablets keep working offline and send their reports afterwards.\n\n");
-    buf_printf(&b, "  When: %s to %s %s (%s to %s)\n  Details: %s\n\n", w->from_local, w->to_local, zone,
+    buf_printf(&b, "  When: %s to %s (%s; %s to %s)\n  Details: %s\n\n", w->from_local, w->to_local, zone,
                w->from_utc, w->to_utc, message);
     buf_printf(&b, "The /maintenance page of the service lists every planned window.\n\n"
                    "(maintenance window %lld, tenant %s)\n",
@@ -117,8 +120,6 @@ static long mail_window(ctl *c, db_conn *db, bool cancel, long long id, time_t f
         ctl_fail(c, "cannot read notice_log: %s", db_error(db));
         return -1;
     }
-    when w;
-    describe(c, from, to, &w);
     notice_mail *m = arena_calloc(c->a, n ? n : 1, sizeof *m);
     size_t k2 = 0;
     for (size_t i = 0; i < n; i++) {
@@ -126,7 +127,7 @@ static long mail_window(ctl *c, db_conn *db, bool cancel, long long id, time_t f
         for (size_t j = 0; j < sent.nrows && !done; j++)
             done = !strcmp(db_cell(&sent, j, 0), k[i].email) && !strcmp(db_cell(&sent, j, 1), k[i].code);
         if (!done)
-            compose(c, cancel, id, &w, message, &k[i], &m[k2++]);
+            compose(c, cancel, id, from, to, message, &k[i], &m[k2++]);
     }
     *total = k2;
     mail_cfg mc;

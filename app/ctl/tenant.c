@@ -7,6 +7,7 @@
 #include "tenant/code.h"
 #include "tenant/provision.h"
 #include "util/str.h"
+#include "util/tz.h"
 
 #include <json-c/json.h>
 #include <stdio.h>
@@ -64,10 +65,12 @@ static int tenant_create(ctl *c, int argc, char **argv)
     const char *quota_s = ctl_opt(argc, argv, "--quota", &bad);
     const char *users_s = ctl_opt(argc, argv, "--users", &bad);
     const char *months_s = ctl_opt(argc, argv, "--months", &bad);
+    const char *zone = ctl_opt(argc, argv, "--time-zone", &bad);
     uint64_t quota = 20ULL << 30, users = 0, months = 3;
     if (bad || !code || code[0] == '-')
         return ctl_usage("usage: genbactl tenant create CODE --name NAME --contact EMAIL "
-                         "[--plan monthly|annual|multi-month] [--months N] [--quota 20GiB] [--users N] [--json]");
+                         "[--plan monthly|annual|multi-month] [--months N] [--quota 20GiB] [--users N] "
+                         "[--time-zone Asia/Tokyo] [--json]");
     const char *why = tenant_code_problem(code);
     if (why)
         return ctl_usage("tenant code '%s' refused: %s", code, why);
@@ -85,6 +88,11 @@ static int tenant_create(ctl *c, int argc, char **argv)
         return ctl_usage("--users must be a number");
     if (months_s && (!str_parse_uint(months_s, 120, &months) || months < 2))
         return ctl_usage("--months must be 2 to 120");
+    if (!zone)
+        zone = TZ_DEFAULT;
+    if (!tz_find(zone))
+        return ctl_usage("--time-zone '%s' is not a time zone: give an IANA name such as Asia/Tokyo, "
+                         "America/New_York or UTC", zone);
     if (!ctl_keys(c))
         return 1;
 
@@ -168,6 +176,11 @@ static int tenant_create(ctl *c, int argc, char **argv)
         ctl_fail(c, "cannot create the first administrator: %s", db_error(db));
         goto out;
     }
+    if (db_query(db, c->a, "INSERT INTO settings (name, value) VALUES ('time_zone', ?) ON DUPLICATE KEY UPDATE value = ?",
+                 DB_ARGS(DB_STR(zone), DB_STR(zone)), NULL, NULL) != DB_OK) {
+        ctl_fail(c, "cannot set the time zone: %s", db_error(db));
+        goto out;
+    }
     if (db_use(db, c->cfg.control_db) != DB_OK ||
         db_query(db, c->a, "UPDATE tenants SET status = 'active', schema_version = ? WHERE id = ?",
                  DB_ARGS(DB_INT(to), DB_INT(tid)), NULL, NULL) != DB_OK) {
@@ -180,13 +193,15 @@ static int tenant_create(ctl *c, int argc, char **argv)
         json_object_object_add(o, "code", json_object_new_string(code));
         json_object_object_add(o, "name", json_object_new_string(name));
         json_object_object_add(o, "database", json_object_new_string(dbname));
+        json_object_object_add(o, "time_zone", json_object_new_string(zone));
         json_object_object_add(ad, "login", json_object_new_string("admin"));
         json_object_object_add(ad, "password", json_object_new_string(adminpw));
         json_object_object_add(o, "admin", ad);
         printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
         json_object_put(o);
     } else {
-        printf("tenant %s created (database %s, schema %d, contract from %s)\n", code, dbname, to, start);
+        printf("tenant %s created (database %s, schema %d, contract from %s, time zone %s)\n", code, dbname, to,
+               start, zone);
         printf("first administrator: login admin, one-time password %s (must be changed at first login)\n",
                adminpw);
     }

@@ -11,6 +11,7 @@
 #include "ops/maint.h"
 #include "tenant/resolve.h"
 #include "util/log.h"
+#include "util/tz.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -149,6 +150,7 @@ page *page_new(request *r)
     if (r->tenant) {   /* only a tenant that exists: links must lead somewhere */
         page_set(p, "Tenant.code", r->tenant_code);
         page_set(p, "Tenant.name", r->tenant->name);
+        page_set(p, "Tenant.time_zone", tz_name(r->tenant->tz));
     }
     if (r->tenant_code)   /* console pages of a tenant: the maintenance banner */
         maint_banner(p, r);
@@ -262,6 +264,37 @@ static NEOERR *render_out(void *ctx, char *s)
     return STATUS_OK;
 }
 
+/* when(t): a stored UTC time ("2026-12-05 00:30:00", "…T…Z") in the page's
+ * time zone (Tenant.time_zone, else the server's default), as
+ * "2026-12-05 09:30 JST"; anything else is shown as it is.  Every time the
+ * console shows goes through this one function. */
+static NEOERR *cs_when(CSPARSE *parse, CS_FUNCTION *csf, CSARG *args, CSARG *result)
+{
+    (void)csf;
+    char *s = NULL;
+    result->op_type = CS_TYPE_STRING;
+    result->s = "";
+    result->alloc = 0;
+    NEOERR *e = cs_arg_parse(parse, args, "s", &s);
+    if (e)
+        return nerr_pass(e);
+    if (!s)
+        return STATUS_OK;
+    time_t t;
+    if (tz_parse_utc(s, &t)) {
+        const tz_zone *z = tz_find(hdf_get_value(parse->hdf, "Tenant.time_zone", NULL));
+        char b[TZ_FMT_LEN];
+        tz_format(z ? z : tz_default(), t, b);
+        free(s);
+        s = strdup(b);
+        if (!s)
+            return nerr_raise(NERR_NOMEM, "when()");
+    }
+    result->s = s;
+    result->alloc = 1;
+    return STATUS_OK;
+}
+
 /* Render into out; false (logged) when the template fails. */
 static bool render(request *r, page **pp, const char *tmpl, buf *out)
 {
@@ -273,6 +306,8 @@ static bool render(request *r, page **pp, const char *tmpl, buf *out)
         return false;
     snprintf(path, sizeof path, "%s/%s", tdir, tmpl);
     NEOERR *e = cs_init(&cs, p->hdf);
+    if (!e)
+        e = cs_register_function(cs, "when", 1, cs_when);
     if (!e)
         e = cs_parse_file(cs, path);
     if (!e)

@@ -18,6 +18,7 @@
 #include "tenant/resolve.h"
 #include "util/jsonx.h"
 #include "util/str.h"
+#include "util/tz.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,9 +38,7 @@ const char *rpt_path_id(request *r)
 /* "2024-05-01T12:34:56Z" → "2024-05-01 12:34" (UTC, as stored). */
 const char *rpt_short_time(request *r, const char *t)
 {
-    if (!t || strlen(t) < 16)
-        return t;
-    return arena_printf(r->a, "%.10s %.5s", t, t + 11);
+    return tz_show(r->a, r->tenant->tz, t, TZ_SHOW_CONSOLE);
 }
 
 static const char *num(request *r, double v)
@@ -269,11 +268,14 @@ static const char *stamp_role(request *r, cluster_type t)
     return rpt_msg(r, t == CT_CREATE ? "stamp.create" : t == CT_INSPECT ? "stamp.inspect" : "stamp.approve");
 }
 
+/* A stamp's date: the customer's day of the sign-off ("2026.12.05"). */
 static const char *stamp_date(request *r, const char *at)
 {
-    if (!at || strlen(at) < 10)
+    time_t u;
+    if (!tz_parse_utc(at, &u))
         return at ? at : "";
-    return arena_printf(r->a, "%.4s.%.2s.%.2s", at, at + 5, at + 8);
+    cdate d = tz_date(r->tenant->tz, u);
+    return arena_printf(r->a, "%04d.%02d.%02d", d.y, d.m, d.d);
 }
 
 /* Lay a text out in the box as page data: fs, anchor, tx, lines. */

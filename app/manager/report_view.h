@@ -37,8 +37,9 @@ static inline int rpt_jint(json_object *o, const char *k)
 
 /* The report id of the path (index 3), or NULL after a 404 page. */
 const char *rpt_path_id(request *r);
-/* "2024-05-01T12:34:56Z" → "2024-05-01 12:34" (UTC, as stored); t itself
- * when shorter. */
+/* A stored UTC time ("2024-05-01T12:34:56Z") in the tenant's time zone, in
+ * the console's one format ("2024-05-01 21:34 JST", util/tz.h); t itself
+ * when it is not a time. */
 const char *rpt_short_time(request *r, const char *t);
 /* The catalog text for key in the page's language ("" when missing). */
 const char *rpt_msg(request *r, const char *key);

@@ -16,7 +16,7 @@
 #define GENBA_CONTRACT_H
 
 #include <stdbool.h>
-#include "ops/cdate.h"
+#include "util/cdate.h"
 
 typedef enum contract_plan { PLAN_MONTHLY, PLAN_ANNUAL, PLAN_MULTI } contract_plan;
 

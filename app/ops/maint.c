@@ -1,9 +1,12 @@
 #include "ops/maint.h"
 #include "http/page.h"
 #include "http/response.h"
-#include "ops/cdate.h"
+#include "util/cdate.h"
 #include "server/worker.h"
 #include "util/log.h"
+#include "util/str.h"
+#include "util/tz.h"
+#include "tenant/resolve.h"
 
 #include <json-c/json.h>
 #include <stdio.h>
@@ -97,9 +100,25 @@ const maint_view *maint_current(worker_ctx *w)
     return &tl.v;
 }
 
-static void local_time(const genba_config *cfg, time_t t, char *out)
+/* The zone a tenant's maintenance texts are shown in: the tenant's own when
+ * this thread has met the tenant (maintenance is answered before the tenant
+ * step), else NULL: the server's local_offset. */
+static const tz_zone *page_zone(request *r)
 {
-    time_format_local(t, maint_local_offset(cfg), out);
+    if (r->tenant)
+        return r->tenant->tz;
+    return r->w ? tenant_cached_zone(r->w->tcache, r->tenant_code) : NULL;
+}
+
+void maint_local_time(const genba_config *cfg, const tz_zone *z, time_t t, char *out)
+{
+    if (z) {
+        tz_format(z, t, out);
+        return;
+    }
+    char b[20];
+    time_format_local(t, maint_local_offset(cfg), b);
+    snprintf(out, TZ_FMT_LEN, "%s %s", b, cfg->local_zone_name);
 }
 
 /* A message from the catalog with "{until}" replaced. */
@@ -125,10 +144,10 @@ bool maint_refuse(request *r)
     if (retry < 1)
         retry = 1;
     resp_header(r, "Retry-After", arena_printf(r->a, "%ld", retry));
-    char until_utc[32] = "", until_local[32] = "";
+    char until_utc[32] = "", until_local[TZ_FMT_LEN] = "";
     if (v->until > now) {
         rfc3339_format(v->until, until_utc);
-        local_time(cfg, v->until, until_local);
+        maint_local_time(cfg, page_zone(r), v->until, until_local);
     }
     const char *english = *v->message ? v->message : "The service is down for maintenance; please try again later.";
     if (r->kind == KIND_API || r->kind == KIND_PLAIN) {
@@ -147,9 +166,7 @@ bool maint_refuse(request *r)
         page_set(p, "Error.code", "maintenance");
         page_set(p, "Error.title", page_msg(r->lang, "maint.503.title"));
         page_set(p, "Error.text",
-                 *until_local ? with_until(r, "maint.503.until",
-                                           arena_printf(r->a, "%s %s", until_local, cfg->local_zone_name))
-                              : page_msg(r->lang, "maint.503.text"));
+                 *until_local ? with_until(r, "maint.503.until", until_local) : page_msg(r->lang, "maint.503.text"));
         page_set(p, "Error.detail", v->message);
         page_render(r, 503, &p, "error.cs");
     } else {
@@ -164,14 +181,16 @@ void maint_banner(page *p, request *r)
     if (!v->has_next)
         return;
     const genba_config *cfg = worker_config();
-    char from[32], to[32], from_utc[32], to_utc[32];
-    local_time(cfg, v->next_from, from);
-    local_time(cfg, v->next_to, to);
+    const tz_zone *z = page_zone(r);
+    char from[TZ_FMT_LEN], to[TZ_FMT_LEN], from_utc[32], to_utc[32];
+    maint_local_time(cfg, z, v->next_from, from);
+    maint_local_time(cfg, z, v->next_to, to);
     rfc3339_format(v->next_from, from_utc);
     rfc3339_format(v->next_to, to_utc);
     page_set(p, "Maintenance.from", from);
     page_set(p, "Maintenance.to", to);
-    page_set(p, "Maintenance.zone", cfg->local_zone_name);
+    if (z)   /* the public page lists the windows in the tenant's zone too (its link's query) */
+        page_set(p, "Maintenance.tz_query", str_urlencode(r->a, tz_name(z)));
     page_set(p, "Maintenance.from_utc", from_utc);
     page_set(p, "Maintenance.to_utc", to_utc);
     page_set(p, "Maintenance.message", v->next_message);

@@ -39,15 +39,21 @@ typedef struct maint_view {
 struct worker_ctx;
 struct genba_config;
 struct page;
+struct tz_zone;
 
 /* This thread's view (never NULL; all off when w is NULL). */
 const maint_view *maint_current(struct worker_ctx *w);
 /* The front line's maintenance step: answers 503 and returns true while
  * maintenance is on. */
 bool maint_refuse(request *r);
-/* The console banner: Maintenance.{from,to,zone,from_utc,to_utc,message,
- * running} on p for the next window within MAINT_BANNER_DAYS. */
+/* The console banner: Maintenance.{from,to,tz,from_utc,to_utc,message,
+ * running} on p for the next window within MAINT_BANNER_DAYS, the times in
+ * the tenant's time zone. */
 void maint_banner(struct page *p, request *r);
+/* "2026-12-05 23:00 JST": t in zone z, or with z NULL in the server's
+ * local time (local_offset and local_zone_name: text that belongs to no
+ * tenant).  out holds TZ_FMT_LEN bytes (util/tz.h). */
+void maint_local_time(const struct genba_config *cfg, const struct tz_zone *z, time_t t, char *out);
 /* local_offset of the configuration in seconds (0 when it does not parse). */
 long maint_local_offset(const struct genba_config *cfg);
 

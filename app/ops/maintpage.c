@@ -1,9 +1,11 @@
 #include "ops/maintpage.h"
 #include "http/page.h"
 #include "http/response.h"
-#include "ops/cdate.h"
+#include "util/cdate.h"
 #include "ops/maint.h"
 #include "server/worker.h"
+#include "util/str.h"
+#include "util/tz.h"
 
 #include <json-c/json.h>
 #include <stdio.h>
@@ -43,7 +45,9 @@ void maint_page(request *r)
     }
     const maint_view *v = maint_current(r->w);
     const genba_config *cfg = worker_config();
-    long off = maint_local_offset(cfg);
+    /* ?tz=Asia/Tokyo (the console's link carries the tenant's zone): times
+     * in that zone; else in the server's local time */
+    const tz_zone *z = tz_find(req_query(r, "tz"));
     time_t now = time(NULL);
     if (wants_json(r)) {
         json_object *o = json_object_new_object(), *m = json_object_new_object(), *list = json_object_new_array();
@@ -72,25 +76,27 @@ void maint_page(request *r)
     }
     page *p = page_new(r);
     page_set(p, "Page.title", page_msg(r->lang, "maint.page.title"));
-    page_set(p, "Zone", cfg->local_zone_name);
+    page_set(p, "Zone", z ? tz_name(z) : cfg->local_zone_name);
+    if (z)   /* for the language links' query */
+        page_set(p, "TzQuery", str_urlencode(r->a, tz_name(z)));
     if (v->active) {
         page_set(p, "State.active", "1");
         page_set(p, "State.message", v->message);
         if (v->until > now) {
-            char t[32];
-            time_format_local(v->until, off, t);
+            char t[TZ_FMT_LEN];
+            maint_local_time(cfg, z, v->until, t);
             page_set(p, "State.until", t);
         }
     }
     for (size_t i = 0; i < rows.nrows; i++) {
         time_t from = (time_t)strtoll(db_cell(&rows, i, 1), NULL, 10), to = (time_t)strtoll(db_cell(&rows, i, 2), NULL, 10);
-        char key[64], t[32];
+        char key[64], t[TZ_FMT_LEN];
         snprintf(key, sizeof key, "Windows.%zu.id", i);
         page_set(p, key, db_cell(&rows, i, 0));
-        time_format_local(from, off, t);
+        maint_local_time(cfg, z, from, t);
         snprintf(key, sizeof key, "Windows.%zu.from", i);
         page_set(p, key, t);
-        time_format_local(to, off, t);
+        maint_local_time(cfg, z, to, t);
         snprintf(key, sizeof key, "Windows.%zu.to", i);
         page_set(p, key, t);
         rfc3339_format(from, t);

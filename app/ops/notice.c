@@ -1,4 +1,5 @@
 #include "ops/notice.h"
+#include "util/tz.h"
 #include "util/log.h"
 
 #include <stdio.h>
@@ -23,7 +24,7 @@ db_status notice_contacts(db_conn *db, arena *a, const char *code, notice_contac
     *out = NULL;
     *n = 0;
     db_status st = db_query(db, a,
-                            "SELECT t.code, t.name, c.email FROM tenants t JOIN tenant_contacts c ON c.tenant_id = t.id "
+                            "SELECT t.code, t.name, c.email, t.db_name FROM tenants t JOIN tenant_contacts c ON c.tenant_id = t.id "
                             "WHERE (? IS NULL AND t.status = 'active') OR (t.code = ? AND t.status <> 'erased') "
                             "ORDER BY t.code, c.email",
                             DB_ARGS(DB_STR(code), DB_STR(code)), &r, NULL);
@@ -34,6 +35,19 @@ db_status notice_contacts(db_conn *db, arena *a, const char *code, notice_contac
         c[i].code = db_cell(&r, i, 0);
         c[i].name = db_cell(&r, i, 1);
         c[i].email = db_cell(&r, i, 2);
+        /* the tenant's time zone (its own database's settings), read once per tenant */
+        if (i > 0 && !strcmp(c[i - 1].code, c[i].code)) {
+            c[i].zone = c[i - 1].zone;
+            continue;
+        }
+        const char *dbname = db_cell(&r, i, 3);
+        db_rows z;
+        if (dbname && db_ident_ok(dbname) &&
+            db_query(db, a, arena_printf(a, "SELECT value FROM `%s`.settings WHERE name = 'time_zone'", dbname),
+                     DB_NOARGS, &z, NULL) == DB_OK && z.nrows)
+            c[i].zone = tz_find(db_cell(&z, 0, 0));
+        if (!c[i].zone)
+            c[i].zone = tz_default();
     }
     *out = c;
     *n = r.nrows;

@@ -17,6 +17,7 @@
 
 typedef struct notice_contact {
     const char *code, *name, *email;
+    const struct tz_zone *zone;   /* the tenant's time zone (util/tz.h): mails show times in it */
 } notice_contact;
 
 typedef struct notice_mail {

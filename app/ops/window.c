@@ -1,5 +1,5 @@
 #include "ops/window.h"
-#include "ops/cdate.h"
+#include "util/cdate.h"
 
 #include <string.h>
 

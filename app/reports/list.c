@@ -4,6 +4,7 @@
 #include "db/txn.h"
 #include "tenant/resolve.h"
 #include "util/jsonx.h"
+#include "util/tz.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,7 +52,7 @@ json_object *reports_list(request *r, const report_filter *f, bool console, op_r
         "WHERE rp.deleted_at IS NULL AND (rp.created_by = ? OR ? IS NULL OR FIND_IN_SET(rp.definition_id, ?)) "
         "AND (? IS NULL OR rp.status = ?) AND (? = 0 OR rp.definition_id = ?) AND (? = 0 OR rp.created_by = ?) "
         "AND (? IS NULL OR rp.updated_at > ?) AND (? IS NULL OR rp.created_at >= ?) "
-        "AND (? IS NULL OR rp.created_at < ? + INTERVAL 1 DAY) AND (? IS NULL OR c.login = ?) "
+        "AND (? IS NULL OR rp.created_at < ?) AND (? IS NULL OR c.login = ?) "
         "AND (? = 0 OR rp.definition_id IN (SELECT definition_id FROM definition_labels WHERE label_id IN (SELECT id FROM sub))) "
         "AND (? IS NULL OR rp.name LIKE CONCAT('%%', ?, '%%') OR rp.number LIKE CONCAT('%%', ?, '%%')) "
         "AND (? IS NULL OR EXISTS (SELECT 1 FROM report_values rv WHERE rv.report_id = rp.id AND rv.sheet_no = ? "
@@ -60,13 +61,17 @@ json_object *reports_list(request *r, const report_filter *f, bool console, op_r
         "ORDER BY %s %s, rp.id %s LIMIT ?",
         order_col, order_col, console ? "<" : ">", order_col, console ? "<" : ">", order_col, console ? "DESC" : "ASC",
         console ? "DESC" : "ASC");
+    /* the creation dates are the customer's days: [start of from, start of the day after to) */
+    char from_utc[20], to_utc[20];
+    const char *from = f->from && tz_day_start_sql(r->tenant->tz, f->from, 0, from_utc) ? from_utc : NULL;
+    const char *to = f->to && tz_day_start_sql(r->tenant->tz, f->to, 1, to_utc) ? to_utc : NULL;
     db_rows rows;
     long long me = r->user->id;
     db_status st = db_query(
         r->tenant->db, r->a, sql,
         DB_ARGS(DB_INT(f->label), DB_INT(me), DB_STR(scopes), DB_STR(scopes), DB_STR(f->status), DB_STR(f->status),
                 DB_INT(f->definition), DB_INT(f->definition), DB_INT(f->mine), DB_INT(me), DB_STR(f->updated_since),
-                DB_STR(f->updated_since), DB_STR(f->from), DB_STR(f->from), DB_STR(f->to), DB_STR(f->to),
+                DB_STR(f->updated_since), DB_STR(from), DB_STR(from), DB_STR(to), DB_STR(to),
                 DB_STR(f->creator), DB_STR(f->creator), DB_INT(f->label), DB_STR(f->text), DB_STR(f->text),
                 DB_STR(f->text), DB_STR(f->value_text), DB_INT(f->value_sheet), DB_INT(f->value_cluster),
                 DB_STR(f->value_text), DB_STR(cat), DB_STR(cat), DB_STR(cat), DB_STR(cid), DB_INT(f->limit + 1)),

@@ -15,7 +15,7 @@ typedef struct report_filter {
     long long definition;        /* 0 = any */
     bool mine;
     const char *updated_since;   /* SQL DATETIME text */
-    const char *from, *to;       /* created between (dates), console */
+    const char *from, *to;       /* created between (the tenant's local days, inclusive), console */
     const char *creator;         /* login, console */
     long long label;             /* definitions with this label (and below), console */
     const char *text;            /* in the name or number, console */

@@ -1,6 +1,7 @@
 #include "reports/number.h"
 #include "tenant/resolve.h"
 #include "util/buf.h"
+#include "util/tz.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -33,10 +34,8 @@ const char *number_date_part(request *r, const char *p, int y, int m, int d)
 db_status number_next(request *r, long long def_id, const definition *d, const char **out)
 {
     db_conn *db = r->tenant->db;
-    time_t now = time(NULL);
-    struct tm tm;
-    gmtime_r(&now, &tm);
-    const char *period = number_date_part(r, d->an_date ? d->an_date : "", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+    cdate today = tz_today(r->tenant->tz);   /* the customer's day */
+    const char *period = number_date_part(r, d->an_date ? d->an_date : "", today.y, today.m, today.d);
     int start = d->an_start, step = d->an_step > 0 ? d->an_step : 1;
     /* one statement takes the counter row's exclusive lock (a shared lock
      * first and an upgrade later deadlocks concurrent saves); the row then

@@ -1,5 +1,5 @@
 /* number.h - auto-numbering of reports (settings/autoNumber): prefix, a
- * date part (yyyy, yy, MM, dd of today, UTC) and a zero-padded sequence
+ * date part (yyyy, yy, MM, dd of today in the tenant's time zone) and a zero-padded sequence
  * per definition and date part.  The counter row is locked and moved in
  * the report's own transaction, so numbers are unique and gap-free: a
  * rolled-back save gives its number back.  Request thread only. */

@@ -13,6 +13,7 @@
 #include "util/jsonx.h"
 #include "util/log.h"
 #include "util/str.h"
+#include "util/tz.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -145,6 +146,13 @@ static slot *ref(work *w, const def_cluster *c, const char *spec)
     return NULL;
 }
 
+/* A UTC time as the tenant's local RFC 3339 time ("2026-12-05T09:30:00+09:00"):
+ * RegisterDate and UpdateDate show the customer's day and clock. */
+static const char *local_time(request *r, const char *utc)
+{
+    return tz_show(r->a, r->tenant->tz, utc, TZ_SHOW_RFC3339);
+}
+
 /* The clusters the server fills. */
 static void compute(work *w, const char *creator, const char *created_at, const char *now)
 {
@@ -153,9 +161,9 @@ static void compute(work *w, const char *creator, const char *created_at, const 
         slot *sl = &w->s[i];
         switch (sl->c->type) {
         case CT_REGISTRANT: sl->value = creator; break;
-        case CT_REGISTER_DATE: sl->value = created_at; break;
+        case CT_REGISTER_DATE: sl->value = local_time(r, created_at); break;
         case CT_UPDATER: sl->value = r->user->name; break;
-        case CT_UPDATE_DATE: sl->value = now; break;
+        case CT_UPDATE_DATE: sl->value = local_time(r, now); break;
         case CT_LOGIN_USER: sl->value = r->user->name; break;
         case CT_TIME_CALCULATE: {
             slot *a = ref(w, sl->c, def_param_get(sl->c, "start")), *b = ref(w, sl->c, def_param_get(sl->c, "end"));
@@ -227,7 +235,9 @@ static bool attachment_present(request *r, const char *id, const def_cluster *c)
 static bool apply(work *w, const report_write *wr, const char *id, const char *creator, const char *created_at, errs *e)
 {
     request *r = w->r;
-    value_ctx vc = {.today = arena_strndup(r->a, iso_now(r), 10)};
+    char today[11];
+    cdate_format(tz_today(r->tenant->tz), today);   /* "today" bounds are the customer's day */
+    value_ctx vc = {.today = today};
     for (int i = 0; i < wr->nvalues; i++) {
         const report_value_in *in = &wr->values[i];
         slot *sl = find(w, in->sheet, in->cluster);

@@ -6,6 +6,7 @@
 #include "tenant/code.h"
 #include "tenant/keys.h"
 #include "util/log.h"
+#include "util/tz.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +18,7 @@ struct tslot {
     unsigned char datakey[CRYPTO_KEY_LEN];
     unsigned char fp[32];           /* fingerprint of the wrapped secrets it was opened with */
     unsigned long long used;
+    const tz_zone *tz;              /* the tenant's time zone at its last checkout */
 };
 
 struct tenant_cache {
@@ -154,13 +156,17 @@ static tenant_result connect_tenant(worker_ctx *w, request *r, const char *code,
     return TR_OK;
 }
 
-/* Assert the connection is alive and on the tenant's own database. */
-static tenant_result assert_database(struct tslot *s, arena *a, const char *dbname)
+/* Assert the connection is alive and on the tenant's own database; the same
+ * round trip reads the tenant's time zone (*zone: the stored name or NULL). */
+static tenant_result assert_database(struct tslot *s, arena *a, const char *dbname, const char **zone)
 {
     for (int attempt = 0; attempt < 2; attempt++) {
         db_rows rows;
-        db_status st = db_query(s->db, a, "SELECT DATABASE()", DB_NOARGS, &rows, NULL);
+        db_status st = db_query(s->db, a,
+                                "SELECT DATABASE(), (SELECT value FROM settings WHERE name = 'time_zone')",
+                                DB_NOARGS, &rows, NULL);
         if (st == DB_OK) {
+            *zone = db_cell(&rows, 0, 1);
             const char *cur = db_cell(&rows, 0, 0);
             if (!cur || strcmp(cur, dbname) != 0) {
                 log_error("tenant connection is on database %s, expected %s: refusing", cur ? cur : "(none)",
@@ -175,6 +181,14 @@ static tenant_result assert_database(struct tslot *s, arena *a, const char *dbna
             return TR_UNAVAILABLE;
     }
     return TR_UNAVAILABLE;
+}
+
+const tz_zone *tenant_cached_zone(const tenant_cache *c, const char *code)
+{
+    for (unsigned i = 0; c && code && i < c->n; i++)
+        if (c->s[i].code[0] && !strcmp(c->s[i].code, code))
+            return c->s[i].tz;
+    return NULL;
 }
 
 tenant_result tenant_checkout(worker_ctx *w, request *r, const char *code, tenant_ctx **out)
@@ -208,7 +222,8 @@ tenant_result tenant_checkout(worker_ctx *w, request *r, const char *code, tenan
     tr = connect_tenant(w, r, code, &rows, &s);
     if (tr != TR_OK)
         return tr;
-    tr = assert_database(s, r->a, db_cell(&rows, 0, 3));
+    const char *zone = NULL;
+    tr = assert_database(s, r->a, db_cell(&rows, 0, 3), &zone);
     if (tr != TR_OK)
         return tr;
     tenant_ctx *t = arena_calloc(r->a, 1, sizeof *t);
@@ -220,6 +235,13 @@ tenant_result tenant_checkout(worker_ctx *w, request *r, const char *code, tenan
     t->quota_bytes = strtoull(db_cell(&rows, 0, 8) ? db_cell(&rows, 0, 8) : "0", NULL, 10);
     t->db = s->db;
     t->datakey = s->datakey;
+    t->tz = tz_find(zone);
+    if (!t->tz) {
+        if (zone)
+            log_warn("tenant %s: time zone '%s' is unknown; using %s", code, zone, TZ_DEFAULT);
+        t->tz = tz_default();
+    }
+    s->tz = t->tz;
     *out = t;
     return TR_OK;
 }

@@ -20,6 +20,7 @@
 
 struct worker_ctx;
 struct request;
+struct tz_zone;
 
 typedef struct tenant_ctx {
     long long id;
@@ -28,6 +29,7 @@ typedef struct tenant_ctx {
     uint64_t quota_bytes;
     db_conn *db;
     const unsigned char *datakey;   /* CRYPTO_KEY_LEN bytes */
+    const struct tz_zone *tz;       /* the setting time_zone (util/tz.h; Asia/Tokyo when unset) */
 } tenant_ctx;
 
 typedef enum tenant_result {
@@ -45,6 +47,9 @@ typedef struct tenant_cache tenant_cache;
 tenant_cache *tenant_cache_new(unsigned size);
 /* Close every connection (metrics slot for the gauge). */
 void tenant_cache_free(tenant_cache **c, unsigned slot);
+/* The time zone tenant code had at this thread's last checkout of it, or
+ * NULL: for pages drawn before the tenant step (maintenance). */
+const struct tz_zone *tenant_cached_zone(const tenant_cache *c, const char *code);
 tenant_result tenant_checkout(struct worker_ctx *w, struct request *r, const char *code, tenant_ctx **out);
 
 #endif

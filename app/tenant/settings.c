@@ -4,16 +4,21 @@
 #include "tenant/quota.h"
 #include "tenant/resolve.h"
 #include "util/buf.h"
+#include "util/tz.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* Every setting genba knows: name and default ("0"/"1" for booleans). */
+/* Every setting genba knows: name, type and default ("0"/"1" for booleans). */
+typedef enum { S_BOOL, S_ZONE } stype;
 static const struct {
-    const char *name, *dflt;
+    const char *name;
+    stype type;
+    const char *dflt;
 } known[] = {
-    {"devices.auto_approve", "0"},
+    {"devices.auto_approve", S_BOOL, "0"},
+    {"time_zone", S_ZONE, TZ_DEFAULT},   /* IANA name: the customer's day and clock (util/tz.h) */
 };
 #define NKNOWN (sizeof known / sizeof known[0])
 
@@ -49,8 +54,13 @@ json_object *settings_all(request *r, op_result *res)
     if (!storage)
         return NULL;
     json_object *o = json_object_new_object();
-    for (size_t i = 0; i < NKNOWN; i++)
-        json_object_object_add(o, known[i].name, json_object_new_boolean(!strcmp(value_of(r, known[i].name, known[i].dflt), "1")));
+    for (size_t i = 0; i < NKNOWN; i++) {
+        const char *v = value_of(r, known[i].name, known[i].dflt);
+        if (known[i].type == S_BOOL)
+            json_object_object_add(o, known[i].name, json_object_new_boolean(!strcmp(v, "1")));
+        else   /* the zone in effect: a stored name ICU no longer knows reads as the default */
+            json_object_object_add(o, known[i].name, json_object_new_string(tz_find(v) ? v : known[i].dflt));
+    }
     json_object_object_add(o, "storage", storage);   /* read-only */
     *res = OP_OK;
     return o;
@@ -59,15 +69,20 @@ json_object *settings_all(request *r, op_result *res)
 op_result settings_set(request *r, json_object *o, errs *e)
 {
     json_object_object_foreach(o, k, v) {
-        bool found = false;
+        int found = -1;
         for (size_t i = 0; i < NKNOWN; i++)
-            found = found || !strcmp(known[i].name, k);
-        if (!found && !strcmp(k, "storage"))
+            if (!strcmp(known[i].name, k))
+                found = (int)i;
+        if (found < 0 && !strcmp(k, "storage"))
             errs_add(e, "storage", "read_only");
-        else if (!found)
+        else if (found < 0)
             errs_add(e, arena_strdup(r->a, k), "unknown_setting");
-        else if (!v || !json_object_is_type(v, json_type_boolean))
+        else if (known[found].type == S_BOOL && (!v || !json_object_is_type(v, json_type_boolean)))
             errs_add(e, arena_strdup(r->a, k), "wrong_type");
+        else if (known[found].type == S_ZONE && (!v || !json_object_is_type(v, json_type_string)))
+            errs_add(e, arena_strdup(r->a, k), "wrong_type");
+        else if (known[found].type == S_ZONE && !tz_find(json_object_get_string(v)))
+            errs_add_arg(e, arena_strdup(r->a, k), "unknown_time_zone", arena_strdup(r->a, json_object_get_string(v)));
     }
     if (e->n)
         return OP_INVALID;
@@ -76,7 +91,8 @@ op_result settings_set(request *r, json_object *o, errs *e)
     buf_init(&changed, r->a);
     db_status st = db_begin(db);
     json_object_object_foreach(o, k2, v2) {
-        const char *val = json_object_get_boolean(v2) ? "1" : "0";
+        const char *val = json_object_is_type(v2, json_type_boolean) ? (json_object_get_boolean(v2) ? "1" : "0")
+                                                                     : json_object_get_string(v2);
         if (st == DB_OK)
             st = db_query(db, r->a, "INSERT INTO settings (name, value) VALUES (?, ?) ON DUPLICATE KEY UPDATE value = ?",
                           DB_ARGS(DB_STR(k2), DB_STR(val), DB_STR(val)), NULL, NULL);

@@ -1,4 +1,4 @@
-#include "ops/cdate.h"
+#include "util/cdate.h"
 #include "util/arena.h"
 
 #include <errno.h>

@@ -41,7 +41,7 @@ static const struct key keys[] = {
     {"tenant_cache", K_UINT, O(tenant_cache), "8", 1024, "tenant connections each thread keeps open"},
     {"key_file", K_STR, O(key_file), "/etc/genba/master.key", 0, "master key file (mode 0600, created by genbactl setup)"},
     {"templates_dir", K_STR, O(templates_dir), "/usr/local/share/genba/templates", 0, "ClearSilver templates and message catalogs"},
-    {"data_dir", K_STR, O(data_dir), "/var/lib/genba", 0, "attachments and other tenant files"},
+    {"data_dir", K_STR, O(data_dir), "/var/lib/genba", 0, "a tenant's files outside its database, under data_dir/CODE (none today; tenant erase removes it)"},
     {"backup_dir", K_STR, O(backup_dir), "/var/backups/genba", 0, "where genbactl backup run writes its generations (one directory each)"},
     {"backup_daily", K_UINT, O(backup_daily), "2", 366, "daily generations kept: today's and yesterday's (at least 1)"},
     {"backup_weekly", K_UINT, O(backup_weekly), "4", 520, "weekly generations kept (Sundays')"},

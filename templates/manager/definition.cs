@@ -5,7 +5,7 @@
   <dl class="facts">
     <dt><?cs var:L.defs.revision ?></dt><dd id="def-revision"><?cs var:Def.revision ?><?cs if:Def.revision != Def.latest ?> <a href="?"><?cs var:L.def.latest ?> (<?cs var:Def.latest ?>)</a><?cs /if ?></dd>
     <dt><?cs var:L.defs.status ?></dt><dd><span class="badge st-<?cs var:Def.status ?>" id="def-status"><?cs var:L.defstatus[Def.status] ?></span></dd>
-    <dt><?cs var:L.defs.updated ?></dt><dd><?cs var:Def.updated_at ?></dd>
+    <dt><?cs var:L.defs.updated ?></dt><dd><?cs var:when(Def.updated_at) ?></dd>
     <?cs if:subcount(Def.stages) ?><dt><?cs var:L.def.stages ?></dt><dd><?cs each:s = Def.stages ?><?cs var:s.name ?> (<?cs var:s.group ?>)<?cs if:!last(s) ?> → <?cs /if ?><?cs /each ?></dd><?cs /if ?>
   </dl>
   <?cs call:errlist() ?>
@@ -60,7 +60,7 @@
     <thead><tr><th><?cs var:L.defs.revision ?></th><th><?cs var:L.defs.status ?></th><th><?cs var:L.def.created ?></th><th><?cs var:L.log.user ?></th><th><?cs var:L.def.clusters ?></th></tr></thead>
     <tbody><?cs each:v = Revisions ?>
       <tr><td><a href="?revision=<?cs var:v.revision ?>"><?cs var:v.revision ?></a></td><td><span class="badge st-<?cs var:v.status ?>"><?cs var:L.defstatus[v.status] ?></span></td>
-        <td class="nowrap"><?cs var:v.created_at ?></td><td><?cs var:v.created_by ?></td><td><?cs var:v.clusters ?></td></tr>
+        <td class="nowrap"><?cs var:when(v.created_at) ?></td><td><?cs var:v.created_by ?></td><td><?cs var:v.clusters ?></td></tr>
     <?cs /each ?></tbody>
   </table>
 </section>

@@ -16,7 +16,7 @@
       <tr><td><a href="/<?cs var:Tenant.code ?>/manager/definitions/<?cs var:d.id ?>"><?cs var:d.name ?></a></td>
         <td><?cs var:d.revision ?><?cs if:d.published_revision && d.published_revision != d.revision ?> <span class="help">(<?cs var:L.defs.published_rev ?> <?cs var:d.published_revision ?>)</span><?cs /if ?></td>
         <td><span class="badge st-<?cs var:d.status ?>"><?cs var:L.defstatus[d.status] ?></span></td>
-        <td><?cs var:d.labels ?></td><td class="nowrap"><?cs var:d.updated_at ?></td></tr>
+        <td><?cs var:d.labels ?></td><td class="nowrap"><?cs var:when(d.updated_at) ?></td></tr>
     <?cs /each ?>
     </tbody>
   </table>

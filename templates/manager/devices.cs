@@ -13,7 +13,7 @@
     <?cs each:d = Devices ?>
       <tr data-device="<?cs var:d.id ?>"><td><?cs var:d.name ?><br><code class="small"><?cs var:d.id ?></code></td><td><?cs var:d.platform ?></td>
         <td><span class="badge <?cs var:d.status ?>"><?cs var:L.device[d.status] ?></span></td>
-        <td><?cs var:d.created_at ?></td><td><?cs var:d.last_seen_at ?></td>
+        <td class="nowrap"><?cs var:when(d.created_at) ?></td><td class="nowrap"><?cs var:when(d.last_seen_at) ?></td>
         <td class="actions"><?cs if:Perm.users_edit ?>
           <?cs if:d.status != "approved" ?><form method="post" action="/<?cs var:Tenant.code ?>/manager/devices/<?cs var:d.id ?>/approve" class="inline"><?cs call:csrf() ?><button type="submit" class="primary approve"><?cs var:L.device.approve ?></button></form><?cs /if ?>
           <?cs if:d.status != "revoked" ?><form method="post" action="/<?cs var:Tenant.code ?>/manager/devices/<?cs var:d.id ?>/revoke" class="inline"><?cs call:csrf() ?><button type="submit" class="danger revoke"><?cs var:L.device.revoke ?></button></form><?cs /if ?>

@@ -19,7 +19,7 @@
     <thead><tr><th><?cs var:L.log.at ?></th><th><?cs var:L.log.user ?></th><th><?cs var:L.log.channel ?></th><th><?cs var:L.log.action ?></th><th><?cs var:L.log.object ?></th><th><?cs var:L.log.result ?></th><th><?cs var:L.log.addr ?></th><th><?cs var:L.log.detail ?></th></tr></thead>
     <tbody>
     <?cs each:e = Log.entries ?>
-      <tr><td><time><?cs var:e.at ?></time></td><td><?cs var:e.login ?></td><td class="nowrap"><?cs var:L.channel[e.channel] ?></td><td><code><?cs var:e.action ?></code></td>
+      <tr><td><time datetime="<?cs var:e.at ?>"><?cs var:when(e.at) ?></time></td><td><?cs var:e.login ?></td><td class="nowrap"><?cs var:L.channel[e.channel] ?></td><td><code><?cs var:e.action ?></code></td>
         <td><?cs var:e.object_type ?> <?cs var:e.object_id ?></td><td><span class="badge <?cs var:e.result ?>"><?cs var:L.result[e.result] ?></span></td>
         <td><?cs var:e.client_addr ?></td><td><?cs var:e.detail ?></td></tr>
     <?cs /each ?>

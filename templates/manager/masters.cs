@@ -5,7 +5,7 @@
     <thead><tr><th><?cs var:L.masters.name ?></th><th><?cs var:L.masters.version ?></th><th><?cs var:L.masters.records ?></th><th><?cs var:L.masters.fields ?></th><th><?cs var:L.defs.updated ?></th></tr></thead>
     <tbody><?cs each:m = Masters ?>
       <tr><td><a href="/<?cs var:Tenant.code ?>/manager/masters/<?cs var:m.id ?>"><?cs var:m.name ?></a></td><td><?cs var:m.version ?></td><td><?cs var:m.records ?></td>
-        <td><?cs each:f = m.fields ?><span class="tag"><?cs var:f.name ?>: <?cs var:f.type ?></span> <?cs /each ?></td><td class="nowrap"><?cs var:m.updated_at ?></td></tr>
+        <td><?cs each:f = m.fields ?><span class="tag"><?cs var:f.name ?>: <?cs var:f.type ?></span> <?cs /each ?></td><td class="nowrap"><?cs var:when(m.updated_at) ?></td></tr>
     <?cs /each ?></tbody>
   </table>
   <?cs if:!subcount(Masters) ?><p class="help"><?cs var:L.masters.none ?></p><?cs /if ?>

@@ -21,8 +21,8 @@
     <dt><?cs var:L.reports.number ?></dt><dd id="report-number"><?cs if:R.number ?><?cs var:R.number ?><?cs else ?>—<?cs /if ?></dd>
     <dt><?cs var:L.reports.status ?></dt><dd><span class="badge rs-<?cs var:R.status ?>" id="report-status"><?cs var:L.rstatus[R.status] ?></span></dd>
     <dt><?cs var:L.reports.definition ?></dt><dd><?cs if:Perm.definitions_view ?><a href="/<?cs var:Tenant.code ?>/manager/definitions/<?cs var:R.definition_id ?>?revision=<?cs var:R.definition_revision ?>"><?cs var:R.definition_name ?></a><?cs else ?><?cs var:R.definition_name ?><?cs /if ?> <span class="help">(<?cs var:L.defs.revision ?> <?cs var:R.definition_revision ?>)</span></dd>
-    <dt><?cs var:L.report.created ?></dt><dd><?cs var:R.creator ?> <span class="help"><time><?cs var:R.created ?></time> UTC</span></dd>
-    <dt><?cs var:L.report.updated ?></dt><dd><?cs var:R.updater ?> <span class="help"><time><?cs var:R.updated ?></time> UTC · <?cs var:L.report.rev ?> <?cs var:R.rev ?></span></dd>
+    <dt><?cs var:L.report.created ?></dt><dd><?cs var:R.creator ?> <span class="help"><time><?cs var:R.created ?></time></span></dd>
+    <dt><?cs var:L.report.updated ?></dt><dd><?cs var:R.updater ?> <span class="help"><time><?cs var:R.updated ?></time> · <?cs var:L.report.rev ?> <?cs var:R.rev ?></span></dd>
   </dl>
 </section>
 <?cs each:sh = Sheets ?>

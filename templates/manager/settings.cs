@@ -1,7 +1,13 @@
 <?cs include:"header.cs" ?>
 <section class="card">
   <h1><?cs var:L.settings.title ?></h1>
+  <?cs call:errlist() ?>
   <form method="post" action="/<?cs var:Tenant.code ?>/manager/settings" class="stack"><?cs call:csrf() ?>
+    <label for="time-zone"><?cs var:L.settings.time_zone ?></label>
+    <div><select name="time_zone" id="time-zone"<?cs if:!Perm.settings_edit ?> disabled<?cs /if ?>>
+      <?cs each:z = Zones ?><option value="<?cs var:z ?>"<?cs if:z == Settings.time_zone ?> selected<?cs /if ?>><?cs var:z ?></option><?cs /each ?>
+    </select><?cs call:ferr("time_zone") ?></div>
+    <p class="help"><?cs var:L.settings.time_zone_help ?></p>
     <label class="check"><input type="checkbox" name="auto_approve" value="1" id="auto-approve"<?cs if:Settings.devices.auto_approve == "1" ?> checked<?cs /if ?><?cs if:!Perm.settings_edit ?> disabled<?cs /if ?>> <?cs var:L.settings.auto_approve ?></label>
     <p class="help"><?cs var:L.settings.auto_approve_help ?></p>
     <?cs if:Perm.settings_edit ?><button type="submit" class="primary" id="save-settings"><?cs var:L.common.save ?></button><?cs /if ?>

@@ -51,7 +51,7 @@
   <h2><?cs var:L.user.sessions ?></h2>
   <?cs if:subcount(Sessions) ?>
   <table class="list" id="sessions"><thead><tr><th><?cs var:L.session.kind ?></th><th><?cs var:L.session.created ?></th><th><?cs var:L.session.last_seen ?></th><th><?cs var:L.session.addr ?></th></tr></thead><tbody>
-  <?cs each:s = Sessions ?><tr><td><?cs var:L.channel[s.kind] ?></td><td><?cs var:s.created_at ?></td><td><?cs var:s.last_seen_at ?></td><td><?cs var:s.client_addr ?></td></tr><?cs /each ?>
+  <?cs each:s = Sessions ?><tr><td><?cs var:L.channel[s.kind] ?></td><td class="nowrap"><?cs var:when(s.created_at) ?></td><td class="nowrap"><?cs var:when(s.last_seen_at) ?></td><td><?cs var:s.client_addr ?></td></tr><?cs /each ?>
   </tbody></table>
   <form method="post" action="/<?cs var:Tenant.code ?>/manager/users/<?cs var:U.id ?>/sessions/end"><?cs call:csrf() ?>
     <button type="submit" class="danger" id="end-sessions"><?cs var:L.user.end_sessions ?></button></form>

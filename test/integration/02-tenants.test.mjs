@@ -23,7 +23,7 @@ test('genbactl tenant create --json prints the code and a one-time admin passwor
 test('genbactl tenant create (text) for a second tenant', () => {
   const r = ctl('tenant', 'create', 'tenant-b', '--name', 'Beta Works', '--contact', 'b@beta.example');
   assert.equal(r.status, 0, r.stderr);
-  assert.match(r.stdout, /^tenant tenant-b created \(database genba_t_tenant_b, schema \d+, contract from \d{4}-\d\d-01\)$/m);
+  assert.match(r.stdout, /^tenant tenant-b created \(database genba_t_tenant_b, schema \d+, contract from \d{4}-\d\d-01, time zone Asia\/Tokyo\)$/m);
   assert.match(r.stdout, /one-time password [A-Za-z0-9]{20}/);
 });
 

@@ -312,16 +312,16 @@ const settingsOf = (r) => { const { storage, ...rest } = r.json; assert.equal(ty
 test('settings: devices.auto_approve approves new devices at once', async () => {
   let r = await call('GET', '/settings');
   assert.equal(r.status, 200, r.text);
-  assert.deepEqual(settingsOf(r), { 'devices.auto_approve': false });
+  assert.deepEqual(settingsOf(r), { 'devices.auto_approve': false, time_zone: 'Asia/Tokyo' });
   r = await call('PUT', '/settings', { 'devices.auto_approve': true });
   assert.equal(r.status, 200, r.text);
-  assert.deepEqual(settingsOf(await call('GET', '/settings')), { 'devices.auto_approve': true });
+  assert.deepEqual(settingsOf(await call('GET', '/settings')), { 'devices.auto_approve': true, time_zone: 'Asia/Tokyo' });
   const d1 = newDevice('Auto 1', 'android');
   const s = await signIn(T, 'tablet.user', 'Tablet user pw 1', { device: d1 });
   assert.equal(s.status, 201, s.text);
   assert.equal(s.json.device.status, 'approved');
   assert.equal((await call('PUT', '/settings', { 'devices.auto_approve': false })).status, 200);
-  assert.deepEqual(settingsOf(await call('GET', '/settings')), { 'devices.auto_approve': false });
+  assert.deepEqual(settingsOf(await call('GET', '/settings')), { 'devices.auto_approve': false, time_zone: 'Asia/Tokyo' });
   assertError(await signIn(T, 'tablet.user', 'Tablet user pw 1', { device: newDevice('Manual', 'ios') }), 403, 'device_pending');
 });
 

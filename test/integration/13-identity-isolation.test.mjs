@@ -74,7 +74,7 @@ test("a token from tenant A is 401 on every API route of tenant B, and changes n
   assert.deepEqual(g.members, [bUser.id]);
   assert.ok((await api(B, 'GET', '/devices?status=pending', { token: bTok })).json.devices.some((d) => d.id === bDev.id));
   const { storage, ...settingsB } = (await api(B, 'GET', '/settings', { token: bTok })).json;
-  assert.deepEqual(settingsB, { 'devices.auto_approve': false });
+  assert.deepEqual(settingsB, { 'devices.auto_approve': false, time_zone: 'Asia/Tokyo' });
   assert.equal(typeof storage.used, 'number');
   assert.ok(!(await api(B, 'GET', '/users', { token: bTok })).json.users.some((x) => x.login === 'from.a'));
   assert.ok(!(await api(B, 'GET', '/groups', { token: bTok })).json.groups.some((x) => x.name === 'From A group'));

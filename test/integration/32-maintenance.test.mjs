@@ -28,8 +28,16 @@ function jstDay(days) {
   return Date.UTC(n.getUTCFullYear(), n.getUTCMonth(), n.getUTCDate() + days);
 }
 const iso = (ms) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
-// "YYYY-MM-DD HH:MM" in JST, as genba shows it
+// "YYYY-MM-DD HH:MM" in JST
 const jst = (ms) => new Date(ms + 9 * H).toISOString().slice(0, 16).replace('T', ' ');
+// "YYYY-MM-DD HH:MM EST" in New York (ops-m2's time zone), as genba shows it
+function ny(ms) {
+  const p = Object.fromEntries(new Intl.DateTimeFormat('en-US', {
+    timeZone: 'America/New_York', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit',
+    hourCycle: 'h23', timeZoneName: 'short',
+  }).formatToParts(new Date(ms)).map((x) => [x.type, x.value]));
+  return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute} ${p.timeZoneName}`;
+}
 const since = (n) => smtp.messages.slice(n);
 const count = (q) => Number(sql(q).stdout);
 const activeContacts = () => count("SELECT COUNT(*) FROM genba_control.tenant_contacts c JOIN genba_control.tenants t "
@@ -41,6 +49,9 @@ before(async () => {
   setConf(smtpConf(smtp.port));
   ensureTenant('ops-m1', 'Ops 一号 株式会社');
   ensureTenant('ops-m2', 'Ops Two Ltd');
+  // ops-m2 is a customer in New York: its mails and banner show its own time
+  assert.equal(sql("INSERT INTO genba_t_ops_m2.settings (name, value) VALUES ('time_zone', 'America/New_York') "
+    + "ON DUPLICATE KEY UPDATE value = VALUES(value)").status, 0);
   ensureTenant('ops-m3', 'Ops Three (suspended)');
   sql("INSERT IGNORE INTO genba_control.tenant_contacts (tenant_id, email, role) SELECT id, 'second@ops-m1.example', "
     + "'technical' FROM genba_control.tenants WHERE code = 'ops-m1'");
@@ -103,7 +114,7 @@ test('schedule mails every active tenant\'s contacts at once; enough notice give
   assert.equal(m.headers.from, 'ops@genba.example');
   assert.equal(m.headers.to, 'second@ops-m1.example');
   assert.match(m.headers.subject, /^=\?UTF-8\?B\?/);
-  assert.equal(m.subject, `メンテナンスのお知らせ / Scheduled maintenance: ${jst(from)} – ${jst(from + H)} JST`);
+  assert.equal(m.subject, `メンテナンスのお知らせ / Scheduled maintenance: ${jst(from)} JST – ${jst(from + H)} JST`);
   assert.match(m.headers['content-type'], /^text\/plain; charset=UTF-8$/i);
   assert.equal(m.headers['content-transfer-encoding'], 'base64');
   assert.match(m.headers['message-id'], /^<[^@>]+@genba\.example>$/);
@@ -111,8 +122,12 @@ test('schedule mails every active tenant\'s contacts at once; enough notice give
   assert.equal(m.headers['mime-version'], '1.0');
   assert.match(m.body, /Ops 一号 株式会社 ご担当者様/);
   assert.match(m.body, /データベースの更新 \/ DB upgrade/);
-  assert.ok(m.body.includes(`${jst(from)} 〜 ${jst(from + H)} (JST)`));
-  assert.ok(m.body.includes(`(${iso(from)} to ${iso(from + H)})`));
+  assert.ok(m.body.includes(`${jst(from)} JST 〜 ${jst(from + H)} JST (Asia/Tokyo)`));
+  assert.ok(m.body.includes(`(Asia/Tokyo; ${iso(from)} to ${iso(from + H)})`));
+  // the New York customer reads its own time
+  const m2 = got.find((x) => x.to[0] === 'ops@ops-m2.example');
+  assert.equal(m2.subject, `メンテナンスのお知らせ / Scheduled maintenance: ${ny(from)} – ${ny(from + H)}`);
+  assert.ok(m2.body.includes(`${ny(from)} 〜 ${ny(from + H)} (America/New_York)`), m2.body);
   assert.match(m.body, /\r\n/);   // CRLF lines inside the text
   // logged: one notice_log row per recipient, the window marked notified, the action audited
   assert.equal(count(`SELECT COUNT(*) FROM genba_control.notice_log WHERE window_id = ${windows.a} AND kind = 'maintenance' AND result = 'sent'`), want);
@@ -218,7 +233,7 @@ test('/maintenance lists the upcoming windows (ja/en, JSON); the console shows a
   assert.match(r.headers['content-type'], /^text\/html/);
   const from = jstDay(20) + 14 * H;
   assert.match(r.text, new RegExp(`id="window-${windows.a}"`));
-  assert.ok(r.text.includes(`<time datetime="${iso(from)}">${jst(from)}</time>`));
+  assert.ok(r.text.includes(`<time datetime="${iso(from)}">${jst(from)} JST</time>`));
   assert.match(r.text, /Scheduled maintenance windows/);
   assert.doesNotMatch(r.text, new RegExp(`id="window-${windows.d ?? 0}"`));
   const ja = await get('/maintenance', { headers: { 'Accept-Language': 'ja' } });
@@ -236,11 +251,15 @@ test('/maintenance lists the upcoming windows (ja/en, JSON); the console shows a
     return p.text.includes('id="maintenance-banner"') && p;
   }, { timeout: 10000 });
   assert.match(page.text, /Scheduled maintenance:/);
-  assert.ok(page.text.includes(`<time datetime="${iso(b)}">${jst(b)}</time>`));
+  assert.ok(page.text.includes(`<time datetime="${iso(b)}">${jst(b)} JST</time>`));
   assert.match(page.text, /Short notice/);
-  assert.match(page.text, /href="\/maintenance"/);
+  assert.match(page.text, /href="\/maintenance\?lang=en&amp;tz=Asia%2FTokyo"/);
   const pja = await get('/ops-m2/manager/login', { headers: { 'Accept-Language': 'ja' } });
   assert.match(pja.text, /メンテナンスのお知らせ：/);
+  assert.ok(pja.text.includes(`<time datetime="${iso(b)}">${ny(b)}</time>`), 'the banner in the tenant\'s zone');
+  const pub = await get('/maintenance?lang=en&tz=America%2FNew_York');
+  assert.ok(pub.text.includes(`<time datetime="${iso(b)}">${ny(b)}</time>`), 'the linked page in that zone too');
+  assert.match(pub.text, /Times are shown in America\/New_York/);
 });
 
 test('maintenance on: tenants answer 503 with Retry-After; health, readiness, metrics and /maintenance go on', async () => {

@@ -2,7 +2,7 @@
  * table-driven around the 25th, month ends, 29/28 February, December to
  * January, business days and RFC 3339 times. */
 #include "tests.h"
-#include "ops/cdate.h"
+#include "util/cdate.h"
 #include "ops/contract.h"
 #include "util/arena.h"
 

@@ -1,7 +1,7 @@
 /* Operations: maintenance window rules (ops/window.c) and the mail
  * builders (ops/mail.c): RFC 2047 subjects, base64 bodies, dot-stuffing. */
 #include "tests.h"
-#include "ops/cdate.h"
+#include "util/cdate.h"
 #include "ops/mail.h"
 #include "ops/window.h"
 #include "util/arena.h"

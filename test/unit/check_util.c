@@ -234,5 +234,6 @@ Suite *suite_util(void)
     tcase_add_test(t, gcm_seal_open);
     tcase_add_test(t, tokens_are_random);
     suite_add_tcase(s, t);
+    suite_add_tcase(s, tcase_tz());
     return s;
 }

@@ -5,6 +5,7 @@
 #include "util/arena.h"
 #include <stddef.h>
 Suite *suite_util(void);
+TCase *tcase_tz(void);       /* time zones (util/tz.c) */
 Suite *suite_http(void);
 Suite *suite_tenant(void);
 Suite *suite_auth(void);
