@@ -10,7 +10,7 @@
 
 void api_me(request *r)
 {
-    auth_user *u = r->user;
+    auth_user *u = r->op.user;
     json_object *o = json_object_new_object(), *uo = json_object_new_object(), *perms = json_object_new_array();
     jx_add_int(uo, "id", u->id);
     jx_add_str(uo, "login", u->login);
@@ -19,12 +19,12 @@ void api_me(request *r)
     jx_add_str(uo, "lang", u->lang);
     jx_add_bool(uo, "is_admin", u->is_admin);
     json_object_object_add(o, "user", uo);
-    jx_add_str(o, "kind", session_kind_name(u->kind));
+    jx_add_str(o, "kind", user_kind_name(u->kind));
     jx_add_str(o, "device_id", u->device_id);
     jx_add_bool(o, "must_change_password", u->must_change);
-    jx_add_str(o, "time_zone", tz_name(r->tenant->tz));   /* the tenant's: "today" and clocks on the tablet */
+    jx_add_str(o, "time_zone", tz_name(r->op.tenant->tz));   /* the tenant's: "today" and clocks on the tablet */
     for (int i = 0; i < perm_count; i++)
-        if (!perm_all[i].scoped && perm_has(r, perm_all[i].name, NULL))
+        if (!perm_all[i].scoped && perm_has(&r->op, perm_all[i].name, NULL))
             json_object_array_add(perms, json_object_new_string(perm_all[i].name));
     json_object_object_add(o, "permissions", perms);
     resp_json(r, 200, o);
@@ -47,7 +47,7 @@ void api_account_password(request *r)
     json_object_put(b);
     errs e;
     errs_init(&e, r->a);
-    op_result res = users_change_own_password(r, cur, nw, &e);
+    op_result res = users_change_own_password(&r->op, cur, nw, &e);
     if (res != OP_OK)
         return api_fail(r, res, &e);
     resp_send(r, 204, NULL, "", 0);

@@ -1,52 +1,34 @@
 #include "api/attachments.h"
+#include "http/router.h"
 #include "api/reply.h"
 #include "http/response.h"
 #include "reports/attach.h"
-#include "server/worker.h"
 #include "util/config.h"
 #include "util/jsonx.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-/* Answer a refusal: its status and code; 409 lock and 412 carry a body. */
-static void refusal(request *r, const report_refusal *why)
+static void fail(request *r, op_result res, refusal *why)
 {
-    if (why->body) {
-        json_object *err = json_object_new_object();
-        jx_add_str(err, "code", why->code);
-        jx_add_str(err, "message", why->message);
-        jx_add_str(err, "request_id", r->id);
-        json_object_object_add(why->body, "error", err);
-        if (why->status == 412)
-            resp_header(r, "ETag",
-                        arena_printf(r->a, "\"%d\"", json_object_get_int(json_object_object_get(why->body, "rev"))));
-        return resp_json(r, why->status, why->body);
-    }
-    resp_error(r, why->status, why->code, why->message);
-}
-
-static void fail(request *r, op_result res, const report_refusal *why)
-{
-    if (res == OP_INVALID && why->status)
-        return refusal(r, why);
+    if (res == OP_INVALID && why->kind != REF_NONE)
+        return api_refusal(r, why);
     api_fail(r, res, NULL);
 }
 
 /* The optional If-Match of a PUT: 0 when absent; -1 after answering 412. */
 static int if_match(request *r)
 {
-    const char *h = FCGX_GetParam("HTTP_IF_MATCH", r->fcgx->envp);
-    if (!h)
+    int rev = 0;
+    switch (req_if_match(r, &rev)) {
+    case 0:
+        return rev;
+    case 428:
         return 0;
-    char *end;
-    const char *p = h[0] == '"' ? h + 1 : h;
-    long v = strtol(p, &end, 10);
-    if (end == p || v <= 0 || v > 2000000000L || (h[0] == '"' ? strcmp(end, "\"") : *end != '\0')) {
+    default:
         resp_error(r, 412, "bad_if_match", "If-Match must be the report's ETag, such as \"3\".");
         return -1;
     }
-    return (int)v;
 }
 
 /* Does If-None-Match name etag ("*", a list, weak tags too)? */
@@ -90,18 +72,18 @@ static void answer_meta(request *r, int status, const attach_target *t, const at
 void api_attachment_put(request *r)
 {
     attach_target t;
-    report_refusal why;
+    refusal why;
     int im = if_match(r);
     if (im < 0)
         return;
-    op_result res = attach_target_find(r, r->params[4], r->params[6], r->params[7], true, &t, &why);
+    op_result res = attach_target_find(&r->op, req_param(r, "id"), req_param(r, "sheet"), req_param(r, "cluster"), true, &t, &why);
     if (res != OP_OK) {
-        req_discard_body(r, worker_config()->max_body);
+        req_discard_body(r, r->op.cfg->max_body);
         return fail(r, res, &why);
     }
     /* the cluster's limit, before reading a body that announces more */
     if (!r->length_unknown && r->content_length > t.max_bytes) {
-        req_discard_body(r, worker_config()->max_body);
+        req_discard_body(r, r->op.cfg->max_body);
         return resp_error(r, 413, "attachment_too_large",
                           arena_printf(r->a, "The image is larger than this cluster's limit of %llu bytes.",
                                        (unsigned long long)t.max_bytes));
@@ -115,7 +97,7 @@ void api_attachment_put(request *r)
         return resp_error(r, 400, "bad_body", "The body is shorter than announced.");
     attach_meta m;
     bool created;
-    res = attach_put(r, &t, r->body, r->body_len, r->content_type, im, &m, &created, &why);
+    res = attach_put(&r->op, &t, r->body, r->body_len, r->content_type, im, &m, &created, &why);
     if (res != OP_OK)
         return fail(r, res, &why);
     answer_meta(r, created ? 201 : 200, &t, &m);
@@ -124,11 +106,11 @@ void api_attachment_put(request *r)
 void api_attachment_get(request *r)
 {
     attach_target t;
-    report_refusal why;
-    op_result res = attach_target_find(r, r->params[4], r->params[6], r->params[7], false, &t, &why);
+    refusal why;
+    op_result res = attach_target_find(&r->op, req_param(r, "id"), req_param(r, "sheet"), req_param(r, "cluster"), false, &t, &why);
     attach_meta m;
     if (res == OP_OK)
-        res = attach_stat(r, &t, &m);
+        res = attach_stat(&r->op, &t, &m);
     if (res == OP_NOT_FOUND)
         return resp_error(r, 404, "not_found", "There is no such attachment.");
     if (res != OP_OK)
@@ -140,7 +122,7 @@ void api_attachment_get(request *r)
         return resp_send(r, 304, NULL, "", 0);
     }
     const unsigned char *data;
-    res = attach_read(r, &t, &m, &data, &why);
+    res = attach_read(&r->op, &t, &m, &data, &why);
     if (res == OP_NOT_FOUND)
         return resp_error(r, 404, "not_found", "There is no such attachment.");
     if (res != OP_OK)

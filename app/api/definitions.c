@@ -1,4 +1,5 @@
 #include "api/definitions.h"
+#include "http/router.h"
 #include "api/reply.h"
 #include "auth/perm.h"
 #include "auth/users.h"
@@ -50,7 +51,7 @@ void api_definitions_list(request *r)
     }
     q.cursor = req_query(r, "cursor");
     op_result res;
-    json_object *o = deflisting_page(r, &q, &res);
+    json_object *o = deflisting_page(&r->op, &q, &res);
     if (res == OP_INVALID)
         return resp_error(r, 400, "bad_cursor", "The cursor is not one this server gave.");
     if (!o)
@@ -69,7 +70,7 @@ static void upload(request *r, long long id)
     int rev;
     bool new_rev;
     bool zip = defupload_is_zip(r->content_type, NULL, r->body, r->body_len);
-    op_result res = defupload_process(r, id, zip, r->body, r->body_len, &e, &out_id, &rev, &new_rev);
+    op_result res = defupload_process(&r->op, id, zip, r->body, r->body_len, &e, &out_id, &rev, &new_rev);
     if (res == OP_INVALID)
         return api_error_details(r, 422, "definition_invalid",
                                  e.n == 1 ? "1 problem; nothing was stored" : arena_printf(r->a, "%d problems; nothing was stored", e.n),
@@ -91,14 +92,14 @@ void api_definitions_create(request *r)
 void api_definitions_update(request *r)
 {
     long long id;
-    if (api_path_id(r, 4, &id))
+    if (api_path_id(r, "id", &id))
         upload(r, id);
 }
 
 /* The user may see definition id (404 otherwise: its existence is not told). */
 static bool may_view(request *r, long long id)
 {
-    if (perm_has(r, "def.view", arena_printf(r->a, "%lld", id)))
+    if (perm_has(&r->op, "def.view", arena_printf(r->a, "%lld", id)))
         return true;
     resp_error(r, 404, "not_found", "There is no such object.");
     return false;
@@ -107,7 +108,7 @@ static bool may_view(request *r, long long id)
 void api_definitions_get(request *r)
 {
     long long id, rev = 0;
-    if (!api_path_id(r, 4, &id) || !may_view(r, id))
+    if (!api_path_id(r, "id", &id) || !may_view(r, id))
         return;
     const char *rq = req_query(r, "revision");
     if (rq && !users_parse_id(rq, &rev))
@@ -115,12 +116,12 @@ void api_definitions_get(request *r)
     def_rev v;
     op_result res;
     if (rev) {
-        res = defstore_get(r, id, (int)rev, &v);
+        res = defstore_get(&r->op, id, (int)rev, &v);
         /* an older revision is readable once it was used by tablets */
-        if (res == OP_OK && !strcmp(v.status, "draft") && !perm_has(r, "definitions.view", NULL))
+        if (res == OP_OK && !strcmp(v.status, "draft") && !perm_has(&r->op, "definitions.view", NULL))
             res = OP_NOT_FOUND;
     } else {
-        res = defstore_get_for_tablet(r, id, perm_has(r, "tester", NULL), &v);
+        res = defstore_get_for_tablet(&r->op, id, perm_has(&r->op, "tester", NULL), &v);
     }
     if (res != OP_OK)
         return api_fail(r, res, NULL);
@@ -129,7 +130,7 @@ void api_definitions_get(request *r)
     resp_header(r, "Cache-Control", "private, no-cache");
     if (r->if_none_match && (strstr(r->if_none_match, etag) || !strcmp(r->if_none_match, "*")))
         return resp_send(r, 304, NULL, "", 0);
-    definition *d = defstore_model(r, &v, &res);
+    definition *d = defstore_model(&r->op, &v, &res);
     if (!d)
         return api_fail(r, res, NULL);
     const char *bg = arena_printf(r->a, "/%s/api/v1/definitions/%lld/revisions/%d/sheets/", r->tenant_code, id, v.revision);
@@ -140,7 +141,7 @@ void api_definitions_status(request *r)
 {
     static const char *const allowed[] = {"status", NULL};
     long long id;
-    if (!api_path_id(r, 4, &id))
+    if (!api_path_id(r, "id", &id))
         return;
     json_object *b = api_body_only(r, allowed);
     if (!b)
@@ -149,11 +150,11 @@ void api_definitions_status(request *r)
     errs_init(&e, r->a);
     const char *status = api_str(r, b, "status", true, &e);
     json_object_put(b);
-    op_result res = e.n ? OP_INVALID : defstore_set_status(r, id, status, &e);
+    op_result res = e.n ? OP_INVALID : defstore_set_status(&r->op, id, status, &e);
     if (res != OP_OK)
         return api_fail(r, res, &e);
     def_rev v;
-    if ((res = defstore_get(r, id, 0, &v)) != OP_OK)
+    if ((res = defstore_get(&r->op, id, 0, &v)) != OP_OK)
         return api_fail(r, res, NULL);
     json_object *o = json_object_new_object();
     jx_add_int(o, "id", id);
@@ -165,19 +166,19 @@ void api_definitions_status(request *r)
 void api_definitions_export(request *r)
 {
     long long id, rev = 0;
-    if (!api_path_id(r, 4, &id))
+    if (!api_path_id(r, "id", &id))
         return;
     const char *rq = req_query(r, "revision");
     if (rq && !users_parse_id(rq, &rev))
         return resp_error(r, 400, "bad_revision", "revision must be a revision number.");
     def_rev v;
-    op_result res = defstore_get(r, id, (int)rev, &v);
+    op_result res = defstore_get(&r->op, id, (int)rev, &v);
     if (res != OP_OK)
         return api_fail(r, res, NULL);
     buf out;
     const char *ctype, *ext;
     buf_init(&out, r->a);
-    if ((res = defstore_export(r, &v, &out, &ctype, &ext)) != OP_OK)
+    if ((res = defstore_export(&r->op, &v, &out, &ctype, &ext)) != OP_OK)
         return api_fail(r, res, NULL);
     resp_header(r, "Content-Disposition",
                 arena_printf(r->a, "attachment; filename=\"definition-%lld-r%d.%s\"", id, v.revision, ext));
@@ -187,22 +188,22 @@ void api_definitions_export(request *r)
 void api_definitions_revisions(request *r)
 {
     long long id;
-    if (!api_path_id(r, 4, &id))
+    if (!api_path_id(r, "id", &id))
         return;
     op_result res;
-    json_object *arr = defstore_revisions(r, id, &res);
+    json_object *arr = defstore_revisions(&r->op, id, &res);
     api_send_list(r, "revisions", arr, res);
 }
 
 void api_definitions_background(request *r)
 {
     long long id, rev, sheet;
-    if (!api_path_id(r, 4, &id) || !api_path_id(r, 6, &rev) || !api_path_id(r, 8, &sheet) || !may_view(r, id))
+    if (!api_path_id(r, "id", &id) || !api_path_id(r, "rev", &rev) || !api_path_id(r, "no", &sheet) || !may_view(r, id))
         return;
     const char *ctype;
     const void *data;
     size_t len;
-    op_result res = defstore_background(r, id, (int)rev, (int)sheet, &ctype, &data, &len);
+    op_result res = defstore_background(&r->op, id, (int)rev, (int)sheet, &ctype, &data, &len);
     if (res != OP_OK)
         return api_fail(r, res, NULL);
     resp_header(r, "Cache-Control", "private, max-age=86400, immutable");

@@ -1,4 +1,5 @@
 #include "api/groups.h"
+#include "http/router.h"
 #include "api/reply.h"
 #include "auth/groups.h"
 #include "http/response.h"
@@ -25,7 +26,7 @@ static void group_from_json(request *r, json_object *o, group_in *in, errs *e)
     }
     json_object *perms;
     if (json_object_object_get_ex(o, "permissions", &perms)) {
-        in->has_perms = groups_perms_from_json(r, perms, &in->perms, &in->nperms, e);
+        in->has_perms = groups_perms_from_json(&r->op, perms, &in->perms, &in->nperms, e);
         for (int i = 0; in->has_perms && i < in->nperms; i++) {   /* out of the JSON's memory */
             in->perms[i].name = arena_strdup(r->a, in->perms[i].name);
             in->perms[i].scope = arena_strdup(r->a, in->perms[i].scope);
@@ -36,14 +37,14 @@ static void group_from_json(request *r, json_object *o, group_in *in, errs *e)
 static void send_group(request *r, int status, long long id)
 {
     op_result res;
-    json_object *g = groups_get(r, id, &res);
+    json_object *g = groups_get(&r->op, id, &res);
     api_send(r, status, g, res);
 }
 
 void api_groups_list(request *r)
 {
     op_result res;
-    json_object *arr = groups_list(r, &res);
+    json_object *arr = groups_list(&r->op, &res);
     api_send_list(r, "groups", arr, res);
 }
 
@@ -59,7 +60,7 @@ static void write_group(request *r, long long id)
     group_from_json(r, b, &in, &e);
     json_object_put(b);
     bool create = id == 0;
-    op_result res = e.n ? OP_INVALID : create ? groups_create(r, &in, &e, &id) : groups_update(r, id, &in, &e);
+    op_result res = e.n ? OP_INVALID : create ? groups_create(&r->op, &in, &e, &id) : groups_update(&r->op, id, &in, &e);
     if (res != OP_OK)
         return api_fail(r, res, &e);
     send_group(r, create ? 201 : 200, id);
@@ -73,25 +74,25 @@ void api_groups_create(request *r)
 void api_groups_get(request *r)
 {
     long long id;
-    if (api_path_id(r, 4, &id))
+    if (api_path_id(r, "id", &id))
         send_group(r, 200, id);
 }
 
 void api_groups_update(request *r)
 {
     long long id;
-    if (api_path_id(r, 4, &id))
+    if (api_path_id(r, "id", &id))
         write_group(r, id);
 }
 
 void api_groups_delete(request *r)
 {
     long long id;
-    if (!api_path_id(r, 4, &id))
+    if (!api_path_id(r, "id", &id))
         return;
     errs e;
     errs_init(&e, r->a);
-    op_result res = groups_delete(r, id, &e);
+    op_result res = groups_delete(&r->op, id, &e);
     if (res != OP_OK)
         return api_fail(r, res, &e);
     resp_send(r, 204, NULL, "", 0);
@@ -101,7 +102,7 @@ void api_groups_members(request *r)
 {
     static const char *const allowed[] = {"users", NULL};
     long long id;
-    if (!api_path_id(r, 4, &id))
+    if (!api_path_id(r, "id", &id))
         return;
     json_object *b = api_body_only(r, allowed);
     if (!b)
@@ -112,7 +113,7 @@ void api_groups_members(request *r)
     int n;
     api_ids(r, b, "users", 10000, &ids, &n, &e);
     json_object_put(b);
-    op_result res = e.n ? OP_INVALID : groups_set_members(r, id, ids, n, &e);
+    op_result res = e.n ? OP_INVALID : groups_set_members(&r->op, id, ids, n, &e);
     if (res != OP_OK)
         return api_fail(r, res, &e);
     send_group(r, 200, id);
@@ -122,7 +123,7 @@ void api_groups_perms(request *r)
 {
     static const char *const allowed[] = {"permissions", NULL};
     long long id;
-    if (!api_path_id(r, 4, &id))
+    if (!api_path_id(r, "id", &id))
         return;
     json_object *b = api_body_only(r, allowed);
     if (!b)
@@ -134,7 +135,7 @@ void api_groups_perms(request *r)
     json_object_put(b);
     if (!in.has_perms && !e.n)
         errs_add(&e, "permissions", "required");
-    op_result res = e.n ? OP_INVALID : groups_set_perms(r, id, in.perms, in.nperms, &e);
+    op_result res = e.n ? OP_INVALID : groups_set_perms(&r->op, id, in.perms, in.nperms, &e);
     if (res != OP_OK)
         return api_fail(r, res, &e);
     send_group(r, 200, id);

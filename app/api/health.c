@@ -21,7 +21,7 @@ void health_ready(request *r)
 {
     db_conn *ctl;
     int version = 0;
-    db_status st = worker_control_db(r->w, &ctl);
+    db_status st = worker_control_db(worker_of(r), &ctl);
     if (st == DB_OK) {
         st = migrate_current(ctl, r->a, &version);
         if (st == DB_GONE && db_reconnect(ctl) == DB_OK)
@@ -44,7 +44,7 @@ void health_ready(request *r)
     json_object_object_add(o, "tenant_schema", json_object_new_int(migrate_known_version(MIGRATE_TENANT)));
     /* maintenance mode does not make the server unready: it answers (503
      * with Retry-After) and must stay behind the load balancer */
-    json_object_object_add(o, "maintenance", json_object_new_boolean(maint_current(r->w)->active));
+    json_object_object_add(o, "maintenance", json_object_new_boolean(maint_current(r->host->tenv)->active));
     resp_json(r, 200, o);
 }
 
@@ -60,11 +60,11 @@ void health_metrics(request *r)
     metrics_render(&b, route_name);
     buf_printf(&b, "# HELP genba_maintenance_active 1 while maintenance mode is on (this worker thread's view)\n"
                    "# TYPE genba_maintenance_active gauge\ngenba_maintenance_active %d\n",
-               maint_current(r->w)->active ? 1 : 0);
+               maint_current(r->host->tenv)->active ? 1 : 0);
     /* the age of each tenant's newest kept backup (from the control DB) */
     db_conn *c;
     db_rows rows;
-    if (worker_control_db(r->w, &c) == DB_OK &&
+    if (worker_control_db(worker_of(r), &c) == DB_OK &&
         db_query(c, r->a,
                  "SELECT f.tenant_code, TIMESTAMPDIFF(SECOND, MAX(f.snapshot_at), UTC_TIMESTAMP(3)) FROM backup_files f "
                  "JOIN backup_generations g ON g.generation = f.generation WHERE g.pruned_at IS NULL AND g.complete = 1 "

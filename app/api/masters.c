@@ -1,4 +1,5 @@
 #include "api/masters.h"
+#include "http/router.h"
 #include "api/reply.h"
 #include "auth/users.h"
 #include "forms/labels.h"
@@ -12,7 +13,7 @@
 void api_masters_list(request *r)
 {
     op_result res;
-    json_object *arr = masters_list(r, &res);
+    json_object *arr = masters_list(&r->op, &res);
     api_send_list(r, "masters", arr, res);
 }
 
@@ -25,12 +26,12 @@ void api_masters_upload(request *r)
     errs_init(&e, r->a);
     long long id;
     int version;
-    op_result res = masters_upload(r, req_query(r, "name"), req_query(r, "encoding"), r->body, r->body_len, &e, &id, &version);
+    op_result res = masters_upload(&r->op, req_query(r, "name"), req_query(r, "encoding"), r->body, r->body_len, &e, &id, &version);
     if (res == OP_INVALID)
         return api_error_details(r, 422, "master_invalid", arena_printf(r->a, "%d problems; nothing was stored", e.n), &e);
     if (res != OP_OK)
         return api_fail(r, res, &e);
-    json_object *m = masters_get(r, id, &res);
+    json_object *m = masters_get(&r->op, id, &res);
     if (!m)
         return api_fail(r, res, NULL);
     resp_json(r, version == 1 ? 201 : 200, m);
@@ -39,7 +40,7 @@ void api_masters_upload(request *r)
 void api_masters_records(request *r)
 {
     long long id, limit = 500;
-    if (!api_path_id(r, 4, &id))
+    if (!api_path_id(r, "id", &id))
         return;
     const char *since = req_query(r, "updated_since"), *l = req_query(r, "limit");
     char *sql_since = NULL;
@@ -53,7 +54,7 @@ void api_masters_records(request *r)
     if (l && (!users_parse_id(l, &limit) || limit > 5000))
         return resp_error(r, 400, "bad_limit", "limit must be 1 to 5000.");
     op_result res;
-    json_object *o = masters_records(r, id, sql_since, req_query(r, "cursor"), (int)limit, &res);
+    json_object *o = masters_records(&r->op, id, sql_since, req_query(r, "cursor"), (int)limit, &res);
     if (res == OP_INVALID)
         return resp_error(r, 400, "bad_cursor", "The cursor is not one this server gave.");
     if (!o)
@@ -64,7 +65,7 @@ void api_masters_records(request *r)
 void api_labels_list(request *r)
 {
     op_result res;
-    json_object *arr = labels_list(r, &res);
+    json_object *arr = labels_list(&r->op, &res);
     api_send_list(r, "labels", arr, res);
 }
 
@@ -84,7 +85,7 @@ void api_labels_create(request *r)
         errs_add(&e, "parent_id", "wrong_type");
     name = name ? arena_strdup(r->a, name) : NULL;
     json_object_put(b);
-    op_result res = e.n ? OP_INVALID : labels_create(r, name, parent, &e, &id);
+    op_result res = e.n ? OP_INVALID : labels_create(&r->op, name, parent, &e, &id);
     if (res != OP_OK)
         return api_fail(r, res, &e);
     json_object *o = json_object_new_object();
@@ -97,7 +98,7 @@ void api_definitions_labels(request *r)
 {
     static const char *const allowed[] = {"labels", NULL};
     long long id;
-    if (!api_path_id(r, 4, &id))
+    if (!api_path_id(r, "id", &id))
         return;
     json_object *b = api_body_only(r, allowed);
     if (!b)
@@ -108,7 +109,7 @@ void api_definitions_labels(request *r)
     int n;
     api_ids(r, b, "labels", 100, &ids, &n, &e);
     json_object_put(b);
-    op_result res = e.n ? OP_INVALID : labels_set(r, id, ids, n, &e);
+    op_result res = e.n ? OP_INVALID : labels_set(&r->op, id, ids, n, &e);
     if (res != OP_OK)
         return api_fail(r, res, &e);
     resp_send(r, 204, NULL, "", 0);

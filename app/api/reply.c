@@ -3,8 +3,10 @@
 #include "http/form.h"
 #include "http/page.h"
 #include "http/response.h"
+#include "http/router.h"
 #include "util/jsonx.h"
 
+#include <stdio.h>
 #include <string.h>
 
 json_object *api_body(request *r)
@@ -29,9 +31,9 @@ json_object *api_body_only(request *r, const char *const *allowed)
     return o;
 }
 
-bool api_path_id(request *r, int idx, long long *id)
+bool api_path_id(request *r, const char *name, long long *id)
 {
-    if (users_parse_id(r->params[idx], id))
+    if (users_parse_id(req_param(r, name), id))
         return true;
     resp_error(r, 404, "not_found", "There is no such object.");
     return false;
@@ -42,9 +44,15 @@ json_object *api_details(request *r, const errs *e)
     json_object *arr = json_object_new_array();
     for (int i = 0; i < e->n; i++) {
         json_object *d = json_object_new_object();
+        int sheet, cluster, used = 0;
         if (e->e[i].line)
             jx_add_int(d, "line", e->e[i].line);
-        jx_add_str(d, "field", e->e[i].field);
+        if (e->e[i].field && sscanf(e->e[i].field, "%d/%d%n", &sheet, &cluster, &used) == 2 && !e->e[i].field[used]) {
+            jx_add_int(d, "sheet", sheet);   /* a report's value: "sheet/cluster" */
+            jx_add_int(d, "cluster", cluster);
+        } else {
+            jx_add_str(d, "field", e->e[i].field);
+        }
         jx_add_str(d, "code", e->e[i].code);
         if (e->e[i].arg)
             jx_add_str(d, "arg", e->e[i].arg);
@@ -65,12 +73,36 @@ void api_error_details(request *r, int status, const char *code, const char *mes
     resp_json(r, status, o);
 }
 
+void api_refusal(request *r, refusal *why)
+{
+    int status = resp_refusal_status(why->kind);
+    if ((status == 403 || status == 404) && !why->body) {   /* resp_error says 503 when the rights could not be read */
+        resp_error(r, status, why->code, why->message);
+        return;
+    }
+    json_object *o = why->body ? why->body : json_object_new_object(), *err = json_object_new_object();
+    why->body = NULL;
+    jx_add_str(err, "code", why->code);
+    jx_add_str(err, "message", why->message);
+    jx_add_str(err, "request_id", r->id);
+    json_object_object_add(o, "error", err);
+    json_object *rev;
+    if (why->kind == REF_STALE && json_object_object_get_ex(o, "rev", &rev))   /* the current report's ETag */
+        resp_header(r, "ETag", arena_printf(r->a, "\"%d\"", json_object_get_int(rev)));
+    resp_json(r, status, o);
+}
+
+void api_invalid(request *r, const errs *e)
+{
+    api_error_details(r, 422, "validation_failed",
+                      e->n == 1 ? "1 value is not valid" : arena_printf(r->a, "%d values are not valid", e->n), e);
+}
+
 void api_fail(request *r, op_result res, const errs *e)
 {
     switch (res) {
     case OP_INVALID:
-        api_error_details(r, 422, "validation_failed",
-                          e->n == 1 ? "1 value is not valid" : arena_printf(r->a, "%d values are not valid", e->n), e);
+        api_invalid(r, e);
         break;
     case OP_CONFLICT:
         if (e && e->n)

@@ -1,13 +1,13 @@
 #include "api/reports.h"
+#include "http/router.h"
 #include "api/reply.h"
+#include "api/write.h"
 #include "auth/users.h"
 #include "db/txn.h"
 #include "http/page.h"
 #include "http/response.h"
-#include "reports/idem.h"
 #include "reports/list.h"
 #include "reports/report.h"
-#include "reports/write.h"
 #include "tenant/quota.h"
 #include "tenant/resolve.h"
 #include "util/jsonx.h"
@@ -30,7 +30,7 @@ static bool parse(request *r, json_object *b, report_write *w, bool create)
     w->complete = !strcmp(action, "complete");
     if (!json_object_object_get_ex(b, "values", &vals)) {
         vals = NULL;
-    } else if (!report_values_from_json(r, vals, w, &e)) {
+    } else if (!report_values_from_json(&r->op, vals, w, &e)) {
         api_error_details(r, 400, "bad_values", "The values are not in the expected form.", &e);
         return false;
     }
@@ -64,42 +64,39 @@ static bool parse(request *r, json_object *b, report_write *w, bool create)
  * refusals come first, and the check's consistent read does not take the
  * transaction's snapshot before report_update's row lock): the body's size
  * stands for what the write adds.  507, and write_run rolls back. */
-static op_result within_quota(request *r, report_refusal *why)
+static op_result within_quota(op_ctx *op, size_t bytes, refusal *why)
 {
     bool fits;
-    op_result res = quota_check(r, r->body_len, &fits);
+    op_result res = quota_check(op, bytes, &fits);
     if (res != OP_OK || fits)
         return res;
-    memset(why, 0, sizeof *why);
-    why->status = QUOTA_STATUS;
-    why->code = QUOTA_CODE;
-    why->message = QUOTA_MESSAGE;
-    return OP_INVALID;
+    return refuse(why, REF_NO_SPACE, QUOTA_CODE, QUOTA_MESSAGE);
 }
 
 typedef struct create_ctx {
     report_write w;
+    size_t bytes;
 } create_ctx;
 
-static op_result do_create(request *r, void *ctx, errs *e, report_refusal *why, const char **id)
+static op_result do_create(op_ctx *op, void *ctx, errs *e, refusal *why, const char **id)
 {
     create_ctx *c = ctx;
     *id = c->w.id;
-    op_result res = report_create(r, &c->w, e, why);
+    op_result res = report_create(op, &c->w, e, why);
     if (res == OP_OK)
-        res = within_quota(r, why);
+        res = within_quota(op, c->bytes, why);
     return res;
 }
 
 void api_reports_create(request *r)
 {
     static const char *const allowed[] = {"id", "definition_id", "definition_revision", "name", "values", "action", NULL};
-    if (!idem_key(r))
-        return resp_error(r, 400, "idempotency_key_required", "Writes need an Idempotency-Key header (a UUID).");
+    if (!write_need_key(r))
+        return;
     json_object *b = api_body_only(r, allowed);
     if (!b)
         return;
-    create_ctx c = {0};
+    create_ctx c = {.bytes = r->body_len};
     bool ok = parse(r, b, &c.w, true);
     json_object_put(b);
     if (ok)
@@ -110,26 +107,25 @@ typedef struct update_ctx {
     const char *id;
     int if_match;
     report_write w;
+    size_t bytes;
 } update_ctx;
 
-static op_result do_update(request *r, void *ctx, errs *e, report_refusal *why, const char **id)
+static op_result do_update(op_ctx *op, void *ctx, errs *e, refusal *why, const char **id)
 {
     update_ctx *c = ctx;
     *id = c->id;
-    op_result res = report_update(r, c->id, c->if_match, &c->w, e, why);
+    op_result res = report_update(op, c->id, c->if_match, &c->w, e, why);
     if (res == OP_OK)
-        res = within_quota(r, why);
+        res = within_quota(op, c->bytes, why);
     return res;
 }
 
 void api_reports_update(request *r)
 {
     static const char *const allowed[] = {"name", "values", "action", NULL};
-    update_ctx c = {.id = r->params[4]};
-    if (!write_if_match(r, &c.if_match))
+    update_ctx c = {.id = req_param(r, "id"), .bytes = r->body_len};
+    if (!write_if_match(r, &c.if_match) || !write_need_key(r))
         return;
-    if (!idem_key(r))
-        return resp_error(r, 400, "idempotency_key_required", "Writes need an Idempotency-Key header (a UUID).");
     json_object *b = api_body_only(r, allowed);
     if (!b)
         return;
@@ -142,7 +138,7 @@ void api_reports_update(request *r)
 void api_reports_get(request *r)
 {
     op_result res;
-    json_object *o = report_json(r, r->params[4], &res);
+    json_object *o = report_json(&r->op, req_param(r, "id"), &res);
     if (!o)
         return api_fail(r, res, NULL);
     const char *etag = arena_printf(r->a, "\"%d\"", json_object_get_int(json_object_object_get(o, "rev")));
@@ -183,7 +179,7 @@ void api_reports_list(request *r)
     }
     f.cursor = req_query(r, "cursor");
     op_result res;
-    json_object *o = reports_list(r, &f, false, &res);
+    json_object *o = reports_list(&r->op, &f, false, &res);
     if (res == OP_INVALID)
         return resp_error(r, 400, "bad_cursor", "The cursor is not one this server gave.");
     if (!o)

@@ -3,13 +3,13 @@
  * refused with 403 is written to the access log as denied (after the
  * write's transaction was rolled back, so the row stays). */
 #include "api/reports_flow.h"
+#include "http/router.h"
 #include "api/reply.h"
-#include "auth/audit.h"
+#include "tenant/audit.h"
 #include "db/txn.h"
 #include "http/response.h"
-#include "reports/idem.h"
 #include "reports/report.h"
-#include "reports/write.h"
+#include "api/write.h"
 #include "tenant/resolve.h"
 #include "util/jsonx.h"
 
@@ -17,48 +17,25 @@
 
 static void denied(request *r, const char *action, const char *detail)
 {
-    if (r->status == 403)
-        audit_log(r, NULL, action, "report", r->params[4], AUDIT_DENIED, detail);
-}
-
-/* Answer a refusal the way write_run does. */
-static void refusal(request *r, report_refusal *why)
-{
-    json_object *o = why->body;
-    if (!o)
-        return resp_error(r, why->status, why->code, why->message);
-    json_object *err = json_object_new_object();
-    jx_add_str(err, "code", why->code);
-    jx_add_str(err, "message", why->message);
-    jx_add_str(err, "request_id", r->id);
-    json_object_object_add(o, "error", err);
-    if (why->status == 412)
-        resp_header(r, "ETag", arena_printf(r->a, "\"%d\"", json_object_get_int(json_object_object_get(o, "rev"))));
-    resp_json(r, why->status, o);
-}
-
-static bool need_key(request *r)
-{
-    if (idem_key(r))
-        return true;
-    resp_error(r, 400, "idempotency_key_required", "Writes need an Idempotency-Key header (a UUID).");
-    return false;
+    if (r->status == 403)   /* the refused change was rolled back: its denial is logged on its own */
+        audit_log(&r->op, NULL, action, "report", req_param(r, "id"), AUDIT_DENIED, detail);
 }
 
 /* ---- approvals ---- */
 
 typedef struct approval_ctx {
+    const char *id;
     int if_match, stage;
     const char *action, *comment;
 } approval_ctx;
 
-static op_result do_approval(request *r, void *ctx, errs *e, report_refusal *why, const char **id)
+static op_result do_approval(op_ctx *op, void *ctx, errs *e, refusal *why, const char **id)
 {
     approval_ctx *c = ctx;
-    *id = r->params[4];
+    *id = c->id;
     if (!strcmp(c->action, "apply"))
-        return report_apply(r, r->params[4], c->if_match, c->stage, c->comment, e, why);
-    return report_approval(r, r->params[4], c->if_match, c->stage, c->action, c->comment, why);
+        return report_apply(op, c->id, c->if_match, c->stage, c->comment, e, why);
+    return report_approval(op, c->id, c->if_match, c->stage, c->action, c->comment, why);
 }
 
 static size_t utf8_chars(const char *s)
@@ -72,8 +49,8 @@ static size_t utf8_chars(const char *s)
 void api_reports_approvals(request *r)
 {
     static const char *const allowed[] = {"stage", "action", "comment", NULL};
-    approval_ctx c = {0};
-    if (!write_if_match(r, &c.if_match) || !need_key(r))
+    approval_ctx c = {.id = req_param(r, "id")};
+    if (!write_if_match(r, &c.if_match) || !write_need_key(r))
         return;
     json_object *b = api_body_only(r, allowed), *st;
     if (!b)
@@ -102,17 +79,22 @@ void api_reports_approvals(request *r)
 
 /* ---- copy ---- */
 
-static op_result do_copy(request *r, void *ctx, errs *e, report_refusal *why, const char **id)
+typedef struct copy_ctx {
+    const char *from, *to;
+} copy_ctx;
+
+static op_result do_copy(op_ctx *op, void *ctx, errs *e, refusal *why, const char **id)
 {
+    copy_ctx *c = ctx;
     (void)e;
-    *id = ctx;
-    return report_copy(r, r->params[4], ctx, why);
+    *id = c->to;
+    return report_copy(op, c->from, c->to, why);
 }
 
 void api_reports_copy(request *r)
 {
     static const char *const allowed[] = {"id", NULL};
-    if (!need_key(r))
+    if (!write_need_key(r))
         return;
     json_object *b = api_body_only(r, allowed);
     if (!b)
@@ -126,79 +108,68 @@ void api_reports_copy(request *r)
     for (char *p = nid; *p; p++)   /* stored in lower case (report_create), answered the same */
         if (*p >= 'A' && *p <= 'Z')
             *p = (char)(*p - 'A' + 'a');
-    write_run(r, do_copy, nid, 201);
+    copy_ctx c = {.from = req_param(r, "id"), .to = nid};
+    write_run(r, do_copy, &c, 201);
     denied(r, "report.copy", NULL);
 }
 
 /* ---- delete ---- */
 
+typedef struct delete_ctx {
+    const char *id;
+    int if_match;
+} delete_ctx;
+
+static op_result do_delete(op_ctx *op, void *ctx, errs *e, refusal *why, const char **id)
+{
+    delete_ctx *c = ctx;
+    (void)e;
+    *id = c->id;
+    return report_delete(op, c->id, c->if_match, why);
+}
+
 void api_reports_delete(request *r)
 {
-    int if_match;
-    if (!write_if_match(r, &if_match) || !need_key(r))
+    delete_ctx c = {.id = req_param(r, "id")};
+    if (!write_if_match(r, &c.if_match) || !write_need_key(r))
         return;
-    const char *key = idem_key(r);
-    char fp[65];
-    idem_fingerprint(r, fp);
-    db_conn *db = r->tenant->db;
-    for (int attempt = 0; attempt < 4; attempt++) {
-        int status = 0;
-        const char *etag = NULL, *body = NULL;
-        idem_state s = idem_claim(r, key, fp, &status, &etag, &body);
-        if (s != IDEM_NEW)
-            return idem_answer(r, s, status, etag, body);
-        report_refusal why = {0};
-        op_result res = report_delete(r, r->params[4], if_match, &why);
-        db_status st = DB_OK;
-        if (res == OP_OK) {
-            st = idem_finish(r, key, 204, NULL, "");
-            if (st == DB_OK)
-                st = db_commit(db);
-            if (st == DB_OK)
-                return resp_send(r, 204, NULL, "", 0);
-            res = txn_result(st);
-        }
-        db_rollback(db);
-        if (res == OP_BUSY)
-            continue;
-        if (res == OP_INVALID && why.status) {
-            refusal(r, &why);
-            return denied(r, "report.delete", NULL);
-        }
-        json_object_put(why.body);
-        return api_fail(r, res, NULL);
-    }
-    api_fail(r, OP_BUSY, NULL);
+    write_run(r, do_delete, &c, 204);
+    denied(r, "report.delete", NULL);
 }
 
 /* ---- locks ---- */
 
+typedef struct lock_ctx {
+    op_ctx *op;
+    const char *id;
+    bool acquire, force;
+    json_object *out;
+    refusal why;
+} lock_ctx;
+
+static op_result lock_once(void *arg)
+{
+    lock_ctx *c = arg;
+    json_object_put(c->out);
+    json_object_put(c->why.body);
+    c->out = NULL;
+    memset(&c->why, 0, sizeof c->why);
+    return report_lock(c->op, c->id, c->acquire, c->force, &c->out, &c->why);
+}
+
 static void lock_run(request *r, bool acquire, bool force)
 {
-    db_conn *db = r->tenant->db;
-    for (int attempt = 0; attempt < 4; attempt++) {
-        report_refusal why = {0};
-        json_object *out = NULL;
-        db_status st = db_begin(db);
-        op_result res = st == DB_OK ? report_lock(r, r->params[4], acquire, force, &out, &why) : txn_result(st);
-        if (res == OP_OK) {
-            st = db_commit(db);
-            if (st == DB_OK)
-                return acquire ? resp_json(r, 200, out) : resp_send(r, 204, NULL, "", 0);
-            json_object_put(out);
-            res = txn_result(st);
-        }
-        db_rollback(db);
-        if (res == OP_BUSY)
-            continue;
-        if (res == OP_INVALID && why.status) {
-            refusal(r, &why);
-            return denied(r, acquire ? "report.lock" : force ? "report.lock_break" : "report.unlock", NULL);
-        }
-        json_object_put(why.body);
-        return api_fail(r, res, NULL);
+    lock_ctx c = {.op = &r->op, .id = req_param(r, "id"), .acquire = acquire, .force = force};
+    op_result res = txn_run(r->op.tenant->db, r->id, "report lock", lock_once, &c);
+    if (res == OP_OK)
+        return acquire ? resp_json(r, 200, c.out) : (json_object_put(c.out), resp_send(r, 204, NULL, "", 0));
+    json_object_put(c.out);
+    if (res == OP_INVALID && c.why.kind != REF_NONE) {
+        api_refusal(r, &c.why);
+        return denied(r, acquire ? "report.lock" : force ? "report.lock_break" : "report.unlock", NULL);
     }
-    api_fail(r, OP_BUSY, NULL);
+    json_object_put(c.why.body);
+    api_fail(r, res, NULL);
 }
 
 void api_reports_lock(request *r)
@@ -217,6 +188,6 @@ void api_reports_unlock(request *r)
 void api_reports_history(request *r)
 {
     op_result res;
-    json_object *o = report_history(r, r->params[4], &res);
+    json_object *o = report_history(&r->op, req_param(r, "id"), &res);
     api_send(r, 200, o, res);
 }

@@ -1,6 +1,6 @@
 #include "api/sessions.h"
 #include "api/reply.h"
-#include "auth/audit.h"
+#include "tenant/audit.h"
 #include "auth/devices.h"
 #include "auth/login.h"
 #include "auth/perm.h"
@@ -54,10 +54,10 @@ void api_session_create(request *r)
     dev_platform = arena_strdup(r->a, dev_platform);
     json_object_put(body);
 
-    r->channel = dev_id ? "tablet" : "script";
+    r->op.channel = dev_id ? "tablet" : "script";
     login_user lu;
     long retry;
-    switch (login_check(r, login, password, &lu, &retry)) {
+    switch (login_check(&r->op, login, password, &lu, &retry)) {
     case LOGIN_OK:
         break;
     case LOGIN_THROTTLED:
@@ -79,34 +79,34 @@ void api_session_create(request *r)
     u->is_admin = lu.is_admin;
     u->kind = dev_id ? SESS_TABLET : SESS_SCRIPT;
     u->device_id = dev_id;
-    r->user = u;
+    r->op.user = u;
     op_result res = OP_OK;
     const char *status = "approved";
     if (dev_id) {
-        status = devices_register(r, dev_id, *dev_name ? dev_name : dev_id, *dev_platform ? dev_platform : "unknown", &res);
+        status = devices_register(&r->op, dev_id, *dev_name ? dev_name : dev_id, *dev_platform ? dev_platform : "unknown", &res);
         if (!status)
             return api_fail(r, res, NULL);
         if (strcmp(status, "approved")) {
             bool pending = !strcmp(status, "pending");
-            audit_log(r, NULL, "login", "device", dev_id, AUDIT_DENIED, pending ? "device pending" : "device revoked");
+            audit_log(&r->op, NULL, "login", "device", dev_id, AUDIT_DENIED, pending ? "device pending" : "device revoked");
             resp_error(r, 403, pending ? "device_pending" : "device_revoked",
                        pending ? "This device waits for an administrator's approval."
                                : "This device was revoked by an administrator.");
             return;
         }
-    } else if (!perm_has(r, "api", NULL)) {
-        audit_log(r, NULL, "login", "user", lu.login, AUDIT_DENIED, "no external API permission");
+    } else if (!perm_has(&r->op, "api", NULL)) {
+        audit_log(&r->op, NULL, "login", "user", lu.login, AUDIT_DENIED, "no external API permission");
         resp_error(r, 403, "api_not_allowed", "This user may not use the API without a device.");
         return;
     }
     char token[65];
     time_t expires;
-    db_status st = db_begin(r->tenant->db);
+    db_status st = db_begin(r->op.tenant->db);
     if (st == DB_OK)
-        st = session_create(r, lu.id, u->kind, dev_id, token, &expires);
+        st = session_create(&r->op, lu.id, u->kind, dev_id, token, &expires);
     if (st == DB_OK)
-        st = audit_log(r, NULL, "login", "user", lu.login, AUDIT_OK, NULL);
-    if ((res = txn_finish(r->tenant->db, st, r->id, "session")) != OP_OK)
+        st = audit_log(&r->op, NULL, "login", "user", lu.login, AUDIT_OK, NULL);
+    if ((res = txn_finish(r->op.tenant->db, st, r->id, "session")) != OP_OK)
         return api_fail(r, res, NULL);
     char when[32];
     struct tm tm;
@@ -134,12 +134,12 @@ void api_session_create(request *r)
 
 void api_session_delete(request *r)
 {
-    db_status st = db_begin(r->tenant->db);
+    db_status st = db_begin(r->op.tenant->db);
     if (st == DB_OK)
-        st = session_end_current(r);
+        st = session_end_current(&r->op);
     if (st == DB_OK)
-        st = audit_log(r, NULL, "logout", "user", r->user->login, AUDIT_OK, NULL);
-    op_result res = txn_finish(r->tenant->db, st, r->id, "sign-out");
+        st = audit_log(&r->op, NULL, "logout", "user", r->op.user->login, AUDIT_OK, NULL);
+    op_result res = txn_finish(r->op.tenant->db, st, r->id, "sign-out");
     if (res != OP_OK)
         return api_fail(r, res, NULL);
     resp_send(r, 204, NULL, "", 0);

@@ -6,7 +6,7 @@
 void api_settings_get(request *r)
 {
     op_result res;
-    json_object *o = settings_all(r, &res);
+    json_object *o = settings_all(&r->op, &res);
     api_send(r, 200, o, res);
 }
 
@@ -17,7 +17,7 @@ void api_settings_put(request *r)
         return;
     errs e;
     errs_init(&e, r->a);
-    op_result res = settings_set(r, b, &e);
+    op_result res = settings_set(&r->op, b, &e);
     json_object_put(b);
     if (res != OP_OK)
         return api_fail(r, res, &e);

@@ -1,4 +1,5 @@
 #include "api/users.h"
+#include "http/router.h"
 #include "api/reply.h"
 #include "auth/users.h"
 #include "auth/userscsv.h"
@@ -53,14 +54,14 @@ static void user_from_json(request *r, json_object *o, user_in *in, errs *e)
 static void send_user(request *r, int status, long long id)
 {
     op_result res;
-    json_object *u = users_get(r, id, &res);
+    json_object *u = users_get(&r->op, id, &res);
     api_send(r, status, u, res);
 }
 
 void api_users_list(request *r)
 {
     op_result res;
-    json_object *arr = users_list(r, &res);
+    json_object *arr = users_list(&r->op, &res);
     api_send_list(r, "users", arr, res);
 }
 
@@ -79,7 +80,7 @@ static void write_user(request *r, long long id)
     bool create = id == 0;
     if (!create && in.password)
         errs_add(&e, "password", "use_password_reset");
-    op_result res = e.n ? OP_INVALID : create ? users_create(r, &in, &e, &id) : users_update(r, id, &in, &e);
+    op_result res = e.n ? OP_INVALID : create ? users_create(&r->op, &in, &e, &id) : users_update(&r->op, id, &in, &e);
     if (res != OP_OK)
         return api_fail(r, res, &e);
     send_user(r, create ? 201 : 200, id);
@@ -93,14 +94,14 @@ void api_users_create(request *r)
 void api_users_get(request *r)
 {
     long long id;
-    if (api_path_id(r, 4, &id))
+    if (api_path_id(r, "id", &id))
         send_user(r, 200, id);
 }
 
 void api_users_update(request *r)
 {
     long long id;
-    if (api_path_id(r, 4, &id))
+    if (api_path_id(r, "id", &id))
         write_user(r, id);
 }
 
@@ -108,7 +109,7 @@ void api_users_reset_pw(request *r)
 {
     static const char *const allowed[] = {"password", NULL};
     long long id;
-    if (!api_path_id(r, 4, &id))
+    if (!api_path_id(r, "id", &id))
         return;
     json_object *b = api_body_only(r, allowed);
     if (!b)
@@ -117,7 +118,7 @@ void api_users_reset_pw(request *r)
     errs_init(&e, r->a);
     const char *pw = api_str(r, b, "password", false, &e);
     json_object_put(b);
-    op_result res = e.n ? OP_INVALID : users_reset_password(r, id, pw, &e);
+    op_result res = e.n ? OP_INVALID : users_reset_password(&r->op, id, pw, &e);
     if (res != OP_OK)
         return api_fail(r, res, &e);
     resp_send(r, 204, NULL, "", 0);
@@ -127,18 +128,18 @@ void api_users_sessions(request *r)
 {
     long long id;
     op_result res;
-    if (!api_path_id(r, 4, &id))
+    if (!api_path_id(r, "id", &id))
         return;
-    json_object *arr = users_sessions(r, id, &res);
+    json_object *arr = users_sessions(&r->op, id, &res);
     api_send_list(r, "sessions", arr, res);
 }
 
 void api_users_end_sessions(request *r)
 {
     long long id;
-    if (!api_path_id(r, 4, &id))
+    if (!api_path_id(r, "id", &id))
         return;
-    op_result res = users_end_sessions(r, id);
+    op_result res = users_end_sessions(&r->op, id);
     if (res != OP_OK)
         return api_fail(r, res, NULL);
     resp_send(r, 204, NULL, "", 0);
@@ -149,7 +150,7 @@ void api_users_export(request *r)
     const char *kind = req_query(r, "kind");
     buf out;
     buf_init(&out, r->a);
-    op_result res = userscsv_export(r, kind ? kind : "users", &out);
+    op_result res = userscsv_export(&r->op, kind ? kind : "users", &out);
     if (res == OP_INVALID)
         return resp_error(r, 400, "bad_kind", "kind must be users, groups or memberships.");
     if (res != OP_OK)
@@ -168,7 +169,7 @@ void api_users_import(request *r)
     errs e;
     errs_init(&e, r->a);
     int count = 0;
-    op_result res = userscsv_import(r, kind ? kind : "users", enc ? enc : "auto", r->body, r->body_len, &e, &count);
+    op_result res = userscsv_import(&r->op, kind ? kind : "users", enc ? enc : "auto", r->body, r->body_len, &e, &count);
     if (res == OP_INVALID)
         return api_error_details(r, 422, "import_failed",
                                  arena_printf(r->a, "%d problems; nothing was imported", e.n), &e);

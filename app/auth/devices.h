@@ -8,17 +8,17 @@
 #define GENBA_DEVICES_H
 
 #include <json-c/json.h>
-#include "http/request.h"
+#include "tenant/op.h"
 #include "util/errs.h"
 
 /* Is s a UUID (8-4-4-4-12 hex)? */
 bool devices_id_ok(const char *s);
 /* The status of device id ("pending", "approved", "revoked"), registering
  * it first when it is new.  NULL on a database failure (*res says). */
-const char *devices_register(request *r, const char *id, const char *name, const char *platform, op_result *res);
+const char *devices_register(op_ctx *op, const char *id, const char *name, const char *platform, op_result *res);
 /* status "approved" or "revoked". */
-op_result devices_set_status(request *r, const char *id, const char *status, json_object **out);
+op_result devices_set_status(op_ctx *op, const char *id, const char *status, json_object **out);
 /* Devices with that status (NULL = all), newest first. */
-json_object *devices_list(request *r, const char *status, op_result *res);
+json_object *devices_list(op_ctx *op, const char *status, op_result *res);
 
 #endif

@@ -1,11 +1,12 @@
 #include "auth/login.h"
-#include "auth/audit.h"
+#include "tenant/audit.h"
 #include "auth/password.h"
 #include "auth/throttle.h"
-#include "http/request.h"
+#include "tenant/op.h"
 #include "tenant/resolve.h"
 #include "util/log.h"
 #include "util/tz.h"
+#include "util/str.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -23,37 +24,37 @@ static void make_dummy(void)
         dummy_hash[0] = '\0';
 }
 
-static login_result failed(request *r, const char *login, const char *why)
+static login_result failed(op_ctx *op, const char *login, const char *why)
 {
-    if (throttle_failed(r, login) == DB_GONE)
+    if (throttle_failed(op, login) == DB_GONE)
         return LOGIN_DB_GONE;
-    audit_log(r, login, "login", "user", NULL, AUDIT_FAILED, why);
+    audit_log(op, login, "login", "user", NULL, AUDIT_FAILED, why);
     return LOGIN_BAD;
 }
 
-login_result login_check(request *r, const char *login, const char *password, login_user *u, long *retry_after)
+login_result login_check(op_ctx *op, const char *login, const char *password, login_user *u, long *retry_after)
 {
-    db_conn *db = r->tenant->db;
+    db_conn *db = op->tenant->db;
     memset(u, 0, sizeof *u);
     *retry_after = 0;
-    if (!login || !*login || strlen(login) > 64 || !req_utf8_valid(login, strlen(login)))
+    if (!login || !*login || strlen(login) > 64 || !str_utf8_valid(login, strlen(login)))
         login = "";
     if (!password || strlen(password) > 1024)
         password = "";
-    long wait = throttle_wait(r, login);
+    long wait = throttle_wait(op, login);
     if (wait < 0)
         return LOGIN_DB_GONE;
     if (wait > 0) {
         *retry_after = wait;
-        audit_log(r, login, "login", "user", NULL, AUDIT_DENIED, "throttled after repeated failures");
+        audit_log(op, login, "login", "user", NULL, AUDIT_DENIED, "throttled after repeated failures");
         return LOGIN_THROTTLED;
     }
     if (!*login)
-        return failed(r, login, "no login id");
+        return failed(op, login, "no login id");
     db_rows rows;
     char today[11];   /* validity dates are the customer's days */
-    cdate_format(tz_today(r->tenant->tz), today);
-    db_status st = db_query(db, r->a,
+    cdate_format(tz_today(op->tenant->tz), today);
+    db_status st = db_query(db, op->a,
                             "SELECT id, login, name, lang, password_hash, must_change_password, is_admin, enabled, "
                             "(valid_from IS NULL OR valid_from <= ?) AND "
                             "(valid_until IS NULL OR valid_until >= ?) FROM users WHERE login = ?",
@@ -64,29 +65,29 @@ login_result login_check(request *r, const char *login, const char *password, lo
     if (rows.nrows != 1) {
         if (dummy_hash[0])
             password_verify(dummy_hash, password);
-        return failed(r, login, "unknown login id");
+        return failed(op, login, "unknown login id");
     }
     const char *hash = db_cell(&rows, 0, 4);
     if (!password_verify(hash, password))
-        return failed(r, login, "wrong password");
+        return failed(op, login, "wrong password");
     if (strcmp(db_cell(&rows, 0, 7), "1"))
-        return failed(r, login, "user disabled");
+        return failed(op, login, "user disabled");
     if (strcmp(db_cell(&rows, 0, 8), "1"))
-        return failed(r, login, "outside the user's validity period");
+        return failed(op, login, "outside the user's validity period");
     u->id = atoll(db_cell(&rows, 0, 0));
     u->login = db_cell(&rows, 0, 1);
     u->name = db_cell(&rows, 0, 2);
     u->lang = db_cell(&rows, 0, 3);
     u->must_change = !strcmp(db_cell(&rows, 0, 5), "1");
     u->is_admin = !strcmp(db_cell(&rows, 0, 6), "1");
-    if (throttle_succeeded(r, login) == DB_GONE)
+    if (throttle_succeeded(op, login) == DB_GONE)
         return LOGIN_DB_GONE;
     if (password_needs_rehash(hash)) {
         char nh[PASSWORD_HASH_MAX];
         if (password_hash(password, nh, sizeof nh) &&
-            db_query(db, r->a, "UPDATE users SET password_hash = ? WHERE id = ? AND password_hash = ?",
+            db_query(db, op->a, "UPDATE users SET password_hash = ? WHERE id = ? AND password_hash = ?",
                      DB_ARGS(DB_STR(nh), DB_INT(u->id), DB_STR(hash)), NULL, NULL) == DB_OK)
-            log_info("req id=%s: password hash of user %lld renewed with the current cost", r->id, u->id);
+            log_info("req id=%s: password hash of user %lld renewed with the current cost", op->req_id, u->id);
     }
     return LOGIN_OK;
 }

@@ -13,7 +13,7 @@
 #ifndef GENBA_LOGIN_H
 #define GENBA_LOGIN_H
 
-#include "http/request.h"
+#include "tenant/op.h"
 
 typedef enum login_result { LOGIN_OK, LOGIN_BAD, LOGIN_THROTTLED, LOGIN_DB_GONE } login_result;
 
@@ -25,6 +25,6 @@ typedef struct login_user {
 
 /* Check login/password.  LOGIN_OK fills *u; LOGIN_THROTTLED sets
  * *retry_after (seconds). */
-login_result login_check(request *r, const char *login, const char *password, login_user *u, long *retry_after);
+login_result login_check(op_ctx *op, const char *login, const char *password, login_user *u, long *retry_after);
 
 #endif

@@ -1,9 +1,8 @@
 #include "auth/perm.h"
-#include "auth/audit.h"
+#include "tenant/audit.h"
 #include "auth/session.h"
-#include "http/response.h"
-#include "http/router.h"
 #include "tenant/resolve.h"
+#include "util/buf.h"
 #include "util/log.h"
 
 #include <stdlib.h>
@@ -50,23 +49,23 @@ bool perm_known(const char *name)
     "WITH RECURSIVE g (id) AS (SELECT group_id FROM group_members WHERE user_id = ? "                            \
     "UNION SELECT p.parent_id FROM `groups` p JOIN g ON p.id = g.id WHERE p.parent_id IS NOT NULL) "
 
-static bool load(request *r)
+static bool load(op_ctx *op)
 {
-    auth_user *u = r->user;
+    auth_user *u = op->user;
     if (u->perms_loaded)
         return true;
     db_rows rows;
-    if (db_query(r->tenant->db, r->a,
+    if (db_query(op->tenant->db, op->a,
                  USER_GROUPS "SELECT DISTINCT permission, scope FROM group_permissions WHERE group_id IN "
                              "(SELECT id FROM g)",
                  DB_ARGS(DB_INT(u->id)), &rows, NULL) != DB_OK) {
-        log_error("req id=%s: permissions of user %lld: %s", r->id, u->id, db_error(r->tenant->db));
+        log_error("req id=%s: permissions of user %lld: %s", op->req_id, u->id, db_error(op->tenant->db));
         u->perms_failed = true;
         return false;
     }
     u->nperm = (int)rows.nrows;
-    u->perm = arena_calloc(r->a, rows.nrows + 1, sizeof *u->perm);
-    u->scope = arena_calloc(r->a, rows.nrows + 1, sizeof *u->scope);
+    u->perm = arena_calloc(op->a, rows.nrows + 1, sizeof *u->perm);
+    u->scope = arena_calloc(op->a, rows.nrows + 1, sizeof *u->scope);
     for (size_t i = 0; i < rows.nrows; i++) {
         u->perm[i] = db_cell(&rows, i, 0);
         u->scope[i] = db_cell(&rows, i, 1);
@@ -75,55 +74,53 @@ static bool load(request *r)
     return true;
 }
 
-bool perm_has(request *r, const char *perm, const char *scope)
+bool perm_has(op_ctx *op, const char *perm, const char *scope)
 {
-    if (!r->user)
+    if (!op->user)
         return false;
-    if (r->user->is_admin)
+    if (op->user->is_admin)
         return true;
-    if (!load(r))
+    if (!load(op))
         return false;
-    for (int i = 0; i < r->user->nperm; i++) {
-        if (!strcmp(r->user->perm[i], "admin"))
+    for (int i = 0; i < op->user->nperm; i++) {
+        if (!strcmp(op->user->perm[i], "admin"))
             return true;
-        if (strcmp(r->user->perm[i], perm))
+        if (strcmp(op->user->perm[i], perm))
             continue;
-        if (!r->user->scope[i][0] || (scope && !strcmp(r->user->scope[i], scope)))
+        if (!op->user->scope[i][0] || (scope && !strcmp(op->user->scope[i], scope)))
             return true;
     }
     return false;
 }
 
-bool perm_require(request *r, const char *perm, const char *scope)
+bool perm_require(op_ctx *op, const char *perm, const char *scope, const char *where)
 {
-    if (perm_has(r, perm, scope))
+    if (perm_has(op, perm, scope))
         return true;
-    audit_log(r, NULL, "permission.denied", "permission", perm, AUDIT_DENIED,
-              scope ? arena_printf(r->a, "%s on %s", r->route ? r->route->pattern : "-", scope)
-                    : (r->route ? r->route->pattern : NULL));
-    resp_error(r, 403, "forbidden", "You are not allowed to do this.");
+    audit_log(op, NULL, "permission.denied", "permission", perm, AUDIT_DENIED,
+              scope ? arena_printf(op->a, "%s on %s", where ? where : "-", scope) : where);
     return false;
 }
 
-const char *perm_scopes(request *r, const char *perm)
+const char *perm_scopes(op_ctx *op, const char *perm)
 {
-    if (perm_has(r, perm, NULL))
+    if (perm_has(op, perm, NULL))
         return NULL;
     buf b;
-    buf_init(&b, r->a);
-    for (int i = 0; r->user && i < r->user->nperm; i++)
-        if (!strcmp(r->user->perm[i], perm) && r->user->scope[i][0])
-            buf_printf(&b, "%s%s", b.len ? "," : "", r->user->scope[i]);
+    buf_init(&b, op->a);
+    for (int i = 0; op->user && i < op->user->nperm; i++)
+        if (!strcmp(op->user->perm[i], perm) && op->user->scope[i][0])
+            buf_printf(&b, "%s%s", b.len ? "," : "", op->user->scope[i]);
     return b.data;
 }
 
-bool perm_member_of(request *r, long long group_id)
+bool perm_member_of(op_ctx *op, long long group_id)
 {
-    if (!r->user)
+    if (!op->user)
         return false;
     db_rows rows;
-    if (db_query(r->tenant->db, r->a, USER_GROUPS "SELECT 1 FROM g WHERE id = ?",
-                 DB_ARGS(DB_INT(r->user->id), DB_INT(group_id)), &rows, NULL) != DB_OK)
+    if (db_query(op->tenant->db, op->a, USER_GROUPS "SELECT 1 FROM g WHERE id = ?",
+                 DB_ARGS(DB_INT(op->user->id), DB_INT(group_id)), &rows, NULL) != DB_OK)
         return false;
     return rows.nrows > 0;
 }

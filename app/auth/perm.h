@@ -7,15 +7,16 @@
  * Per-definition rights (def.*) carry the definition id as their scope; a
  * tenant-wide grant of the same name (scope "") covers every definition.
  *
- * The route table names the permission a route needs (router.c calls
- * perm_require); handlers call perm_require for object-level rights.
+ * The route table names the permission a route needs (http/guard.c calls
+ * perm_require and answers 403); the domain checks object-level rights with
+ * perm_has.
  * Denials are written to the access log.  Request thread only.
  */
 #ifndef GENBA_PERM_H
 #define GENBA_PERM_H
 
 #include <stdbool.h>
-#include "http/request.h"
+#include "tenant/op.h"
 
 typedef struct perm_info {
     const char *name;      /* stored in group_permissions.permission */
@@ -30,16 +31,16 @@ extern const int perm_count;
 bool perm_known(const char *name);
 /* Does the request's user hold perm (for scope, NULL = tenant-wide)?  No
  * side effects beyond loading the user's permissions once. */
-bool perm_has(request *r, const char *perm, const char *scope);
-/* Like perm_has, but a refusal is logged in the access log and answered
- * 403 (then false is returned and the request is answered). */
-bool perm_require(request *r, const char *perm, const char *scope);
+bool perm_has(op_ctx *op, const char *perm, const char *scope);
+/* Like perm_has, but a refusal is logged in the access log
+ * (permission.denied, with where: the route's pattern). */
+bool perm_require(op_ctx *op, const char *perm, const char *scope, const char *where);
 /* For listing: NULL when the user holds perm for every definition
  * (tenant-wide or admin), else the comma-separated scopes it holds it for
  * ("" = none), for FIND_IN_SET in SQL. */
-const char *perm_scopes(request *r, const char *perm);
+const char *perm_scopes(op_ctx *op, const char *perm);
 /* Is the request's user a member of group_id or of a group nested below
  * it (approval stages name a group)? */
-bool perm_member_of(request *r, long long group_id);
+bool perm_member_of(op_ctx *op, long long group_id);
 
 #endif

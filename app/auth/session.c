@@ -1,22 +1,15 @@
 #include "auth/session.h"
-#include "http/form.h"
-#include "http/response.h"
-#include "server/worker.h"
 #include "tenant/resolve.h"
+#include "util/config.h"
 #include "util/crypto.h"
 #include "util/log.h"
 #include "util/str.h"
 #include "util/tz.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-static const char *const kind_names[] = {"console", "tablet", "script"};
-
-const char *session_kind_name(sess_kind k)
-{
-    return kind_names[k];
-}
 
 static bool token_hash(const char *token, unsigned char out[32])
 {
@@ -39,38 +32,38 @@ void session_csrf_for(const char *token, char out[65])
     crypto_wipe(in, sizeof in);
 }
 
-db_status session_create(request *r, long long user_id, sess_kind kind, const char *device_id, char token[65],
+db_status session_create(op_ctx *op, long long user_id, sess_kind kind, const char *device_id, char token[65],
                          time_t *expires)
 {
-    const genba_config *cfg = worker_config();
+    const genba_config *cfg = op->cfg;
     unsigned char h[32];
     if (!crypto_token_hex(32, token))
         return DB_ERR;
     crypto_sha256(token, 64, h);
     unsigned life = kind == SESS_CONSOLE ? cfg->session_absolute : cfg->token_lifetime;
     *expires = time(NULL) + life;
-    return db_query(r->tenant->db, r->a,
+    return db_query(op->tenant->db, op->a,
                     "INSERT INTO sessions (token_hash, user_id, kind, device_id, created_at, last_seen_at, expires_at, "
                     "client_addr, user_agent) VALUES (?, ?, ?, ?, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3), "
                     "UTC_TIMESTAMP(3) + INTERVAL ? SECOND, ?, LEFT(?, 300))",
-                    DB_ARGS(DB_BLOB(h, 32), DB_INT(user_id), DB_STR(session_kind_name(kind)), DB_STR(device_id),
-                            DB_INT(life), DB_STR(r->remote_addr), DB_STR(r->user_agent)),
+                    DB_ARGS(DB_BLOB(h, 32), DB_INT(user_id), DB_STR(user_kind_name(kind)), DB_STR(device_id),
+                            DB_INT(life), DB_STR(op->client_addr), DB_STR(op->user_agent)),
                     NULL, NULL);
 }
 
 /* One query checks the session, its expiry, the user's state and validity
  * and the device's approval. */
-static sess_result lookup(request *r, const char *token, bool console)
+sess_result session_lookup(op_ctx *op, const char *token, bool console)
 {
-    const genba_config *cfg = worker_config();
+    const genba_config *cfg = op->cfg;
     unsigned char h[32];
     if (!token_hash(token, h))
         return SESS_INVALID;
     db_rows rows;
     char today[11];   /* validity dates are the customer's days */
-    cdate_format(tz_today(r->tenant->tz), today);
+    cdate_format(tz_today(op->tenant->tz), today);
     db_status st = db_query(
-        r->tenant->db, r->a,
+        op->tenant->db, op->a,
         "SELECT u.id, u.login, u.name, u.email, u.lang, u.is_admin, u.must_change_password, s.kind, s.device_id, "
         "s.last_seen_at < UTC_TIMESTAMP(3) - INTERVAL ? SECOND "
         "FROM sessions s JOIN users u ON u.id = s.user_id LEFT JOIN devices d ON d.id = s.device_id "
@@ -85,12 +78,12 @@ static sess_result lookup(request *r, const char *token, bool console)
     if (st == DB_GONE)
         return SESS_DB_GONE;
     if (st != DB_OK) {
-        log_error("req id=%s: session lookup: %s", r->id, db_error(r->tenant->db));
+        log_error("req id=%s: session lookup: %s", op->req_id, db_error(op->tenant->db));
         return SESS_DB_GONE;
     }
     if (rows.nrows != 1)
         return SESS_INVALID;
-    auth_user *u = arena_calloc(r->a, 1, sizeof *u);
+    auth_user *u = arena_calloc(op->a, 1, sizeof *u);
     u->id = atoll(db_cell(&rows, 0, 0));
     u->login = db_cell(&rows, 0, 1);
     u->name = db_cell(&rows, 0, 2);
@@ -106,43 +99,19 @@ static sess_result lookup(request *r, const char *token, bool console)
         session_csrf_for(token, u->csrf);
     /* sliding idle limit: touch the session at most every min(60, idle/10) s */
     if (!strcmp(db_cell(&rows, 0, 9), "1") &&
-        db_query(r->tenant->db, r->a, "UPDATE sessions SET last_seen_at = UTC_TIMESTAMP(3) WHERE token_hash = ?",
+        db_query(op->tenant->db, op->a, "UPDATE sessions SET last_seen_at = UTC_TIMESTAMP(3) WHERE token_hash = ?",
                  DB_ARGS(DB_BLOB(h, 32)), NULL, NULL) == DB_GONE)
         return SESS_DB_GONE;
-    r->user = u;
+    op->user = u;
     return SESS_OK;
 }
 
-static const char *cookie_name(request *r)
+db_status session_end_current(op_ctx *op)
 {
-    return arena_printf(r->a, "__Host-genba-%s", r->tenant_code);
-}
-
-sess_result session_from_cookie(request *r)
-{
-    const char *tok = req_cookie(r, cookie_name(r));
-    return tok ? lookup(r, tok, true) : SESS_NONE;
-}
-
-sess_result session_from_bearer(request *r)
-{
-    const char *h = FCGX_GetParam("HTTP_AUTHORIZATION", r->fcgx->envp);
-    if (!h)
-        return SESS_NONE;
-    if (strncasecmp(h, "Bearer ", 7))
-        return SESS_INVALID;
-    h += 7;
-    while (*h == ' ')
-        h++;
-    return lookup(r, h, false);
-}
-
-db_status session_end_current(request *r)
-{
-    if (!r->user)
+    if (!op->user)
         return DB_OK;
-    return db_query(r->tenant->db, r->a, "DELETE FROM sessions WHERE token_hash = ?",
-                    DB_ARGS(DB_BLOB(r->user->token_hash, 32)), NULL, NULL);
+    return db_query(op->tenant->db, op->a, "DELETE FROM sessions WHERE token_hash = ?",
+                    DB_ARGS(DB_BLOB(op->user->token_hash, 32)), NULL, NULL);
 }
 
 db_status session_end_user(db_conn *db, arena *a, long long user_id)
@@ -153,16 +122,4 @@ db_status session_end_user(db_conn *db, arena *a, long long user_id)
 db_status session_end_device(db_conn *db, arena *a, const char *device_id)
 {
     return db_query(db, a, "DELETE FROM sessions WHERE device_id = ?", DB_ARGS(DB_STR(device_id)), NULL, NULL);
-}
-
-void session_set_cookie(request *r, const char *token)
-{
-    resp_header(r, "Set-Cookie",
-                arena_printf(r->a, "%s=%s; Path=/; Secure; HttpOnly; SameSite=Lax", cookie_name(r), token));
-}
-
-void session_clear_cookie(request *r)
-{
-    resp_header(r, "Set-Cookie",
-                arena_printf(r->a, "%s=; Path=/; Secure; HttpOnly; SameSite=Lax; Max-Age=0", cookie_name(r)));
 }

@@ -8,20 +8,20 @@
  * address is short (login_account_lock_max), so an attacker cannot lock a
  * real user out for long; from the attacker's own address it is longer
  * (login_lock_max).  Counts start afresh an hour after the first failure.
- * Request thread only; uses r->tenant->db.
+ * Request thread only; uses op->tenant->db.
  */
 #ifndef GENBA_THROTTLE_H
 #define GENBA_THROTTLE_H
 
 #include "db/db.h"
-#include "http/request.h"
+#include "tenant/op.h"
 
 /* Seconds the caller must still wait (0 = may try), or -1 when the
  * database is away. */
-long throttle_wait(request *r, const char *login);
+long throttle_wait(op_ctx *op, const char *login);
 /* Count a failed sign-in. */
-db_status throttle_failed(request *r, const char *login);
+db_status throttle_failed(op_ctx *op, const char *login);
 /* A successful sign-in clears the count for this login id and address. */
-db_status throttle_succeeded(request *r, const char *login);
+db_status throttle_succeeded(op_ctx *op, const char *login);
 
 #endif

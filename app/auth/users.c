@@ -1,11 +1,12 @@
 #include "auth/users.h"
-#include "auth/audit.h"
+#include "tenant/audit.h"
 #include "auth/password.h"
 #include "auth/pwpolicy.h"
 #include "auth/session.h"
 #include "auth/groups.h"
 #include "db/txn.h"
 #include "tenant/resolve.h"
+#include "db/rowjson.h"
 #include "util/jsonx.h"
 #include "util/log.h"
 #include "util/str.h"
@@ -70,9 +71,9 @@ static void check_password(const char *pw, const char *login, const char *field,
         errs_add(e, field, pwpolicy_code(v));
 }
 
-bool users_validate(request *r, const user_in *in, bool create, errs *e)
+bool users_validate(op_ctx *op, const user_in *in, bool create, errs *e)
 {
-    (void)r;
+    (void)op;
     int before = e->n;
     if (create) {
         if (!in->login || !*in->login)
@@ -111,15 +112,15 @@ bool users_validate(request *r, const user_in *in, bool create, errs *e)
 
 
 /* Replace the user's direct memberships; unknown group ids are refused. */
-static db_status set_groups(request *r, long long id, const user_in *in, errs *e)
+static db_status set_groups(op_ctx *op, long long id, const user_in *in, errs *e)
 {
-    db_conn *db = r->tenant->db;
-    db_status st = db_query(db, r->a, "DELETE FROM group_members WHERE user_id = ?", DB_ARGS(DB_INT(id)), NULL, NULL);
+    db_conn *db = op->tenant->db;
+    db_status st = db_query(db, op->a, "DELETE FROM group_members WHERE user_id = ?", DB_ARGS(DB_INT(id)), NULL, NULL);
     for (int i = 0; st == DB_OK && i < in->ngroups; i++) {
         uint64_t n = 0;
-        st = db_query(db, r->a, "INSERT IGNORE INTO group_members (group_id, user_id) SELECT id, ? FROM `groups` WHERE id = ?",
+        st = db_query(db, op->a, "INSERT IGNORE INTO group_members (group_id, user_id) SELECT id, ? FROM `groups` WHERE id = ?",
                       DB_ARGS(DB_INT(id), DB_INT(in->groups[i])), NULL, &n);
-        if (st == DB_OK && n == 0 && !groups_exists(r, in->groups[i])) {
+        if (st == DB_OK && n == 0 && !groups_exists(op, in->groups[i])) {
             errs_add(e, "groups", "unknown_group");
             return DB_ERR;
         }
@@ -127,17 +128,17 @@ static db_status set_groups(request *r, long long id, const user_in *in, errs *e
     return st;
 }
 
-op_result users_create(request *r, const user_in *in, errs *e, long long *id)
+op_result users_create(op_ctx *op, const user_in *in, errs *e, long long *id)
 {
-    db_conn *db = r->tenant->db;
-    if (!users_validate(r, in, true, e))
+    db_conn *db = op->tenant->db;
+    if (!users_validate(op, in, true, e))
         return OP_INVALID;
     char hash[PASSWORD_HASH_MAX];
     if (!password_hash(in->password, hash, sizeof hash))
         return OP_ERROR;
     db_status st = db_begin(db);
     if (st == DB_OK)
-        st = db_query(db, r->a,
+        st = db_query(db, op->a,
                       "INSERT INTO users (login, name, email, password_hash, must_change_password, enabled, lang, "
                       "valid_from, valid_until, password_changed_at) VALUES (?, ?, NULLIF(?, ''), ?, 0, ?, NULLIF(?, ''), "
                       "NULLIF(?, ''), NULLIF(?, ''), UTC_TIMESTAMP(3))",
@@ -148,47 +149,47 @@ op_result users_create(request *r, const user_in *in, errs *e, long long *id)
                       NULL, NULL);
     if (st == DB_OK) {
         *id = (long long)db_insert_id(db);
-        if (in->has_groups && (st = set_groups(r, *id, in, e)) != DB_OK && e->n) {
+        if (in->has_groups && (st = set_groups(op, *id, in, e)) != DB_OK && e->n) {
             db_rollback(db);
             return OP_INVALID;
         }
     }
     if (st == DB_OK)
-        st = audit_log(r, NULL, "user.create", "user", in->login, AUDIT_OK, NULL);
-    op_result res = txn_finish(r->tenant->db, st, r->id, "user change");
+        st = audit_log(op, NULL, "user.create", "user", in->login, AUDIT_OK, NULL);
+    op_result res = txn_finish(op->tenant->db, st, op->req_id, "user change");
     if (res == OP_CONFLICT)
         errs_add(e, "login", "login_taken");
     return res;
 }
 
-static bool user_exists(request *r, long long id, const char **login, op_result *res)
+static bool user_exists(op_ctx *op, long long id, const char **login, op_result *res)
 {
     db_rows rows;
-    db_status st = db_query(r->tenant->db, r->a, "SELECT login FROM users WHERE id = ?", DB_ARGS(DB_INT(id)), &rows, NULL);
+    db_status st = db_query(op->tenant->db, op->a, "SELECT login FROM users WHERE id = ?", DB_ARGS(DB_INT(id)), &rows, NULL);
     *res = st != DB_OK ? txn_result(st) : rows.nrows ? OP_OK : OP_NOT_FOUND;
     if (*res == OP_OK && login)
         *login = db_cell(&rows, 0, 0);
     return *res == OP_OK;
 }
 
-op_result users_update(request *r, long long id, const user_in *in, errs *e)
+op_result users_update(op_ctx *op, long long id, const user_in *in, errs *e)
 {
-    db_conn *db = r->tenant->db;
+    db_conn *db = op->tenant->db;
     const char *login;
     op_result res;
-    if (!user_exists(r, id, &login, &res))
+    if (!user_exists(op, id, &login, &res))
         return res;
     if (in->login && strcmp(in->login, login))
         errs_add(e, "login", "login_immutable");
-    if (!users_validate(r, in, false, e) || e->n)
+    if (!users_validate(op, in, false, e) || e->n)
         return OP_INVALID;
-    if (in->enabled == 0 && r->user && r->user->id == id) {
+    if (in->enabled == 0 && op->user && op->user->id == id) {
         errs_add(e, "enabled", "cannot_disable_self");
         return OP_INVALID;
     }
     db_status st = db_begin(db);
     if (st == DB_OK)
-        st = db_query(db, r->a,
+        st = db_query(db, op->a,
                       "UPDATE users SET name = COALESCE(?, name), "
                       "email = IF(? IS NULL, email, NULLIF(?, '')), lang = IF(? IS NULL, lang, NULLIF(?, '')), "
                       "valid_from = IF(? IS NULL, valid_from, NULLIF(?, '')), "
@@ -200,26 +201,26 @@ op_result users_update(request *r, long long id, const user_in *in, errs *e)
                               DB_STR(in->valid_until), DB_STR(in->valid_until), DB_INT(in->enabled),
                               DB_INT(in->enabled), DB_INT(in->enabled), DB_INT(in->enabled), DB_INT(id)),
                       NULL, NULL);
-    if (st == DB_OK && in->has_groups && (st = set_groups(r, id, in, e)) != DB_OK && e->n) {
+    if (st == DB_OK && in->has_groups && (st = set_groups(op, id, in, e)) != DB_OK && e->n) {
         db_rollback(db);
         return OP_INVALID;
     }
     /* a disabled user is signed out at once (validity dates are checked on
      * every request, so a session outside them stops working by itself) */
     if (st == DB_OK && in->enabled == 0)
-        st = session_end_user(db, r->a, id);
+        st = session_end_user(db, op->a, id);
     if (st == DB_OK)
-        st = audit_log(r, NULL, "user.update", "user", login, AUDIT_OK,
+        st = audit_log(op, NULL, "user.update", "user", login, AUDIT_OK,
                        in->enabled == 0 ? "disabled" : in->enabled == 1 ? "enabled" : NULL);
-    return txn_finish(r->tenant->db, st, r->id, "user change");
+    return txn_finish(op->tenant->db, st, op->req_id, "user change");
 }
 
-op_result users_reset_password(request *r, long long id, const char *password, errs *e)
+op_result users_reset_password(op_ctx *op, long long id, const char *password, errs *e)
 {
-    db_conn *db = r->tenant->db;
+    db_conn *db = op->tenant->db;
     const char *login;
     op_result res;
-    if (!user_exists(r, id, &login, &res))
+    if (!user_exists(op, id, &login, &res))
         return res;
     if (!password || !*password)
         errs_add(e, "password", "required");
@@ -232,22 +233,22 @@ op_result users_reset_password(request *r, long long id, const char *password, e
         return OP_ERROR;
     db_status st = db_begin(db);
     if (st == DB_OK)
-        st = db_query(db, r->a,
+        st = db_query(db, op->a,
                       "UPDATE users SET password_hash = ?, must_change_password = 1, password_changed_at = "
                       "UTC_TIMESTAMP(3) WHERE id = ?",
                       DB_ARGS(DB_STR(hash), DB_INT(id)), NULL, NULL);
     if (st == DB_OK)
-        st = session_end_user(db, r->a, id);
+        st = session_end_user(db, op->a, id);
     if (st == DB_OK)
-        st = audit_log(r, NULL, "user.password_reset", "user", login, AUDIT_OK, NULL);
-    return txn_finish(r->tenant->db, st, r->id, "user change");
+        st = audit_log(op, NULL, "user.password_reset", "user", login, AUDIT_OK, NULL);
+    return txn_finish(op->tenant->db, st, op->req_id, "user change");
 }
 
-op_result users_change_own_password(request *r, const char *current, const char *password, errs *e)
+op_result users_change_own_password(op_ctx *op, const char *current, const char *password, errs *e)
 {
-    db_conn *db = r->tenant->db;
+    db_conn *db = op->tenant->db;
     db_rows rows;
-    db_status st = db_query(db, r->a, "SELECT password_hash FROM users WHERE id = ?", DB_ARGS(DB_INT(r->user->id)),
+    db_status st = db_query(db, op->a, "SELECT password_hash FROM users WHERE id = ?", DB_ARGS(DB_INT(op->user->id)),
                             &rows, NULL);
     if (st != DB_OK || rows.nrows != 1)
         return st == DB_OK ? OP_NOT_FOUND : txn_result(st);
@@ -256,9 +257,9 @@ op_result users_change_own_password(request *r, const char *current, const char 
     if (!password || !*password)
         errs_add(e, "new", "required");
     else
-        check_password(password, r->user->login, "new", e);
+        check_password(password, op->user->login, "new", e);
     if (e->n) {
-        audit_log(r, NULL, "account.password", "user", r->user->login, AUDIT_FAILED, e->e[0].code);
+        audit_log(op, NULL, "account.password", "user", op->user->login, AUDIT_FAILED, e->e[0].code);
         return OP_INVALID;
     }
     char hash[PASSWORD_HASH_MAX];
@@ -266,34 +267,34 @@ op_result users_change_own_password(request *r, const char *current, const char 
         return OP_ERROR;
     st = db_begin(db);
     if (st == DB_OK)
-        st = db_query(db, r->a,
+        st = db_query(db, op->a,
                       "UPDATE users SET password_hash = ?, must_change_password = 0, password_changed_at = "
                       "UTC_TIMESTAMP(3) WHERE id = ?",
-                      DB_ARGS(DB_STR(hash), DB_INT(r->user->id)), NULL, NULL);
+                      DB_ARGS(DB_STR(hash), DB_INT(op->user->id)), NULL, NULL);
     /* other sessions of the user end; this one goes on */
     if (st == DB_OK)
-        st = db_query(db, r->a, "DELETE FROM sessions WHERE user_id = ? AND token_hash <> ?",
-                      DB_ARGS(DB_INT(r->user->id), DB_BLOB(r->user->token_hash, 32)), NULL, NULL);
+        st = db_query(db, op->a, "DELETE FROM sessions WHERE user_id = ? AND token_hash <> ?",
+                      DB_ARGS(DB_INT(op->user->id), DB_BLOB(op->user->token_hash, 32)), NULL, NULL);
     if (st == DB_OK)
-        st = audit_log(r, NULL, "account.password", "user", r->user->login, AUDIT_OK, NULL);
-    op_result res = txn_finish(r->tenant->db, st, r->id, "user change");
+        st = audit_log(op, NULL, "account.password", "user", op->user->login, AUDIT_OK, NULL);
+    op_result res = txn_finish(op->tenant->db, st, op->req_id, "user change");
     if (res == OP_OK)
-        r->user->must_change = false;
+        op->user->must_change = false;
     return res;
 }
 
-op_result users_end_sessions(request *r, long long id)
+op_result users_end_sessions(op_ctx *op, long long id)
 {
     const char *login;
     op_result res;
-    if (!user_exists(r, id, &login, &res))
+    if (!user_exists(op, id, &login, &res))
         return res;
-    db_status st = db_begin(r->tenant->db);
+    db_status st = db_begin(op->tenant->db);
     if (st == DB_OK)
-        st = session_end_user(r->tenant->db, r->a, id);
+        st = session_end_user(op->tenant->db, op->a, id);
     if (st == DB_OK)
-        st = audit_log(r, NULL, "user.sessions_end", "user", login, AUDIT_OK, NULL);
-    return txn_finish(r->tenant->db, st, r->id, "user change");
+        st = audit_log(op, NULL, "user.sessions_end", "user", login, AUDIT_OK, NULL);
+    return txn_finish(op->tenant->db, st, op->req_id, "user change");
 }
 
 #define USER_COLS                                                                                                  \
@@ -319,10 +320,10 @@ static json_object *user_json(const db_rows *rows, size_t i)
 }
 
 /* Fill each user's "groups" from one query. */
-static db_status add_groups(request *r, json_object *users, long long only)
+static db_status add_groups(op_ctx *op, json_object *users, long long only)
 {
     db_rows rows;
-    db_status st = db_query(r->tenant->db, r->a,
+    db_status st = db_query(op->tenant->db, op->a,
                             "SELECT user_id, group_id FROM group_members WHERE ? = 0 OR user_id = ? ORDER BY group_id",
                             DB_ARGS(DB_INT(only), DB_INT(only)), &rows, NULL);
     if (st != DB_OK)
@@ -340,16 +341,16 @@ static db_status add_groups(request *r, json_object *users, long long only)
     return DB_OK;
 }
 
-json_object *users_get(request *r, long long id, op_result *res)
+json_object *users_get(op_ctx *op, long long id, op_result *res)
 {
     db_rows rows;
-    db_status st = db_query(r->tenant->db, r->a, USER_COLS "WHERE id = ?", DB_ARGS(DB_INT(id)), &rows, NULL);
+    db_status st = db_query(op->tenant->db, op->a, USER_COLS "WHERE id = ?", DB_ARGS(DB_INT(id)), &rows, NULL);
     *res = st != DB_OK ? txn_result(st) : rows.nrows ? OP_OK : OP_NOT_FOUND;
     if (*res != OP_OK)
         return NULL;
     json_object *arr = json_object_new_array();
     json_object_array_add(arr, user_json(&rows, 0));
-    if ((st = add_groups(r, arr, id)) != DB_OK) {
+    if ((st = add_groups(op, arr, id)) != DB_OK) {
         json_object_put(arr);
         *res = txn_result(st);
         return NULL;
@@ -359,17 +360,17 @@ json_object *users_get(request *r, long long id, op_result *res)
     return u;
 }
 
-json_object *users_list(request *r, op_result *res)
+json_object *users_list(op_ctx *op, op_result *res)
 {
     db_rows rows;
-    db_status st = db_query(r->tenant->db, r->a, USER_COLS "ORDER BY login", DB_NOARGS, &rows, NULL);
+    db_status st = db_query(op->tenant->db, op->a, USER_COLS "ORDER BY login", DB_NOARGS, &rows, NULL);
     *res = txn_result(st);
     if (st != DB_OK)
         return NULL;
     json_object *arr = json_object_new_array();
     for (size_t i = 0; i < rows.nrows; i++)
         json_object_array_add(arr, user_json(&rows, i));
-    if ((st = add_groups(r, arr, 0)) != DB_OK) {
+    if ((st = add_groups(op, arr, 0)) != DB_OK) {
         json_object_put(arr);
         *res = txn_result(st);
         return NULL;
@@ -377,12 +378,12 @@ json_object *users_list(request *r, op_result *res)
     return arr;
 }
 
-json_object *users_sessions(request *r, long long id, op_result *res)
+json_object *users_sessions(op_ctx *op, long long id, op_result *res)
 {
-    if (!user_exists(r, id, NULL, res))
+    if (!user_exists(op, id, NULL, res))
         return NULL;
     db_rows rows;
-    db_status st = db_query(r->tenant->db, r->a,
+    db_status st = db_query(op->tenant->db, op->a,
                             "SELECT kind, device_id, DATE_FORMAT(created_at, '%Y-%m-%dT%H:%i:%sZ'), "
                             "DATE_FORMAT(last_seen_at, '%Y-%m-%dT%H:%i:%sZ'), "
                             "DATE_FORMAT(expires_at, '%Y-%m-%dT%H:%i:%sZ'), client_addr, user_agent FROM sessions "
@@ -393,5 +394,5 @@ json_object *users_sessions(request *r, long long id, op_result *res)
         return NULL;
     static const char *const names[] = {"kind", "device_id", "created_at", "last_seen_at", "expires_at",
                                         "client_addr", "user_agent"};
-    return jx_rows(&rows, names, 7);
+    return db_rows_json(&rows, names, 7);
 }

@@ -1,5 +1,5 @@
 #include "auth/userscsv.h"
-#include "auth/audit.h"
+#include "tenant/audit.h"
 #include "auth/password.h"
 #include "auth/perm.h"
 #include "auth/pwpolicy.h"
@@ -16,22 +16,22 @@ static const char *const user_cols[] = {"login", "name", "email", "lang", "valid
 static const char *const group_cols[] = {"name", "parent", "description", "permissions"};
 static const char *const member_cols[] = {"group", "login"};
 
-op_result userscsv_export(request *r, const char *kind, buf *out)
+op_result userscsv_export(op_ctx *op, const char *kind, buf *out)
 {
-    db_conn *db = r->tenant->db;
+    db_conn *db = op->tenant->db;
     db_rows rows;
     db_status st;
     int ncols;
     const char *const *head;
     if (!strcmp(kind, "users")) {
-        st = db_query(db, r->a,
+        st = db_query(db, op->a,
                       "SELECT login, name, COALESCE(email, ''), COALESCE(lang, ''), COALESCE(valid_from, ''), "
                       "COALESCE(valid_until, ''), enabled, '' FROM users ORDER BY login",
                       DB_NOARGS, &rows, NULL);
         head = user_cols;
         ncols = 8;
     } else if (!strcmp(kind, "groups")) {
-        st = db_query(db, r->a,
+        st = db_query(db, op->a,
                       "SELECT g.name, COALESCE(p.name, ''), COALESCE(g.description, ''), COALESCE((SELECT "
                       "GROUP_CONCAT(IF(gp.scope = '', gp.permission, CONCAT(gp.permission, ':', gp.scope)) "
                       "ORDER BY gp.permission, gp.scope SEPARATOR ' ') FROM group_permissions gp WHERE "
@@ -41,7 +41,7 @@ op_result userscsv_export(request *r, const char *kind, buf *out)
         head = group_cols;
         ncols = 4;
     } else if (!strcmp(kind, "memberships")) {
-        st = db_query(db, r->a,
+        st = db_query(db, op->a,
                       "SELECT g.name, u.login FROM group_members m JOIN `groups` g ON g.id = m.group_id "
                       "JOIN users u ON u.id = m.user_id ORDER BY g.name, u.login",
                       DB_NOARGS, &rows, NULL);
@@ -83,9 +83,9 @@ static int parse_bool(const char *s)
     return -1;
 }
 
-static db_status import_user(request *r, const csv_row *row, errs *e)
+static db_status import_user(op_ctx *op, const csv_row *row, errs *e)
 {
-    db_conn *db = r->tenant->db;
+    db_conn *db = op->tenant->db;
     user_in in;
     user_in_init(&in);
     in.login = row->f[0];
@@ -99,13 +99,13 @@ static db_status import_user(request *r, const csv_row *row, errs *e)
     if (in.enabled < 0)
         errs_add(e, "enabled", "invalid_value");
     db_rows ex;
-    db_status st = db_query(db, r->a, "SELECT id FROM users WHERE login = ?", DB_ARGS(DB_STR(in.login)), &ex, NULL);
+    db_status st = db_query(db, op->a, "SELECT id FROM users WHERE login = ?", DB_ARGS(DB_STR(in.login)), &ex, NULL);
     if (st != DB_OK)
         return st;
     bool create = ex.nrows == 0;
     in.password = pw;
     int before = e->n;
-    users_validate(r, &in, create, e);
+    users_validate(op, &in, create, e);
     if (!create && *pw) {
         pw_verdict v = pwpolicy_check(pw, in.login);
         if (v != PW_OK)
@@ -117,7 +117,7 @@ static db_status import_user(request *r, const csv_row *row, errs *e)
     if (*pw && !password_hash(pw, hash, sizeof hash))
         return DB_ERR;
     if (create)
-        return db_query(db, r->a,
+        return db_query(db, op->a,
                         "INSERT INTO users (login, name, email, lang, valid_from, valid_until, enabled, password_hash, "
                         "must_change_password, password_changed_at) VALUES (?, ?, NULLIF(?, ''), NULLIF(?, ''), "
                         "NULLIF(?, ''), NULLIF(?, ''), ?, ?, 1, UTC_TIMESTAMP(3))",
@@ -125,7 +125,7 @@ static db_status import_user(request *r, const csv_row *row, errs *e)
                                 DB_STR(in.valid_from), DB_STR(in.valid_until), DB_INT(in.enabled), DB_STR(hash)),
                         NULL, NULL);
     long long id = atoll(db_cell(&ex, 0, 0));
-    st = db_query(db, r->a,
+    st = db_query(db, op->a,
                   "UPDATE users SET name = ?, email = NULLIF(?, ''), lang = NULLIF(?, ''), valid_from = NULLIF(?, ''), "
                   "valid_until = NULLIF(?, ''), enabled = ?, password_hash = IF(? = '', password_hash, ?), "
                   "must_change_password = IF(? = '', must_change_password, 1) WHERE id = ?",
@@ -134,21 +134,21 @@ static db_status import_user(request *r, const csv_row *row, errs *e)
                           DB_INT(id)),
                   NULL, NULL);
     if (st == DB_OK && (!in.enabled || *pw))
-        st = db_query(db, r->a, "DELETE FROM sessions WHERE user_id = ?", DB_ARGS(DB_INT(id)), NULL, NULL);
+        st = db_query(db, op->a, "DELETE FROM sessions WHERE user_id = ?", DB_ARGS(DB_INT(id)), NULL, NULL);
     return st;
 }
 
 /* The id of group name, or 0. */
-static long long group_id(request *r, const char *name, db_status *st)
+static long long group_id(op_ctx *op, const char *name, db_status *st)
 {
     db_rows g;
-    *st = db_query(r->tenant->db, r->a, "SELECT id FROM `groups` WHERE name = ?", DB_ARGS(DB_STR(name)), &g, NULL);
+    *st = db_query(op->tenant->db, op->a, "SELECT id FROM `groups` WHERE name = ?", DB_ARGS(DB_STR(name)), &g, NULL);
     return *st == DB_OK && g.nrows ? atoll(db_cell(&g, 0, 0)) : 0;
 }
 
-static db_status import_group(request *r, const csv_row *row, errs *e)
+static db_status import_group(op_ctx *op, const csv_row *row, errs *e)
 {
-    db_conn *db = r->tenant->db;
+    db_conn *db = op->tenant->db;
     const char *name = row->f[0], *parent = row->f[1], *desc = row->f[2];
     db_status st;
     int before = e->n;
@@ -157,10 +157,10 @@ static db_status import_group(request *r, const csv_row *row, errs *e)
     else if (strlen(name) > 300)
         errs_add(e, "name", "too_long");
     long long pid = 0;
-    if (*parent && !(pid = group_id(r, parent, &st)))
+    if (*parent && !(pid = group_id(op, parent, &st)))
         errs_add(e, "parent", st == DB_OK ? "unknown_group" : "database");
     /* permissions: "a b def.view:12" */
-    char *perms = arena_strdup(r->a, row->f[3]), *save = NULL;
+    char *perms = arena_strdup(op->a, row->f[3]), *save = NULL;
     const char *pn[64], *ps[64];
     int np = 0;
     for (char *t = strtok_r(perms, " ", &save); t; t = strtok_r(NULL, " ", &save)) {
@@ -176,7 +176,7 @@ static db_status import_group(request *r, const csv_row *row, errs *e)
     }
     if (e->n > before)
         return DB_OK;
-    long long id = group_id(r, name, &st);
+    long long id = group_id(op, name, &st);
     if (st != DB_OK)
         return st;
     if (id) {
@@ -184,47 +184,47 @@ static db_status import_group(request *r, const csv_row *row, errs *e)
             errs_add(e, "parent", "group_cycle");
             return DB_OK;
         }
-        st = db_query(db, r->a, "UPDATE `groups` SET parent_id = NULLIF(?, 0), description = NULLIF(?, '') WHERE id = ?",
+        st = db_query(db, op->a, "UPDATE `groups` SET parent_id = NULLIF(?, 0), description = NULLIF(?, '') WHERE id = ?",
                       DB_ARGS(DB_INT(pid), DB_STR(desc), DB_INT(id)), NULL, NULL);
     } else {
-        st = db_query(db, r->a, "INSERT INTO `groups` (name, parent_id, description) VALUES (?, NULLIF(?, 0), NULLIF(?, ''))",
+        st = db_query(db, op->a, "INSERT INTO `groups` (name, parent_id, description) VALUES (?, NULLIF(?, 0), NULLIF(?, ''))",
                       DB_ARGS(DB_STR(name), DB_INT(pid), DB_STR(desc)), NULL, NULL);
         id = (long long)db_insert_id(db);
     }
     if (st == DB_OK)
-        st = db_query(db, r->a, "DELETE FROM group_permissions WHERE group_id = ?", DB_ARGS(DB_INT(id)), NULL, NULL);
+        st = db_query(db, op->a, "DELETE FROM group_permissions WHERE group_id = ?", DB_ARGS(DB_INT(id)), NULL, NULL);
     for (int i = 0; st == DB_OK && i < np; i++)
-        st = db_query(db, r->a, "INSERT IGNORE INTO group_permissions (group_id, permission, scope) VALUES (?, ?, ?)",
+        st = db_query(db, op->a, "INSERT IGNORE INTO group_permissions (group_id, permission, scope) VALUES (?, ?, ?)",
                       DB_ARGS(DB_INT(id), DB_STR(pn[i]), DB_STR(ps[i])), NULL, NULL);
     return st;
 }
 
-static db_status import_member(request *r, const csv_row *row, errs *e)
+static db_status import_member(op_ctx *op, const csv_row *row, errs *e)
 {
     db_status st;
-    long long gid = group_id(r, row->f[0], &st);
+    long long gid = group_id(op, row->f[0], &st);
     if (st != DB_OK)
         return st;
     if (!gid)
         errs_add(e, "group", "unknown_group");
     db_rows u;
-    st = db_query(r->tenant->db, r->a, "SELECT id FROM users WHERE login = ?", DB_ARGS(DB_STR(row->f[1])), &u, NULL);
+    st = db_query(op->tenant->db, op->a, "SELECT id FROM users WHERE login = ?", DB_ARGS(DB_STR(row->f[1])), &u, NULL);
     if (st != DB_OK)
         return st;
     if (!u.nrows)
         errs_add(e, "login", "unknown_user");
     if (!gid || !u.nrows)
         return DB_OK;
-    return db_query(r->tenant->db, r->a, "INSERT IGNORE INTO group_members (group_id, user_id) VALUES (?, ?)",
+    return db_query(op->tenant->db, op->a, "INSERT IGNORE INTO group_members (group_id, user_id) VALUES (?, ?)",
                     DB_ARGS(DB_INT(gid), DB_STR(db_cell(&u, 0, 0))), NULL, NULL);
 }
 
-op_result userscsv_import(request *r, const char *kind, const char *encoding, const char *data, size_t len, errs *e,
+op_result userscsv_import(op_ctx *op, const char *kind, const char *encoding, const char *data, size_t len, errs *e,
                           int *count)
 {
     const char *const *cols;
     int ncols;
-    db_status (*apply)(request *, const csv_row *, errs *);
+    db_status (*apply)(op_ctx *, const csv_row *, errs *);
     *count = 0;
     if (!strcmp(kind, "users"))
         cols = user_cols, ncols = 8, apply = import_user;
@@ -238,14 +238,14 @@ op_result userscsv_import(request *r, const char *kind, const char *encoding, co
     }
     char err[200];
     size_t ulen;
-    const char *text = charset_to_utf8(r->a, data, len, encoding, &ulen, err, sizeof err);
+    const char *text = charset_to_utf8(op->a, data, len, encoding, &ulen, err, sizeof err);
     if (!text) {
         errs_add(e, "file", "csv_encoding");
         return OP_INVALID;
     }
     csv_table t;
-    if (!csv_parse(r->a, text, ulen, &t, err, sizeof err)) {
-        errs_add_arg(e, "file", "csv_malformed", arena_strdup(r->a, err));
+    if (!csv_parse(op->a, text, ulen, &t, err, sizeof err)) {
+        errs_add_arg(e, "file", "csv_malformed", arena_strdup(op->a, err));
         return OP_INVALID;
     }
     if (t.nrows == 0) {
@@ -254,7 +254,7 @@ op_result userscsv_import(request *r, const char *kind, const char *encoding, co
     }
     if (!header_ok(&t.rows[0], cols, ncols, e))
         return OP_INVALID;
-    db_conn *db = r->tenant->db;
+    db_conn *db = op->tenant->db;
     db_status st = db_begin(db);
     for (int i = 1; st == DB_OK && i < t.nrows; i++) {
         e->line = t.rows[i].line;
@@ -262,7 +262,7 @@ op_result userscsv_import(request *r, const char *kind, const char *encoding, co
             errs_add(e, "row", "csv_columns");
             continue;
         }
-        st = apply(r, &t.rows[i], e);
+        st = apply(op, &t.rows[i], e);
         (*count)++;
     }
     e->line = 0;
@@ -272,9 +272,9 @@ op_result userscsv_import(request *r, const char *kind, const char *encoding, co
         return OP_INVALID;
     }
     if (st == DB_OK)
-        st = audit_log(r, NULL, arena_printf(r->a, "%s.import", kind), "csv", NULL, AUDIT_OK,
-                       arena_printf(r->a, "%d rows", *count));
-    op_result res = txn_finish(db, st, r->id, "CSV import");
+        st = audit_log(op, NULL, arena_printf(op->a, "%s.import", kind), "csv", NULL, AUDIT_OK,
+                       arena_printf(op->a, "%d rows", *count));
+    op_result res = txn_finish(db, st, op->req_id, "CSV import");
     if (res != OP_OK)
         *count = 0;
     return res;

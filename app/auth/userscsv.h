@@ -16,14 +16,14 @@
 #ifndef GENBA_USERSCSV_H
 #define GENBA_USERSCSV_H
 
-#include "http/request.h"
+#include "tenant/op.h"
 #include "util/buf.h"
 #include "util/errs.h"
 
 /* kind: "users", "groups", "memberships"; OP_INVALID for another kind. */
-op_result userscsv_export(request *r, const char *kind, buf *out);
+op_result userscsv_export(op_ctx *op, const char *kind, buf *out);
 /* encoding: "auto", "utf-8", "shift_jis".  *count = rows applied. */
-op_result userscsv_import(request *r, const char *kind, const char *encoding, const char *data, size_t len, errs *e,
+op_result userscsv_import(op_ctx *op, const char *kind, const char *encoding, const char *data, size_t len, errs *e,
                           int *count);
 
 #endif

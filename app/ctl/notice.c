@@ -1,7 +1,6 @@
 /* genbactl notice send|log: incident and service notices to registered
  * contacts, each send logged (notice_log) and audited. */
 #include "ctl/ctl.h"
-#include "http/request.h"
 #include "ops/notice.h"
 #include "util/str.h"
 #include "tenant/code.h"
@@ -42,7 +41,7 @@ static char *read_body(ctl *c, const char *path)
         return NULL;
     }
     b[n] = '\0';
-    if (n == 0 || strlen(b) != n || !req_utf8_valid(b, n)) {
+    if (n == 0 || strlen(b) != n || !str_utf8_valid(b, n)) {
         ctl_fail(c, "%s must be non-empty UTF-8 text", path);
         return NULL;
     }
@@ -53,7 +52,7 @@ static char *read_body(ctl *c, const char *path)
 
 static bool subject_ok(const char *s)
 {
-    if (!s || !*s || !req_utf8_valid(s, strlen(s)) || str_utf8_len(s) > SUBJECT_MAX)
+    if (!s || !*s || !str_utf8_valid(s, strlen(s)) || str_utf8_len(s) > SUBJECT_MAX)
         return false;
     for (const unsigned char *p = (const unsigned char *)s; *p; p++)
         if (*p < ' ' || *p == 0x7f)

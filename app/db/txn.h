@@ -12,4 +12,16 @@ op_result txn_result(db_status st);
  * with the request id and what was being changed. */
 op_result txn_finish(db_conn *db, db_status st, const char *req_id, const char *what);
 
+/* At most this many attempts of one transaction (txn_run). */
+#define TXN_ATTEMPTS 6
+
+/* Run fn(ctx) in a transaction of its own: begin, fn, commit.  fn returns
+ * OP_OK to commit; anything else rolls back.  A lock wait timeout or a
+ * deadlock (OP_BUSY, from fn or from the commit) rolls back and runs the
+ * whole transaction again after a short random pause, up to TXN_ATTEMPTS
+ * times, so fn must start from scratch each time (what it reports through
+ * ctx is that of its last run).  The one place that retries transactions.
+ * Unexpected failures are logged with req_id and what. */
+op_result txn_run(db_conn *db, const char *req_id, const char *what, op_result (*fn)(void *ctx), void *ctx);
+
 #endif

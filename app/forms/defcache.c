@@ -29,10 +29,10 @@ void defcache_thread_end(void)
     memset(cache, 0, sizeof cache);
 }
 
-const definition *defcache_get(request *r, long long id, int rev, def_rev *info, op_result *res)
+const definition *defcache_get(op_ctx *op, long long id, int rev, def_rev *info, op_result *res)
 {
     db_rows rows;
-    db_status st = db_query(r->tenant->db, r->a,
+    db_status st = db_query(op->tenant->db, op->a,
                             "SELECT v.definition_id, v.revision, v.name, v.status, v.sha256, "
                             "DATE_FORMAT(v.updated_at, '%Y-%m-%dT%H:%i:%sZ'), v.available_from, v.available_until "
                             "FROM definition_revisions v JOIN definitions d ON d.id = v.definition_id "
@@ -51,7 +51,7 @@ const definition *defcache_get(request *r, long long id, int rev, def_rev *info,
     info->updated_at = db_cell(&rows, 0, 5);
     info->available_from = db_cell(&rows, 0, 6);
     info->available_until = db_cell(&rows, 0, 7);
-    const char *code = r->tenant->code;
+    const char *code = op->tenant->code;
     struct entry *victim = &cache[0];
     for (int i = 0; i < ENTRIES; i++) {
         struct entry *e = &cache[i];
@@ -66,7 +66,7 @@ const definition *defcache_get(request *r, long long id, int rev, def_rev *info,
     }
     /* a miss: read the XML and parse it into the entry's own arena */
     def_rev full;
-    if ((*res = defstore_get(r, info->id, info->revision, &full)) != OP_OK)
+    if ((*res = defstore_get(op, info->id, info->revision, &full)) != OP_OK)
         return NULL;
     arena_free(&victim->a);
     memset(victim, 0, sizeof *victim);
@@ -75,7 +75,7 @@ const definition *defcache_get(request *r, long long id, int rev, def_rev *info,
         return NULL;
     }
     errs e;
-    errs_init(&e, r->a);
+    errs_init(&e, op->a);
     definition *d = NULL;
     if (!defxml_read(victim->a, full.xml, strlen(full.xml), &d, &e) || !d) {
         arena_free(&victim->a);

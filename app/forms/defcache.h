@@ -13,11 +13,11 @@
 
 #include "forms/model.h"
 #include "forms/store.h"
-#include "http/request.h"
+#include "tenant/op.h"
 
 /* The model of revision rev of definition id with its row in *info (xml
  * not loaded when the cache answers).  NULL with *res otherwise. */
-const definition *defcache_get(request *r, long long id, int rev, def_rev *info, op_result *res);
+const definition *defcache_get(op_ctx *op, long long id, int rev, def_rev *info, op_result *res);
 /* Free this thread's entries (thread exit). */
 void defcache_thread_end(void);
 

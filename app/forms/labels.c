@@ -1,5 +1,5 @@
 #include "forms/labels.h"
-#include "auth/audit.h"
+#include "tenant/audit.h"
 #include "db/txn.h"
 #include "tenant/resolve.h"
 #include "util/jsonx.h"
@@ -7,10 +7,10 @@
 
 #include <stdlib.h>
 
-json_object *labels_list(request *r, op_result *res)
+json_object *labels_list(op_ctx *op, op_result *res)
 {
     db_rows rows;
-    db_status st = db_query(r->tenant->db, r->a,
+    db_status st = db_query(op->tenant->db, op->a,
                             "WITH RECURSIVE t (id, name, parent_id, path) AS (SELECT id, name, parent_id, "
                             "CAST(name AS CHAR(1000)) FROM labels WHERE parent_id IS NULL UNION ALL SELECT l.id, l.name, "
                             "l.parent_id, CONCAT(t.path, ' / ', l.name) FROM labels l JOIN t ON l.parent_id = t.id) "
@@ -34,16 +34,16 @@ json_object *labels_list(request *r, op_result *res)
     return arr;
 }
 
-op_result labels_create(request *r, const char *name, long long parent, errs *e, long long *id)
+op_result labels_create(op_ctx *op, const char *name, long long parent, errs *e, long long *id)
 {
     if (!name || !*name || str_utf8_len(name) > 100) {
         errs_add(e, "name", name && *name ? "too_long" : "required");
         return OP_INVALID;
     }
-    db_conn *db = r->tenant->db;
+    db_conn *db = op->tenant->db;
     db_rows rows;
     if (parent) {
-        db_status q = db_query(db, r->a, "SELECT 1 FROM labels WHERE id = ?", DB_ARGS(DB_INT(parent)), &rows, NULL);
+        db_status q = db_query(db, op->a, "SELECT 1 FROM labels WHERE id = ?", DB_ARGS(DB_INT(parent)), &rows, NULL);
         if (q != DB_OK)
             return txn_result(q);
         if (!rows.nrows) {
@@ -53,37 +53,37 @@ op_result labels_create(request *r, const char *name, long long parent, errs *e,
     }
     db_status st = db_begin(db);
     if (st == DB_OK)
-        st = db_query(db, r->a, "INSERT INTO labels (name, parent_id) VALUES (?, NULLIF(?, 0))",
+        st = db_query(db, op->a, "INSERT INTO labels (name, parent_id) VALUES (?, NULLIF(?, 0))",
                       DB_ARGS(DB_STR(name), DB_INT(parent)), NULL, NULL);
     if (st == DB_OK) {
         *id = (long long)db_insert_id(db);
-        st = audit_log(r, NULL, "label.create", "label", name, AUDIT_OK, NULL);
+        st = audit_log(op, NULL, "label.create", "label", name, AUDIT_OK, NULL);
     }
-    op_result res = txn_finish(db, st, r->id, "label");
+    op_result res = txn_finish(db, st, op->req_id, "label");
     if (res == OP_CONFLICT)
         errs_add(e, "name", "name_taken");
     return res;
 }
 
-op_result labels_set(request *r, long long def_id, const long long *labels, int n, errs *e)
+op_result labels_set(op_ctx *op, long long def_id, const long long *labels, int n, errs *e)
 {
-    db_conn *db = r->tenant->db;
+    db_conn *db = op->tenant->db;
     db_rows rows;
-    db_status st = db_query(db, r->a, "SELECT 1 FROM definitions WHERE id = ?", DB_ARGS(DB_INT(def_id)), &rows, NULL);
+    db_status st = db_query(db, op->a, "SELECT 1 FROM definitions WHERE id = ?", DB_ARGS(DB_INT(def_id)), &rows, NULL);
     if (st != DB_OK)
         return txn_result(st);
     if (!rows.nrows)
         return OP_NOT_FOUND;
     st = db_begin(db);
     if (st == DB_OK)
-        st = db_query(db, r->a, "DELETE FROM definition_labels WHERE definition_id = ?", DB_ARGS(DB_INT(def_id)), NULL, NULL);
+        st = db_query(db, op->a, "DELETE FROM definition_labels WHERE definition_id = ?", DB_ARGS(DB_INT(def_id)), NULL, NULL);
     for (int i = 0; st == DB_OK && i < n; i++) {
         uint64_t added = 0;
-        st = db_query(db, r->a,
+        st = db_query(db, op->a,
                       "INSERT IGNORE INTO definition_labels (definition_id, label_id) SELECT ?, id FROM labels WHERE id = ?",
                       DB_ARGS(DB_INT(def_id), DB_INT(labels[i])), NULL, &added);
         if (st == DB_OK && !added) {
-            st = db_query(db, r->a, "SELECT 1 FROM labels WHERE id = ?", DB_ARGS(DB_INT(labels[i])), &rows, NULL);
+            st = db_query(db, op->a, "SELECT 1 FROM labels WHERE id = ?", DB_ARGS(DB_INT(labels[i])), &rows, NULL);
             if (st == DB_OK && !rows.nrows) {
                 db_rollback(db);
                 errs_add(e, "labels", "unknown_label");
@@ -92,10 +92,10 @@ op_result labels_set(request *r, long long def_id, const long long *labels, int 
         }
     }
     if (st == DB_OK)
-        st = db_query(db, r->a, "UPDATE definitions SET updated_at = UTC_TIMESTAMP(3) WHERE id = ?", DB_ARGS(DB_INT(def_id)),
+        st = db_query(db, op->a, "UPDATE definitions SET updated_at = UTC_TIMESTAMP(3) WHERE id = ?", DB_ARGS(DB_INT(def_id)),
                       NULL, NULL);
     if (st == DB_OK)
-        st = audit_log(r, NULL, "definition.labels", "definition", arena_printf(r->a, "%lld", def_id), AUDIT_OK,
-                       arena_printf(r->a, "labels: %d", n));
-    return txn_finish(db, st, r->id, "labels");
+        st = audit_log(op, NULL, "definition.labels", "definition", arena_printf(op->a, "%lld", def_id), AUDIT_OK,
+                       arena_printf(op->a, "labels: %d", n));
+    return txn_finish(db, st, op->req_id, "labels");
 }

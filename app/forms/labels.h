@@ -5,12 +5,12 @@
 #define GENBA_LABELS_H
 
 #include <json-c/json.h>
-#include "http/request.h"
+#include "tenant/op.h"
 #include "util/errs.h"
 
-json_object *labels_list(request *r, op_result *res);
-op_result labels_create(request *r, const char *name, long long parent, errs *e, long long *id);
+json_object *labels_list(op_ctx *op, op_result *res);
+op_result labels_create(op_ctx *op, const char *name, long long parent, errs *e, long long *id);
 /* Replace the labels of definition id. */
-op_result labels_set(request *r, long long def_id, const long long *labels, int n, errs *e);
+op_result labels_set(op_ctx *op, long long def_id, const long long *labels, int n, errs *e);
 
 #endif

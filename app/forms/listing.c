@@ -9,12 +9,12 @@
 #include <string.h>
 
 /* cursor: "<updated_at as YYYY-MM-DD HH:MM:SS.mmm>|<id>" hex-free text, opaque to clients */
-static bool parse_cursor(request *r, const char *c, const char **at, long long *id)
+static bool parse_cursor(op_ctx *op, const char *c, const char **at, long long *id)
 {
     const char *bar = strchr(c, '_');
     if (!bar || bar - c != 23)
         return false;
-    char *s = arena_strndup(r->a, c, 23);
+    char *s = arena_strndup(op->a, c, 23);
     s[10] = ' ';
     int y, mo, d, h, mi, se, ms;
     if (sscanf(s, "%4d-%2d-%2d %2d:%2d:%2d.%3d", &y, &mo, &d, &h, &mi, &se, &ms) != 7)
@@ -27,19 +27,19 @@ static bool parse_cursor(request *r, const char *c, const char **at, long long *
     return true;
 }
 
-json_object *deflisting_page(request *r, const def_listing_query *q, op_result *res)
+json_object *deflisting_page(op_ctx *op, const def_listing_query *q, op_result *res)
 {
     const char *cur_at = NULL;
     long long cur_id = 0;
-    if (q->cursor && !parse_cursor(r, q->cursor, &cur_at, &cur_id)) {
+    if (q->cursor && !parse_cursor(op, q->cursor, &cur_at, &cur_id)) {
         *res = OP_INVALID;
         return NULL;
     }
-    bool tester = perm_has(r, "tester", NULL);
-    const char *scopes = perm_scopes(r, "def.view");
+    bool tester = perm_has(op, "tester", NULL);
+    const char *scopes = perm_scopes(op, "def.view");
     db_rows rows;
     db_status st = db_query(
-        r->tenant->db, r->a,
+        op->tenant->db, op->a,
         "WITH RECURSIVE sub (id) AS (SELECT id FROM labels WHERE id = ? UNION SELECT l.id FROM labels l JOIN sub ON "
         "l.parent_id = sub.id), "
         "usable AS (SELECT v.definition_id, MAX(v.revision) AS revision FROM definition_revisions v "
@@ -80,14 +80,14 @@ json_object *deflisting_page(request *r, const def_listing_query *q, op_result *
         }
         json_object_object_add(o, "labels", labels);
         jx_add_str(o, "updated_at", db_cell(&rows, i, 4));
-        jx_add_str(o, "etag", arena_printf(r->a, "\"%s-%.16s\"", db_cell(&rows, i, 1), db_cell(&rows, i, 5)));
+        jx_add_str(o, "etag", arena_printf(op->a, "\"%s-%.16s\"", db_cell(&rows, i, 1), db_cell(&rows, i, 5)));
         json_object_array_add(arr, o);
     }
     json_object *out = json_object_new_object();
     json_object_object_add(out, "definitions", arr);
     if (more) {
         const char *at = db_cell(&rows, rows.nrows - 1, 6);   /* microseconds; the column keeps milliseconds */
-        jx_add_str(out, "next_cursor", arena_printf(r->a, "%.23s_%s", at, db_cell(&rows, rows.nrows - 1, 0)));
+        jx_add_str(out, "next_cursor", arena_printf(op->a, "%.23s_%s", at, db_cell(&rows, rows.nrows - 1, 0)));
     } else {
         jx_add_str(out, "next_cursor", NULL);
     }

@@ -7,7 +7,7 @@
 #define GENBA_LISTING_H
 
 #include <json-c/json.h>
-#include "http/request.h"
+#include "tenant/op.h"
 #include "util/errs.h"
 
 typedef struct def_listing_query {
@@ -18,6 +18,6 @@ typedef struct def_listing_query {
 } def_listing_query;
 
 /* {"definitions": [...], "next_cursor": "…"|null}; OP_INVALID for a bad cursor. */
-json_object *deflisting_page(request *r, const def_listing_query *q, op_result *res);
+json_object *deflisting_page(op_ctx *op, const def_listing_query *q, op_result *res);
 
 #endif

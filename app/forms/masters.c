@@ -1,5 +1,5 @@
 #include "forms/masters.h"
-#include "auth/audit.h"
+#include "tenant/audit.h"
 #include "auth/session.h"
 #include "auth/users.h"
 #include "db/txn.h"
@@ -32,13 +32,13 @@ static bool number_ok(const char *s)
 }
 
 /* Parse the header into fields; false with errors in e. */
-static json_object *parse_header(request *r, const csv_row *h, const char ***types, const char ***names, errs *e)
+static json_object *parse_header(op_ctx *op, const csv_row *h, const char ***types, const char ***names, errs *e)
 {
     json_object *fields = json_object_new_array();
-    *types = arena_calloc(r->a, (size_t)h->n, sizeof **types);
-    *names = arena_calloc(r->a, (size_t)h->n, sizeof **names);
+    *types = arena_calloc(op->a, (size_t)h->n, sizeof **types);
+    *names = arena_calloc(op->a, (size_t)h->n, sizeof **names);
     for (int i = 0; i < h->n; i++) {
-        char *name = arena_strdup(r->a, h->f[i]);
+        char *name = arena_strdup(op->a, h->f[i]);
         char *colon = strrchr(name, ':');
         const char *type = "text";
         if (colon) {
@@ -62,7 +62,7 @@ static json_object *parse_header(request *r, const csv_row *h, const char ***typ
     return fields;
 }
 
-op_result masters_upload(request *r, const char *name, const char *encoding, const char *data, size_t len, errs *e,
+op_result masters_upload(op_ctx *op, const char *name, const char *encoding, const char *data, size_t len, errs *e,
                          long long *id, int *version)
 {
     if (!name || !*name || str_utf8_len(name) > 100) {
@@ -71,14 +71,14 @@ op_result masters_upload(request *r, const char *name, const char *encoding, con
     }
     char err[200];
     size_t ulen;
-    const char *text = charset_to_utf8(r->a, data, len, encoding ? encoding : "auto", &ulen, err, sizeof err);
+    const char *text = charset_to_utf8(op->a, data, len, encoding ? encoding : "auto", &ulen, err, sizeof err);
     csv_table t;
     if (!text) {
         errs_add(e, "file", "csv_encoding");
         return OP_INVALID;
     }
-    if (!csv_parse(r->a, text, ulen, &t, err, sizeof err)) {
-        errs_add_arg(e, "file", "csv_malformed", arena_strdup(r->a, err));
+    if (!csv_parse(op->a, text, ulen, &t, err, sizeof err)) {
+        errs_add_arg(e, "file", "csv_malformed", arena_strdup(op->a, err));
         return OP_INVALID;
     }
     if (t.nrows < 1) {
@@ -86,11 +86,11 @@ op_result masters_upload(request *r, const char *name, const char *encoding, con
         return OP_INVALID;
     }
     const char **types, **names;
-    json_object *fields = parse_header(r, &t.rows[0], &types, &names, e);
+    json_object *fields = parse_header(op, &t.rows[0], &types, &names, e);
     int nf = t.rows[0].n;
     /* every record, checked before anything is written */
     json_object *seen = json_object_new_object();
-    const char **keys = arena_calloc(r->a, (size_t)t.nrows, sizeof *keys), **datas = arena_calloc(r->a, (size_t)t.nrows, sizeof *datas);
+    const char **keys = arena_calloc(op->a, (size_t)t.nrows, sizeof *keys), **datas = arena_calloc(op->a, (size_t)t.nrows, sizeof *datas);
     for (int i = 1; i < t.nrows && e->n < 200; i++) {
         const csv_row *row = &t.rows[i];
         e->line = row->line;
@@ -114,53 +114,53 @@ op_result masters_upload(request *r, const char *name, const char *encoding, con
             json_object_object_add(rec, names[k], json_object_new_string(v));
         }
         keys[i] = key;
-        datas[i] = arena_strdup(r->a, json_object_to_json_string_ext(rec, JSON_C_TO_STRING_PLAIN));
+        datas[i] = arena_strdup(op->a, json_object_to_json_string_ext(rec, JSON_C_TO_STRING_PLAIN));
         json_object_put(rec);
     }
     e->line = 0;
     json_object_put(seen);
-    const char *fields_json = arena_strdup(r->a, json_object_to_json_string_ext(fields, JSON_C_TO_STRING_PLAIN));
+    const char *fields_json = arena_strdup(op->a, json_object_to_json_string_ext(fields, JSON_C_TO_STRING_PLAIN));
     json_object_put(fields);
     if (e->n)
         return OP_INVALID;
 
-    db_conn *db = r->tenant->db;
+    db_conn *db = op->tenant->db;
     db_rows rows;
     db_status st = db_begin(db);
     if (st == DB_OK)
-        st = db_query(db, r->a, "SELECT id, version FROM masters WHERE name = ? FOR UPDATE", DB_ARGS(DB_STR(name)), &rows, NULL);
+        st = db_query(db, op->a, "SELECT id, version FROM masters WHERE name = ? FOR UPDATE", DB_ARGS(DB_STR(name)), &rows, NULL);
     if (st == DB_OK && rows.nrows) {
         *id = atoll(db_cell(&rows, 0, 0));
         *version = atoi(db_cell(&rows, 0, 1)) + 1;
-        st = db_query(db, r->a,
+        st = db_query(db, op->a,
                       "UPDATE masters SET fields = ?, version = ?, record_count = ?, updated_by = ?, updated_at = "
                       "UTC_TIMESTAMP(3) WHERE id = ?",
-                      DB_ARGS(DB_STR(fields_json), DB_INT(*version), DB_INT(t.nrows - 1), DB_INT(r->user->id), DB_INT(*id)),
+                      DB_ARGS(DB_STR(fields_json), DB_INT(*version), DB_INT(t.nrows - 1), DB_INT(op->user->id), DB_INT(*id)),
                       NULL, NULL);
     } else if (st == DB_OK) {
         *version = 1;
-        st = db_query(db, r->a,
+        st = db_query(db, op->a,
                       "INSERT INTO masters (name, fields, version, record_count, updated_by, updated_at) VALUES "
                       "(?, ?, 1, ?, ?, UTC_TIMESTAMP(3))",
-                      DB_ARGS(DB_STR(name), DB_STR(fields_json), DB_INT(t.nrows - 1), DB_INT(r->user->id)), NULL, NULL);
+                      DB_ARGS(DB_STR(name), DB_STR(fields_json), DB_INT(t.nrows - 1), DB_INT(op->user->id)), NULL, NULL);
         *id = (long long)db_insert_id(db);
     }
     for (int i = 1; st == DB_OK && i < t.nrows; i++)
-        st = db_query(db, r->a,
+        st = db_query(db, op->a,
                       "INSERT INTO master_records (master_id, record_id, data, version, deleted, updated_at) VALUES "
                       "(?, ?, ?, ?, 0, UTC_TIMESTAMP(3)) ON DUPLICATE KEY UPDATE "
                       "updated_at = IF(deleted = 1 OR data <> VALUES(data), UTC_TIMESTAMP(3), updated_at), "
                       "data = VALUES(data), version = VALUES(version), deleted = 0",
                       DB_ARGS(DB_INT(*id), DB_STR(keys[i]), DB_STR(datas[i]), DB_INT(*version)), NULL, NULL);
     if (st == DB_OK)   /* records the new version does not have are gone */
-        st = db_query(db, r->a,
+        st = db_query(db, op->a,
                       "UPDATE master_records SET deleted = 1, updated_at = UTC_TIMESTAMP(3) WHERE master_id = ? "
                       "AND version < ? AND deleted = 0",
                       DB_ARGS(DB_INT(*id), DB_INT(*version)), NULL, NULL);
     if (st == DB_OK)
-        st = audit_log(r, NULL, "master.upload", "master", name, AUDIT_OK,
-                       arena_printf(r->a, "version %d, %d records", *version, t.nrows - 1));
-    return txn_finish(db, st, r->id, "master upload");
+        st = audit_log(op, NULL, "master.upload", "master", name, AUDIT_OK,
+                       arena_printf(op->a, "version %d, %d records", *version, t.nrows - 1));
+    return txn_finish(db, st, op->req_id, "master upload");
 }
 
 #define MASTER_COLS "SELECT id, name, fields, version, record_count, DATE_FORMAT(updated_at, '%Y-%m-%dT%H:%i:%sZ') FROM masters "
@@ -177,10 +177,10 @@ static json_object *master_json(const db_rows *rows, size_t i)
     return o;
 }
 
-json_object *masters_list(request *r, op_result *res)
+json_object *masters_list(op_ctx *op, op_result *res)
 {
     db_rows rows;
-    db_status st = db_query(r->tenant->db, r->a, MASTER_COLS "ORDER BY name", DB_NOARGS, &rows, NULL);
+    db_status st = db_query(op->tenant->db, op->a, MASTER_COLS "ORDER BY name", DB_NOARGS, &rows, NULL);
     *res = txn_result(st);
     if (st != DB_OK)
         return NULL;
@@ -190,17 +190,17 @@ json_object *masters_list(request *r, op_result *res)
     return arr;
 }
 
-json_object *masters_get(request *r, long long id, op_result *res)
+json_object *masters_get(op_ctx *op, long long id, op_result *res)
 {
     db_rows rows;
-    db_status st = db_query(r->tenant->db, r->a, MASTER_COLS "WHERE id = ?", DB_ARGS(DB_INT(id)), &rows, NULL);
+    db_status st = db_query(op->tenant->db, op->a, MASTER_COLS "WHERE id = ?", DB_ARGS(DB_INT(id)), &rows, NULL);
     *res = st != DB_OK ? txn_result(st) : rows.nrows ? OP_OK : OP_NOT_FOUND;
     return *res == OP_OK ? master_json(&rows, 0) : NULL;
 }
 
-json_object *masters_records(request *r, long long id, const char *since, const char *cursor, int limit, op_result *res)
+json_object *masters_records(op_ctx *op, long long id, const char *since, const char *cursor, int limit, op_result *res)
 {
-    json_object *m = masters_get(r, id, res);
+    json_object *m = masters_get(op, id, res);
     if (!m)
         return NULL;
     /* cursor: "<updated_at, 23 chars>_<hex of the key>" */
@@ -212,9 +212,9 @@ json_object *masters_records(request *r, long long id, const char *since, const 
             *res = OP_INVALID;
             return NULL;
         }
-        char *at = arena_strndup(r->a, cursor, 23);
+        char *at = arena_strndup(op->a, cursor, 23);
         at[10] = ' ';
-        unsigned char *k = arena_alloc(r->a, (n - 24) / 2 + 1);
+        unsigned char *k = arena_alloc(op->a, (n - 24) / 2 + 1);
         if (!str_unhex(cursor + 24, k, (n - 24) / 2)) {
             json_object_put(m);
             *res = OP_INVALID;
@@ -225,7 +225,7 @@ json_object *masters_records(request *r, long long id, const char *since, const 
         cur_key = (const char *)k;
     }
     db_rows rows;
-    db_status st = db_query(r->tenant->db, r->a,
+    db_status st = db_query(op->tenant->db, op->a,
                             "SELECT record_id, data, deleted, DATE_FORMAT(updated_at, '%Y-%m-%dT%H:%i:%s.%f') FROM "
                             "master_records WHERE master_id = ? AND (? IS NULL OR updated_at > ?) AND (? IS NOT NULL OR "
                             "deleted = 0) AND (? IS NULL OR updated_at > ? OR (updated_at = ? AND record_id > ?)) "
@@ -247,7 +247,7 @@ json_object *masters_records(request *r, long long id, const char *since, const 
         jx_add_str(o, "key", db_cell(&rows, i, 0));
         json_object_object_add(o, "data", json_tokener_parse(db_cell(&rows, i, 1)));
         jx_add_bool(o, "deleted", !strcmp(db_cell(&rows, i, 2), "1"));
-        jx_add_str(o, "updated_at", arena_printf(r->a, "%.23sZ", db_cell(&rows, i, 3)));
+        jx_add_str(o, "updated_at", arena_printf(op->a, "%.23sZ", db_cell(&rows, i, 3)));
         json_object_array_add(arr, o);
     }
     json_object *out = json_object_new_object();
@@ -255,29 +255,29 @@ json_object *masters_records(request *r, long long id, const char *since, const 
     json_object_object_add(out, "records", arr);
     if (more) {
         const char *k = db_cell(&rows, rows.nrows - 1, 0);
-        char *hex = arena_alloc(r->a, 2 * strlen(k) + 1);
+        char *hex = arena_alloc(op->a, 2 * strlen(k) + 1);
         str_hex((const unsigned char *)k, strlen(k), hex);
-        jx_add_str(out, "next_cursor", arena_printf(r->a, "%.23s_%s", db_cell(&rows, rows.nrows - 1, 3), hex));
+        jx_add_str(out, "next_cursor", arena_printf(op->a, "%.23s_%s", db_cell(&rows, rows.nrows - 1, 3), hex));
     } else {
         jx_add_str(out, "next_cursor", NULL);
     }
     return out;
 }
 
-bool masters_has_key(request *r, const char *name, const char *key)
+bool masters_has_key(op_ctx *op, const char *name, const char *key)
 {
     db_rows rows;
-    return db_query(r->tenant->db, r->a,
+    return db_query(op->tenant->db, op->a,
                     "SELECT 1 FROM master_records mr JOIN masters m ON m.id = mr.master_id WHERE m.name = ? AND "
                     "mr.record_id = ? AND mr.deleted = 0",
                     DB_ARGS(DB_STR(name), DB_STR(key)), &rows, NULL) == DB_OK &&
            rows.nrows > 0;
 }
 
-const char *masters_field(request *r, const char *name, const char *key, const char *field, bool *gone)
+const char *masters_field(op_ctx *op, const char *name, const char *key, const char *field, bool *gone)
 {
     db_rows rows;
-    db_status st = db_query(r->tenant->db, r->a,
+    db_status st = db_query(op->tenant->db, op->a,
                             "SELECT COALESCE(JSON_VALUE(mr.data, CONCAT('$.\"', REPLACE(?, '\"', ''), '\"')), '') FROM master_records mr "
                             "JOIN masters m ON m.id = mr.master_id WHERE m.name = ? AND mr.record_id = ? AND mr.deleted = 0",
                             DB_ARGS(DB_STR(field ? field : ""), DB_STR(name), DB_STR(key)), &rows, NULL);

@@ -15,22 +15,22 @@
 #define GENBA_MASTERS_H
 
 #include <json-c/json.h>
-#include "http/request.h"
+#include "tenant/op.h"
 #include "util/errs.h"
 
-op_result masters_upload(request *r, const char *name, const char *encoding, const char *data, size_t len, errs *e,
+op_result masters_upload(op_ctx *op, const char *name, const char *encoding, const char *data, size_t len, errs *e,
                          long long *id, int *version);
-json_object *masters_list(request *r, op_result *res);
+json_object *masters_list(op_ctx *op, op_result *res);
 /* One master with its fields (no records). */
-json_object *masters_get(request *r, long long id, op_result *res);
+json_object *masters_get(op_ctx *op, long long id, op_result *res);
 /* Records changed after since (SQL DATETIME text; NULL = all live
  * records), oldest change first, paged by cursor. */
-json_object *masters_records(request *r, long long id, const char *since, const char *cursor, int limit, op_result *res);
+json_object *masters_records(op_ctx *op, long long id, const char *since, const char *cursor, int limit, op_result *res);
 /* Field `field` of the live record `key` of the master called name: its
  * text ("" when the record lacks the field), or NULL when there is no such
  * record (*gone: the database failed). */
-const char *masters_field(request *r, const char *name, const char *key, const char *field, bool *gone);
+const char *masters_field(op_ctx *op, const char *name, const char *key, const char *field, bool *gone);
 /* Is key a live record of the master called name? */
-bool masters_has_key(request *r, const char *name, const char *key);
+bool masters_has_key(op_ctx *op, const char *name, const char *key);
 
 #endif

@@ -1,10 +1,11 @@
 #include "forms/store.h"
-#include "auth/audit.h"
+#include "tenant/audit.h"
 #include "auth/session.h"
 #include "db/txn.h"
 #include "forms/defxml.h"
 #include "tenant/resolve.h"
 #include "util/crypto.h"
+#include "db/rowjson.h"
 #include "util/jsonx.h"
 #include "util/log.h"
 #include "util/str.h"
@@ -14,26 +15,26 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *sha_hex(request *r, const void *p, size_t n)
+static const char *sha_hex(op_ctx *op, const void *p, size_t n)
 {
     unsigned char h[32];
-    char *out = arena_alloc(r->a, 65);
+    char *out = arena_alloc(op->a, 65);
     crypto_sha256(p, n, h);
     str_hex(h, 32, out);
     return out;
 }
 
-static db_status save_image(request *r, const def_image *img, const char **sha)
+static db_status save_image(op_ctx *op, const def_image *img, const char **sha)
 {
-    *sha = sha_hex(r, img->data, img->len);
-    return db_query(r->tenant->db, r->a,
+    *sha = sha_hex(op, img->data, img->len);
+    return db_query(op->tenant->db, op->a,
                     "INSERT IGNORE INTO images (sha256, content_type, width, height, bytes) VALUES (?, ?, ?, ?, ?)",
                     DB_ARGS(DB_STR(*sha), DB_STR(img->content_type), DB_INT(img->width), DB_INT(img->height),
                             DB_BLOB(img->data, img->len)),
                     NULL, NULL);
 }
 
-static db_status save_cluster(request *r, long long id, int rev, const def_cluster *c)
+static db_status save_cluster(op_ctx *op, long long id, int rev, const def_cluster *c)
 {
     json_object *params = json_object_new_object(), *items = NULL;
     for (int i = 0; i < c->nparams; i++)
@@ -52,11 +53,11 @@ static db_status save_cluster(request *r, long long id, int rev, const def_clust
             json_object_array_add(items, it);
         }
     }
-    const char *pj = arena_strdup(r->a, json_object_to_json_string_ext(params, JSON_C_TO_STRING_PLAIN));
-    const char *ij = items ? arena_strdup(r->a, json_object_to_json_string_ext(items, JSON_C_TO_STRING_PLAIN)) : NULL;
+    const char *pj = arena_strdup(op->a, json_object_to_json_string_ext(params, JSON_C_TO_STRING_PLAIN));
+    const char *ij = items ? arena_strdup(op->a, json_object_to_json_string_ext(items, JSON_C_TO_STRING_PLAIN)) : NULL;
     json_object_put(params);
     json_object_put(items);
-    return db_query(r->tenant->db, r->a,
+    return db_query(op->tenant->db, op->a,
                     "INSERT INTO definition_clusters (definition_id, revision, sheet_no, cluster_id, name, type, rect_top, "
                     "rect_bottom, rect_left, rect_right, required, params, items) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     DB_ARGS(DB_INT(id), DB_INT(rev), DB_INT(c->sheet_no), DB_INT(c->id), DB_STR(c->name),
@@ -66,37 +67,37 @@ static db_status save_cluster(request *r, long long id, int rev, const def_clust
 }
 
 /* Write revision rev of id: the revision row, sheets, clusters, stages. */
-static db_status save_revision(request *r, long long id, int rev, const definition *d, const def_image *images,
+static db_status save_revision(op_ctx *op, long long id, int rev, const definition *d, const def_image *images,
                                int nimages, const char *xml, size_t xml_len)
 {
-    db_conn *db = r->tenant->db;
-    db_status st = db_query(db, r->a,
+    db_conn *db = op->tenant->db;
+    db_status st = db_query(db, op->a,
                             "INSERT INTO definition_revisions (definition_id, revision, name, status, available_from, "
                             "available_until, exclusive_lock, applicant_lock, xml, sha256, created_by, created_at, "
                             "updated_at) VALUES (?, ?, ?, 'draft', ?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3))",
                             DB_ARGS(DB_INT(id), DB_INT(rev), DB_STR(d->name), DB_STR(d->available_from),
                                     DB_STR(d->available_until), DB_INT(d->exclusive_lock), DB_INT(d->applicant_lock),
-                                    DB_BLOB(xml, xml_len), DB_STR(sha_hex(r, xml, xml_len)),
-                                    r->user ? DB_INT(r->user->id) : DB_NULLARG),
+                                    DB_BLOB(xml, xml_len), DB_STR(sha_hex(op, xml, xml_len)),
+                                    op->user ? DB_INT(op->user->id) : DB_NULLARG),
                             NULL, NULL);
     for (int s = 0; st == DB_OK && s < d->nsheets; s++) {
         const def_sheet *sh = &d->sheets[s];
         const char *bsha = NULL;
         for (int i = 0; st == DB_OK && sh->background && i < nimages; i++)
             if (!strcmp(images[i].name, sh->background))
-                st = save_image(r, &images[i], &bsha);
+                st = save_image(op, &images[i], &bsha);
         if (st == DB_OK)
-            st = db_query(db, r->a,
+            st = db_query(db, op->a,
                           "INSERT INTO definition_sheets (definition_id, revision, sheet_no, name, width, height, "
                           "background, background_sha256) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                           DB_ARGS(DB_INT(id), DB_INT(rev), DB_INT(sh->no), DB_STR(sh->name), DB_INT(sh->width),
                                   DB_INT(sh->height), DB_STR(sh->background), DB_STR(bsha)),
                           NULL, NULL);
         for (int c = 0; st == DB_OK && c < sh->nclusters; c++)
-            st = save_cluster(r, id, rev, &sh->clusters[c]);
+            st = save_cluster(op, id, rev, &sh->clusters[c]);
     }
     for (int i = 0; st == DB_OK && i < d->nstages; i++)
-        st = db_query(db, r->a,
+        st = db_query(db, op->a,
                       "INSERT INTO definition_stages (definition_id, revision, stage_no, name, group_name) VALUES (?, ?, ?, ?, ?)",
                       DB_ARGS(DB_INT(id), DB_INT(rev), DB_INT(d->stages[i].no), DB_STR(d->stages[i].name),
                               DB_STR(d->stages[i].group)),
@@ -104,19 +105,19 @@ static db_status save_revision(request *r, long long id, int rev, const definiti
     return st;
 }
 
-op_result defstore_save(request *r, long long id, const definition *d, const def_image *images, int nimages,
+op_result defstore_save(op_ctx *op, long long id, const definition *d, const def_image *images, int nimages,
                         errs *e, long long *out_id, int *out_rev, bool *new_rev)
 {
-    db_conn *db = r->tenant->db;
+    db_conn *db = op->tenant->db;
     buf xml;
-    buf_init(&xml, r->a);
+    buf_init(&xml, op->a);
     defxml_write(d, &xml);
     *new_rev = true;
     int rev = 1;
     db_rows rows;
     db_status st = db_begin(db);
     if (st == DB_OK && id) {
-        st = db_query(db, r->a,
+        st = db_query(db, op->a,
                       "SELECT d.latest_revision, v.was_published FROM definitions d JOIN definition_revisions v ON "
                       "v.definition_id = d.id AND v.revision = d.latest_revision WHERE d.id = ? FOR UPDATE",
                       DB_ARGS(DB_INT(id)), &rows, NULL);
@@ -130,35 +131,35 @@ op_result defstore_save(request *r, long long id, const definition *d, const def
             rev = frozen ? latest + 1 : latest;
             *new_rev = frozen;
             if (!frozen)   /* a draft or test revision is replaced */
-                st = db_query(db, r->a, "DELETE FROM definition_revisions WHERE definition_id = ? AND revision = ?",
+                st = db_query(db, op->a, "DELETE FROM definition_revisions WHERE definition_id = ? AND revision = ?",
                               DB_ARGS(DB_INT(id), DB_INT(rev)), NULL, NULL);
             if (st == DB_OK)
-                st = db_query(db, r->a,
+                st = db_query(db, op->a,
                               "UPDATE definitions SET name = ?, latest_revision = ?, updated_at = UTC_TIMESTAMP(3) WHERE id = ?",
                               DB_ARGS(DB_STR(d->name), DB_INT(rev), DB_INT(id)), NULL, NULL);
         }
     } else if (st == DB_OK) {
-        st = db_query(db, r->a,
+        st = db_query(db, op->a,
                       "INSERT INTO definitions (name, latest_revision, created_by, created_at, updated_at) VALUES "
                       "(?, 1, ?, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3))",
-                      DB_ARGS(DB_STR(d->name), r->user ? DB_INT(r->user->id) : DB_NULLARG), NULL, NULL);
+                      DB_ARGS(DB_STR(d->name), op->user ? DB_INT(op->user->id) : DB_NULLARG), NULL, NULL);
         id = (long long)db_insert_id(db);
     }
     if (st == DB_OK)
-        st = save_revision(r, id, rev, d, images, nimages, xml.data, xml.len);
+        st = save_revision(op, id, rev, d, images, nimages, xml.data, xml.len);
     if (st == DB_OK)
-        st = audit_log(r, NULL, *new_rev ? "definition.create" : "definition.update", "definition",
-                       arena_printf(r->a, "%lld", id), AUDIT_OK, arena_printf(r->a, "revision %d: %s", rev, d->name));
-    op_result res = txn_finish(db, st, r->id, "definition");
+        st = audit_log(op, NULL, *new_rev ? "definition.create" : "definition.update", "definition",
+                       arena_printf(op->a, "%lld", id), AUDIT_OK, arena_printf(op->a, "revision %d: %s", rev, d->name));
+    op_result res = txn_finish(db, st, op->req_id, "definition");
     (void)e;
     *out_id = id;
     *out_rev = rev;
     return res;
 }
 
-op_result defstore_set_status(request *r, long long id, const char *status, errs *e)
+op_result defstore_set_status(op_ctx *op, long long id, const char *status, errs *e)
 {
-    db_conn *db = r->tenant->db;
+    db_conn *db = op->tenant->db;
     if (strcmp(status, "draft") && strcmp(status, "test") && strcmp(status, "published") && strcmp(status, "archived")) {
         errs_add(e, "status", "invalid_value");
         return OP_INVALID;
@@ -166,7 +167,7 @@ op_result defstore_set_status(request *r, long long id, const char *status, errs
     db_rows rows;
     db_status st = db_begin(db);
     if (st == DB_OK)
-        st = db_query(db, r->a,
+        st = db_query(db, op->a,
                       "SELECT d.latest_revision, v.was_published, v.status FROM definitions d JOIN definition_revisions v "
                       "ON v.definition_id = d.id AND v.revision = d.latest_revision WHERE d.id = ? FOR UPDATE",
                       DB_ARGS(DB_INT(id)), &rows, NULL);
@@ -175,7 +176,7 @@ op_result defstore_set_status(request *r, long long id, const char *status, errs
         return OP_NOT_FOUND;
     }
     if (st != DB_OK)
-        return txn_finish(db, st, r->id, "definition status");
+        return txn_finish(db, st, op->req_id, "definition status");
     int rev = atoi(db_cell(&rows, 0, 0));
     if (!strcmp(db_cell(&rows, 0, 1), "1") && (!strcmp(status, "draft") || !strcmp(status, "test"))) {
         db_rollback(db);
@@ -184,22 +185,22 @@ op_result defstore_set_status(request *r, long long id, const char *status, errs
     }
     bool publish = !strcmp(status, "published");
     if (publish)   /* the revision published before becomes archived */
-        st = db_query(db, r->a,
+        st = db_query(db, op->a,
                       "UPDATE definition_revisions SET status = 'archived', updated_at = UTC_TIMESTAMP(3) "
                       "WHERE definition_id = ? AND revision < ? AND status = 'published'",
                       DB_ARGS(DB_INT(id), DB_INT(rev)), NULL, NULL);
     if (st == DB_OK)
-        st = db_query(db, r->a,
+        st = db_query(db, op->a,
                       "UPDATE definition_revisions SET status = ?, was_published = was_published OR ?, "
                       "updated_at = UTC_TIMESTAMP(3) WHERE definition_id = ? AND revision = ?",
                       DB_ARGS(DB_STR(status), DB_INT(publish), DB_INT(id), DB_INT(rev)), NULL, NULL);
     if (st == DB_OK)
-        st = db_query(db, r->a, "UPDATE definitions SET updated_at = UTC_TIMESTAMP(3) WHERE id = ?", DB_ARGS(DB_INT(id)),
+        st = db_query(db, op->a, "UPDATE definitions SET updated_at = UTC_TIMESTAMP(3) WHERE id = ?", DB_ARGS(DB_INT(id)),
                       NULL, NULL);
     if (st == DB_OK)
-        st = audit_log(r, NULL, "definition.status", "definition", arena_printf(r->a, "%lld", id), AUDIT_OK,
-                       arena_printf(r->a, "revision %d: %s", rev, status));
-    return txn_finish(db, st, r->id, "definition status");
+        st = audit_log(op, NULL, "definition.status", "definition", arena_printf(op->a, "%lld", id), AUDIT_OK,
+                       arena_printf(op->a, "revision %d: %s", rev, status));
+    return txn_finish(db, st, op->req_id, "definition status");
 }
 
 #define REV_COLS                                                                                                  \
@@ -219,10 +220,10 @@ static void fill_rev(const db_rows *rows, def_rev *out)
     out->available_until = db_cell(rows, 0, 8);
 }
 
-op_result defstore_get(request *r, long long id, int rev, def_rev *out)
+op_result defstore_get(op_ctx *op, long long id, int rev, def_rev *out)
 {
     db_rows rows;
-    db_status st = db_query(r->tenant->db, r->a,
+    db_status st = db_query(op->tenant->db, op->a,
                             REV_COLS "JOIN definitions d ON d.id = v.definition_id WHERE v.definition_id = ? "
                                      "AND v.revision = IF(? = 0, d.latest_revision, ?)",
                             DB_ARGS(DB_INT(id), DB_INT(rev), DB_INT(rev)), &rows, NULL);
@@ -234,10 +235,10 @@ op_result defstore_get(request *r, long long id, int rev, def_rev *out)
     return OP_OK;
 }
 
-op_result defstore_get_for_tablet(request *r, long long id, bool tester, def_rev *out)
+op_result defstore_get_for_tablet(op_ctx *op, long long id, bool tester, def_rev *out)
 {
     db_rows rows;
-    db_status st = db_query(r->tenant->db, r->a,
+    db_status st = db_query(op->tenant->db, op->a,
                             REV_COLS "WHERE v.definition_id = ? AND (v.status = 'published' OR (? AND v.status = 'test')) "
                                      "AND (v.available_from IS NULL OR v.available_from <= UTC_DATE()) "
                                      "AND (v.available_until IS NULL OR v.available_until >= UTC_DATE()) "
@@ -251,12 +252,12 @@ op_result defstore_get_for_tablet(request *r, long long id, bool tester, def_rev
     return OP_OK;
 }
 
-definition *defstore_model(request *r, const def_rev *rev, op_result *res)
+definition *defstore_model(op_ctx *op, const def_rev *rev, op_result *res)
 {
     errs e;
-    errs_init(&e, r->a);
+    errs_init(&e, op->a);
     definition *d = NULL;
-    if (!defxml_read(r->a, rev->xml, strlen(rev->xml), &d, &e)) {
+    if (!defxml_read(op->a, rev->xml, strlen(rev->xml), &d, &e)) {
         *res = OP_ERROR;
         return NULL;
     }
@@ -264,11 +265,11 @@ definition *defstore_model(request *r, const def_rev *rev, op_result *res)
     return d;
 }
 
-op_result defstore_background(request *r, long long id, int rev, int sheet, const char **ctype, const void **data,
+op_result defstore_background(op_ctx *op, long long id, int rev, int sheet, const char **ctype, const void **data,
                               size_t *len)
 {
     db_rows rows;
-    db_status st = db_query(r->tenant->db, r->a,
+    db_status st = db_query(op->tenant->db, op->a,
                             "SELECT i.content_type, i.bytes FROM definition_sheets s JOIN images i ON i.sha256 = "
                             "s.background_sha256 WHERE s.definition_id = ? AND s.revision = ? AND s.sheet_no = ?",
                             DB_ARGS(DB_INT(id), DB_INT(rev), DB_INT(sheet)), &rows, NULL);
@@ -282,10 +283,10 @@ op_result defstore_background(request *r, long long id, int rev, int sheet, cons
     return OP_OK;
 }
 
-json_object *defstore_revisions(request *r, long long id, op_result *res)
+json_object *defstore_revisions(op_ctx *op, long long id, op_result *res)
 {
     db_rows rows;
-    db_status st = db_query(r->tenant->db, r->a,
+    db_status st = db_query(op->tenant->db, op->a,
                             "SELECT v.revision, v.name, v.status, DATE_FORMAT(v.created_at, '%Y-%m-%dT%H:%i:%sZ'), "
                             "DATE_FORMAT(v.updated_at, '%Y-%m-%dT%H:%i:%sZ'), u.login, "
                             "(SELECT COUNT(*) FROM definition_clusters c WHERE c.definition_id = v.definition_id AND "
@@ -300,14 +301,14 @@ json_object *defstore_revisions(request *r, long long id, op_result *res)
         return NULL;
     }
     static const char *const names[] = {"revision", "name", "status", "created_at", "updated_at", "created_by", "clusters"};
-    return jx_rows(&rows, names, 7);
+    return db_rows_json(&rows, names, 7);
 }
 
-json_object *defstore_list(request *r, long long label, const char *status, const char *name, op_result *res)
+json_object *defstore_list(op_ctx *op, long long label, const char *status, const char *name, op_result *res)
 {
     db_rows rows;
     db_status st = db_query(
-        r->tenant->db, r->a,
+        op->tenant->db, op->a,
         "WITH RECURSIVE sub (id) AS (SELECT id FROM labels WHERE id = ? UNION SELECT l.id FROM labels l JOIN sub ON "
         "l.parent_id = sub.id) "
         "SELECT d.id, d.name, d.latest_revision, v.status, DATE_FORMAT(d.updated_at, '%Y-%m-%dT%H:%i:%sZ'), "
@@ -323,13 +324,13 @@ json_object *defstore_list(request *r, long long label, const char *status, cons
     if (st != DB_OK)
         return NULL;
     static const char *const names[] = {"id", "name", "revision", "status", "updated_at", "published_revision", "labels"};
-    return jx_rows(&rows, names, 7);
+    return db_rows_json(&rows, names, 7);
 }
 
-op_result defstore_export(request *r, const def_rev *rev, buf *out, const char **ctype, const char **ext)
+op_result defstore_export(op_ctx *op, const def_rev *rev, buf *out, const char **ctype, const char **ext)
 {
     db_rows rows;
-    db_status st = db_query(r->tenant->db, r->a,
+    db_status st = db_query(op->tenant->db, op->a,
                             "SELECT DISTINCT s.background, i.bytes FROM definition_sheets s JOIN images i ON i.sha256 = "
                             "s.background_sha256 WHERE s.definition_id = ? AND s.revision = ?",
                             DB_ARGS(DB_INT(rev->id), DB_INT(rev->revision)), &rows, NULL);
@@ -342,14 +343,14 @@ op_result defstore_export(request *r, const def_rev *rev, buf *out, const char *
         *ext = "xml";
         return OP_OK;
     }
-    zip_entry *e = arena_calloc(r->a, rows.nrows + 1, sizeof *e);
+    zip_entry *e = arena_calloc(op->a, rows.nrows + 1, sizeof *e);
     e[0] = (zip_entry){.name = "definition.xml", .data = (const unsigned char *)rev->xml, .len = xlen};
     for (size_t i = 0; i < rows.nrows; i++)
         e[i + 1] = (zip_entry){.name = db_cell(&rows, i, 0), .data = (const unsigned char *)db_cell(&rows, i, 1),
                                .len = rows.len[1 + i * rows.ncols]};
     char err[300];
     if (!zip_write_entries(e, (int)rows.nrows + 1, out, err, sizeof err)) {
-        log_error("req id=%s: export of definition %lld: %s", r->id, rev->id, err);
+        log_error("req id=%s: export of definition %lld: %s", op->req_id, rev->id, err);
         return OP_ERROR;
     }
     *ctype = "application/zip";

@@ -15,7 +15,7 @@
 
 #include <json-c/json.h>
 #include "forms/model.h"
-#include "http/request.h"
+#include "tenant/op.h"
 #include "util/buf.h"
 #include "util/errs.h"
 
@@ -29,12 +29,12 @@ typedef struct def_image {
 
 /* Save d as a new definition (id 0) or over definition id.  *out_rev gets
  * the revision written, *new_rev whether it is a new revision. */
-op_result defstore_save(request *r, long long id, const definition *d, const def_image *images, int nimages,
+op_result defstore_save(op_ctx *op, long long id, const definition *d, const def_image *images, int nimages,
                         errs *e, long long *out_id, int *out_rev, bool *new_rev);
 /* Set the latest revision's status: draft, test, published, archived
  * (a revision that was published cannot go back to draft or test:
  * code status_frozen). */
-op_result defstore_set_status(request *r, long long id, const char *status, errs *e);
+op_result defstore_set_status(op_ctx *op, long long id, const char *status, errs *e);
 
 typedef struct def_rev {
     long long id;
@@ -45,23 +45,23 @@ typedef struct def_rev {
 
 /* Revision rev of definition id (rev 0 = the latest).  OP_NOT_FOUND when
  * there is none. */
-op_result defstore_get(request *r, long long id, int rev, def_rev *out);
+op_result defstore_get(op_ctx *op, long long id, int rev, def_rev *out);
 /* The revision a tablet user gets: the latest published one (a tester also
  * gets a newer test revision), inside its availability window. */
-op_result defstore_get_for_tablet(request *r, long long id, bool tester, def_rev *out);
+op_result defstore_get_for_tablet(op_ctx *op, long long id, bool tester, def_rev *out);
 /* The model of a stored revision (its canonical XML read back). */
-definition *defstore_model(request *r, const def_rev *rev, op_result *res);
+definition *defstore_model(op_ctx *op, const def_rev *rev, op_result *res);
 /* Background image of a sheet: bytes in the arena. */
-op_result defstore_background(request *r, long long id, int rev, int sheet, const char **ctype, const void **data,
+op_result defstore_background(op_ctx *op, long long id, int rev, int sheet, const char **ctype, const void **data,
                               size_t *len);
 /* The export of a revision: its XML, or a zip with definition.xml and the
  * background images when it has any (what an upload takes back).  *ctype
  * and *ext ("xml" or "zip") say which. */
-op_result defstore_export(request *r, const def_rev *rev, buf *out, const char **ctype, const char **ext);
+op_result defstore_export(op_ctx *op, const def_rev *rev, buf *out, const char **ctype, const char **ext);
 /* Every revision of id, newest first. */
-json_object *defstore_revisions(request *r, long long id, op_result *res);
+json_object *defstore_revisions(op_ctx *op, long long id, op_result *res);
 /* Definitions for the console: filter by label (and the labels below it),
  * status of the latest revision, name (substring). */
-json_object *defstore_list(request *r, long long label, const char *status, const char *name, op_result *res);
+json_object *defstore_list(op_ctx *op, long long label, const char *status, const char *name, op_result *res);
 
 #endif

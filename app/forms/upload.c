@@ -21,30 +21,30 @@ bool defupload_is_zip(const char *content_type, const char *filename, const void
 
 static bool group_exists(void *ctx, const char *name)
 {
-    request *r = ctx;
+    op_ctx *op = ctx;
     db_rows rows;
-    return db_query(r->tenant->db, r->a, "SELECT 1 FROM `groups` WHERE name = ?", DB_ARGS(DB_STR(name)), &rows, NULL) ==
+    return db_query(op->tenant->db, op->a, "SELECT 1 FROM `groups` WHERE name = ?", DB_ARGS(DB_STR(name)), &rows, NULL) ==
                DB_OK &&
            rows.nrows > 0;
 }
 
-op_result defupload_process(request *r, long long id, bool zip, const void *data, size_t len, errs *e,
+op_result defupload_process(op_ctx *op, long long id, bool zip, const void *data, size_t len, errs *e,
                             long long *out_id, int *out_rev, bool *new_rev)
 {
     definition *d = NULL;
     zip_entry *entries = NULL;
     int nentries = 0;
     /* schema and semantic checks (with this tenant's groups), then formulas */
-    bool ok = zip ? defzip_read_checked(r->a, data, len, group_exists, r, &d, &entries, &nentries, e)
-                  : defxml_read_checked(r->a, data, len, group_exists, r, &d, e);
+    bool ok = zip ? defzip_read_checked(op->a, data, len, group_exists, op, &d, &entries, &nentries, e)
+                  : defxml_read_checked(op->a, data, len, group_exists, op, &d, e);
     if (!d)
         return OP_INVALID;
-    formula_check_definition(r->a, d, e);
+    formula_check_definition(op->a, d, e);
     if (!ok)
         return OP_INVALID;
     if (e->n)
         return OP_INVALID;
-    def_image *images = arena_calloc(r->a, (size_t)nentries + 1, sizeof *images);
+    def_image *images = arena_calloc(op->a, (size_t)nentries + 1, sizeof *images);
     int nimages = 0;
     for (int i = 0; i < nentries; i++) {
         image_info info;
@@ -54,5 +54,5 @@ op_result defupload_process(request *r, long long id, bool zip, const void *data
                                          .data = entries[i].data, .len = entries[i].len,
                                          .width = (int)info.width, .height = (int)info.height};
     }
-    return defstore_save(r, id, d, images, nimages, e, out_id, out_rev, new_rev);
+    return defstore_save(op, id, d, images, nimages, e, out_id, out_rev, new_rev);
 }

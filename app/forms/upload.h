@@ -7,14 +7,14 @@
 #ifndef GENBA_UPLOAD_H
 #define GENBA_UPLOAD_H
 
-#include "http/request.h"
+#include "tenant/op.h"
 #include "util/errs.h"
 
 /* Is content type (or file name) a zip?  */
 bool defupload_is_zip(const char *content_type, const char *filename, const void *data, size_t len);
 /* Check and store.  id 0 = a new definition.  OP_INVALID with e filled
  * when the upload is wrong (nothing stored). */
-op_result defupload_process(request *r, long long id, bool zip, const void *data, size_t len, errs *e,
+op_result defupload_process(op_ctx *op, long long id, bool zip, const void *data, size_t len, errs *e,
                             long long *out_id, int *out_rev, bool *new_rev);
 
 #endif

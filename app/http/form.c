@@ -1,5 +1,6 @@
 #include "http/form.h"
-#include "server/worker.h"
+#include "util/config.h"
+#include "util/str.h"
 
 #include <string.h>
 
@@ -23,7 +24,7 @@ bool form_parse(arena *a, const char *s, size_t len, form *out)
             size_t kl = eq ? (size_t)(eq - p) : n, vl = eq ? n - kl - 1 : 0, klen, vlen;
             char *k = req_percent_decode(a, p, kl, true, &klen);
             char *v = eq ? req_percent_decode(a, eq + 1, vl, true, &vlen) : arena_strdup(a, "");
-            if (!k || !v || memchr(k, 0, klen) || !req_utf8_valid(k, klen) || (eq && (memchr(v, 0, vlen) || !req_utf8_valid(v, vlen))))
+            if (!k || !v || memchr(k, 0, klen) || !str_utf8_valid(k, klen) || (eq && (memchr(v, 0, vlen) || !str_utf8_valid(v, vlen))))
                 return false;
             out->f[out->n].name = k;
             out->f[out->n].value = v;
@@ -45,7 +46,7 @@ const char *form_get(const form *f, const char *name)
 int req_form(request *r, form *out)
 {
     memset(out, 0, sizeof *out);
-    int st = req_body(r, worker_config()->max_body);
+    int st = req_body(r, r->op.cfg->max_body);
     if (st)
         return st;
     return form_parse(r->a, r->body, r->body_len, out) ? 0 : 400;
@@ -74,14 +75,14 @@ const char *req_cookie(request *r, const char *name)
 
 json_object *req_json(request *r, int *status, const char **why)
 {
-    int st = req_body(r, worker_config()->max_body);
+    int st = req_body(r, r->op.cfg->max_body);
     if (st) {
         *status = st;
         *why = st == 413 ? "The request body is too large." : "The request body is incomplete.";
         return NULL;
     }
     *status = 400;
-    if (!req_utf8_valid(r->body, r->body_len)) {
+    if (!str_utf8_valid(r->body, r->body_len)) {
         *why = "The body is not valid UTF-8.";
         return NULL;
     }

@@ -1,11 +1,12 @@
 #include "http/guard.h"
 #include "auth/perm.h"
 #include "auth/session.h"
+#include "http/cookies.h"
 #include "http/form.h"
 #include "http/multipart.h"
 #include "http/response.h"
 #include "http/router.h"
-#include "server/worker.h"
+#include "util/config.h"
 #include "util/crypto.h"
 #include "util/str.h"
 
@@ -14,14 +15,14 @@
 
 static bool console_auth(request *r, bool any)
 {
-    sess_result s = session_from_cookie(r);
+    sess_result s = cookie_session(r);
     if (s == SESS_DB_GONE) {
         resp_unavailable(r, "database_unavailable", "The database is not reachable right now; nothing was written.");
         return false;
     }
     if (s != SESS_OK) {
         if (s == SESS_INVALID)
-            session_clear_cookie(r);
+            cookie_clear_session(r);
         if (!strcmp(r->method, "GET") || !strcmp(r->method, "HEAD")) {
             const char *uri = req_env(r, "REQUEST_URI");
             resp_redirect(r, arena_printf(r->a, "/%s/manager/login?next=%s", r->tenant_code,
@@ -31,9 +32,9 @@ static bool console_auth(request *r, bool any)
         }
         return false;
     }
-    if (r->user->lang)
-        r->lang = r->user->lang;
-    if (r->user->must_change && !any) {
+    if (r->op.user->lang)
+        r->lang = r->op.lang = r->op.user->lang;
+    if (r->op.user->must_change && !any) {
         if (!strcmp(r->method, "GET") || !strcmp(r->method, "HEAD"))
             resp_redirect(r, arena_printf(r->a, "/%s/manager/account?must_change=1", r->tenant_code));
         else
@@ -45,7 +46,7 @@ static bool console_auth(request *r, bool any)
 
 static bool token_auth(request *r, bool any)
 {
-    sess_result s = session_from_bearer(r);
+    sess_result s = bearer_session(r);
     if (s == SESS_DB_GONE) {
         resp_unavailable(r, "database_unavailable", "The database is not reachable right now; nothing was written.");
         return false;
@@ -57,7 +58,7 @@ static bool token_auth(request *r, bool any)
                                   : "The token is not valid or has expired; please sign in again.");
         return false;
     }
-    if (r->user->must_change && !any) {
+    if (r->op.user->must_change && !any) {
         resp_error(r, 403, "password_change_required",
                    "The password must be changed first (POST /api/v1/account/password).");
         return false;
@@ -84,7 +85,7 @@ static bool read_form(request *r)
     if (!r->has_body)
         return true;
     if (str_starts(r->content_type, "multipart/form-data")) {
-        int st = req_body(r, worker_config()->max_body);
+        int st = req_body(r, r->op.cfg->max_body);
         char err[200];
         if (st) {
             resp_error(r, st, st == 413 ? "body_too_large" : "bad_request", "The form could not be read.");
@@ -96,7 +97,7 @@ static bool read_form(request *r)
         }
         f->f = arena_calloc(r->a, (size_t)r->nparts + 1, sizeof *f->f);
         for (int i = 0; i < r->nparts; i++)
-            if (!r->parts[i].filename && req_utf8_valid(r->parts[i].data, r->parts[i].len) &&
+            if (!r->parts[i].filename && str_utf8_valid(r->parts[i].data, r->parts[i].len) &&
                 !memchr(r->parts[i].data, 0, r->parts[i].len)) {
                 f->f[f->n].name = r->parts[i].name;
                 f->f[f->n].value = arena_strndup(r->a, r->parts[i].data, r->parts[i].len);
@@ -112,40 +113,6 @@ static bool read_form(request *r)
     return true;
 }
 
-static const char *login_cookie_name(request *r)
-{
-    return arena_printf(r->a, "__Host-genba-login-%s", r->tenant_code);
-}
-
-/* The pre-session token a sign-in form carries: SHA-256("genba-login|" +
- * the cookie's random value), or NULL when the browser sent no such cookie. */
-static const char *login_token_of(request *r, const char *cookie)
-{
-    if (!cookie || strlen(cookie) != 64 || strspn(cookie, "0123456789abcdef") != 64)
-        return NULL;
-    char in[80], *out = arena_alloc(r->a, 65);
-    unsigned char h[32];
-    int n = snprintf(in, sizeof in, "genba-login|%s", cookie);
-    crypto_sha256(in, (size_t)n, h);
-    str_hex(h, sizeof h, out);
-    return out;
-}
-
-const char *guard_login_token(request *r)
-{
-    const char *t = login_token_of(r, req_cookie(r, login_cookie_name(r)));
-    if (t)
-        return t;
-    unsigned char raw[32];
-    char *v = arena_alloc(r->a, 65);
-    if (!crypto_random(raw, sizeof raw))
-        return "";
-    str_hex(raw, sizeof raw, v);
-    resp_header(r, "Set-Cookie", arena_printf(r->a, "%s=%s; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=43200",
-                                              login_cookie_name(r), v));
-    return login_token_of(r, v);
-}
-
 static bool csrf_ok(request *r)
 {
     if (!same_origin(r)) {
@@ -159,7 +126,7 @@ static bool csrf_ok(request *r)
         t = FCGX_GetParam("HTTP_X_CSRF_TOKEN", r->fcgx->envp);
     /* a form with a session carries the session's token; the sign-in form
      * (no session yet) the pre-session token bound to its cookie */
-    const char *want = r->user ? r->user->csrf : login_token_of(r, req_cookie(r, login_cookie_name(r)));
+    const char *want = r->op.user ? r->op.user->csrf : cookie_login_expected(r);
     if (!want || !t || strlen(t) != 64 || !str_ct_equal(t, want, 64)) {
         resp_error(r, 403, "csrf_failed",
                    "The form has expired or did not come from this site. Please reload the page and try again.");
@@ -185,8 +152,10 @@ bool guard_request(request *r)
     default:
         break;
     }
-    if (rt->perm && !perm_require(r, rt->perm, NULL))
+    if (rt->perm && !perm_require(&r->op, rt->perm, NULL, rt->pattern)) {
+        resp_error(r, 403, "forbidden", "You are not allowed to do this.");   /* 503 when the rights could not be read */
         return false;
+    }
     if (rt->csrf && !csrf_ok(r))
         return false;
     return true;

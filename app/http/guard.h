@@ -10,7 +10,8 @@
  * r->parts) and its _csrf field (or the X-CSRF-Token header) must be the
  * session's token (403 csrf_failed).  The sign-in form, which has no
  * session yet, carries a pre-session token instead: SHA-256 of the random
- * value of the cookie __Host-genba-login-<tenant> that the form's page set,
+ * value of the cookie __Host-genba-login-<tenant> that the form's page set
+ * (http/cookies.h),
  * so a login POST made from another site (or by a forged form) is refused
  * like any other.  Request thread only.
  */
@@ -23,8 +24,5 @@
 /* True when the request may go on to its handler; otherwise it has been
  * answered. */
 bool guard_request(request *r);
-/* The sign-in form's token (for its _csrf field); sets the cookie it is
- * bound to when the browser has none (or a malformed one). */
-const char *guard_login_token(request *r);
 
 #endif

@@ -5,7 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "http/request.h" /* req_utf8_valid */
+#include "util/str.h"
 
 static bool fail(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static bool fail(char *err, size_t errlen, const char *fmt, ...)
@@ -171,7 +171,7 @@ static bool disposition(arena *a, const char *v, multipart_part *part, int k, ch
             continue; /* filename* and others */
         if (*slot)
             return fail(err, errlen, "part %d: repeated %s parameter", k, key);
-        if (!req_utf8_valid(val, strlen(val)))
+        if (!str_utf8_valid(val, strlen(val)))
             return fail(err, errlen, "part %d: %s is not valid UTF-8", k, key);
         *slot = val;
     }

@@ -8,7 +8,7 @@
 #include "util/errs.h"
 #include <json-c/json.h>
 #include "http/response.h"
-#include "ops/maint.h"
+#include "http/maint.h"
 #include "tenant/resolve.h"
 #include "util/log.h"
 #include "util/tz.h"
@@ -147,21 +147,21 @@ page *page_new(request *r)
     page_set(p, "hdf.loadpaths.0", tdir);
     page_set(p, "Lang", r->lang);
     page_set(p, "RequestId", r->id);
-    if (r->tenant) {   /* only a tenant that exists: links must lead somewhere */
+    if (r->op.tenant) {   /* only a tenant that exists: links must lead somewhere */
         page_set(p, "Tenant.code", r->tenant_code);
-        page_set(p, "Tenant.name", r->tenant->name);
-        page_set(p, "Tenant.time_zone", tz_name(r->tenant->tz));
+        page_set(p, "Tenant.name", r->op.tenant->name);
+        page_set(p, "Tenant.time_zone", tz_name(r->op.tenant->tz));
     }
     if (r->tenant_code)   /* console pages of a tenant: the maintenance banner */
         maint_banner(p, r);
-    if (r->user) {
-        page_set(p, "User.login", r->user->login);
-        page_set(p, "User.name", r->user->name);
-        page_set(p, "CSRF", r->user->csrf);
-        if (r->user->must_change)
+    if (r->op.user) {
+        page_set(p, "User.login", r->op.user->login);
+        page_set(p, "User.name", r->op.user->name);
+        page_set(p, "CSRF", r->op.user->csrf);
+        if (r->op.user->must_change)
             page_set(p, "User.must_change", "1");
         for (int i = 0; i < perm_count; i++) {
-            if (perm_all[i].scoped || !perm_has(r, perm_all[i].name, NULL))
+            if (perm_all[i].scoped || !perm_has(&r->op, perm_all[i].name, NULL))
                 continue;
             char key[80];
             snprintf(key, sizeof key, "Perm.%s", perm_all[i].name);

@@ -3,6 +3,7 @@
 #include "util/str.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 const char *req_env(request *r, const char *name)
@@ -35,47 +36,6 @@ char *req_percent_decode(arena *a, const char *s, size_t n, bool plus_is_space, 
     return out;
 }
 
-bool req_utf8_valid(const char *str, size_t n)
-{
-    const unsigned char *s = (const unsigned char *)str;
-    size_t i = 0;
-    while (i < n) {
-        unsigned c = s[i];
-        if (c < 0x80) {
-            i++;
-            continue;
-        }
-        size_t need;
-        unsigned min, cp;
-        if (c >= 0xc2 && c <= 0xdf) {
-            need = 1;
-            min = 0x80;
-            cp = c & 0x1f;
-        } else if (c >= 0xe0 && c <= 0xef) {
-            need = 2;
-            min = 0x800;
-            cp = c & 0x0f;
-        } else if (c >= 0xf0 && c <= 0xf4) {
-            need = 3;
-            min = 0x10000;
-            cp = c & 0x07;
-        } else {
-            return false;
-        }
-        if (n - i <= need)
-            return false;
-        for (size_t k = 1; k <= need; k++) {
-            if ((s[i + k] & 0xc0) != 0x80)
-                return false;
-            cp = cp << 6 | (s[i + k] & 0x3f);
-        }
-        if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-            return false;
-        i += need + 1;
-    }
-    return true;
-}
-
 int req_split_path(arena *a, const char *raw, const char **seg, int *nseg)
 {
     *nseg = 0;
@@ -102,7 +62,7 @@ int req_split_path(arena *a, const char *raw, const char **seg, int *nseg)
                 return 400;
         if (!strcmp(d, ".") || !strcmp(d, ".."))
             return 400;
-        if (!req_utf8_valid(d, dl))
+        if (!str_utf8_valid(d, dl))
             return 400;
         if (*nseg >= REQ_MAX_SEGS)
             return 404;
@@ -120,12 +80,12 @@ static const char *env_or_empty(request *r, const char *name)
     return v ? v : "";
 }
 
-void req_init(request *r, FCGX_Request *f, arena *a, struct worker_ctx *w)
+void req_init(request *r, FCGX_Request *f, arena *a, const req_host *host)
 {
     memset(r, 0, sizeof *r);
     r->fcgx = f;
     r->a = a;
-    r->w = w;
+    r->host = host;
     r->route_index = -1;
     r->lang = "en";
     clock_gettime(CLOCK_MONOTONIC, &r->start);
@@ -191,6 +151,10 @@ void req_init(request *r, FCGX_Request *f, arena *a, struct worker_ctx *w)
         r->kind = KIND_CONMAS;
     else
         r->kind = KIND_CONSOLE;
+    /* what the domain is handed; the tenant and user steps fill in the rest */
+    r->op = (op_ctx){.a = a, .req_id = r->id, .client_addr = r->remote_addr, .user_agent = r->user_agent,
+                     .lang = r->lang, .cfg = host ? host->cfg : NULL,
+                     .channel = r->kind == KIND_API ? "tablet" : r->kind == KIND_CONMAS ? "conmas" : "console"};
 }
 
 int req_body(request *r, uint64_t max)
@@ -250,4 +214,23 @@ const char *req_query(request *r, const char *name)
         p = amp ? amp + 1 : NULL;
     }
     return NULL;
+}
+
+int req_if_match(request *r, int *rev)
+{
+    const char *h = FCGX_GetParam("HTTP_IF_MATCH", r->fcgx->envp);
+    if (!h)
+        return 428;
+    char *end;
+    const char *p = h[0] == '"' ? h + 1 : h;
+    long v = strtol(p, &end, 10);
+    if (end == p || v <= 0 || v > 1000000000 || (h[0] == '"' ? strcmp(end, "\"") : *end != '\0'))
+        return 412;
+    *rev = (int)v;
+    return 0;
+}
+
+const char *req_query_of(void *r, const char *name)
+{
+    return req_query(r, name);
 }

@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "tenant/op.h"
 #include "util/arena.h"
 #include "util/buf.h"
 
@@ -20,17 +21,29 @@
 
 struct route;
 struct tenant_ctx;
-struct worker_ctx;
+struct tenant_cache;
+struct tenant_env;
+struct genba_config;
 struct auth_user;
 struct form;
 struct multipart_part;
+
+/* What the thread serving requests lends each of them (server/worker.c):
+ * its configuration, tenant connections, control database and keys.  The
+ * request layer uses these; it never reaches into the worker itself. */
+typedef struct req_host {
+    const struct genba_config *cfg;
+    struct tenant_cache *tcache;
+    const struct tenant_env *tenv;
+    void *thread;                     /* the worker_ctx, for handlers above server/ (worker_of) */
+} req_host;
 
 typedef enum req_kind { KIND_PLAIN, KIND_API, KIND_CONSOLE, KIND_CONMAS } req_kind;
 
 typedef struct request {
     FCGX_Request *fcgx;
     arena *a;
-    struct worker_ctx *w;
+    const req_host *host;
     struct timespec start;
     char id[33];                 /* request id: nginx's $request_id or our own */
 
@@ -54,10 +67,9 @@ typedef struct request {
     int route_index;             /* -1 when no route matched */
     const char *params[REQ_MAX_SEGS];  /* values of {name} segments, by position */
     const char *tenant_code;     /* from the path when the route has {tenant} */
-    struct tenant_ctx *tenant;   /* set by the tenant step */
+    op_ctx op;                   /* what the domain is handed: tenant (set by the tenant step),
+                                    user (the session step), arena, ids (tenant/op.h) */
     const char *lang;            /* "en" or "ja" */
-    struct auth_user *user;      /* set by the session step (auth/session.h) */
-    const char *channel;         /* access-log channel before a user is known, or NULL */
     struct form *form;           /* a console form's fields, parsed by the CSRF step */
     struct multipart_part *parts;/* a multipart form's parts (files too) */
     int nparts;
@@ -76,7 +88,7 @@ typedef struct request {
 
 /* Fill r from the FastCGI request.  Never fails: problems with the path are
  * recorded in r->path_error for the front line to answer. */
-void req_init(request *r, FCGX_Request *f, arena *a, struct worker_ctx *w);
+void req_init(request *r, FCGX_Request *f, arena *a, const req_host *host);
 /* Read the whole body into r->body (NUL-terminated), at most max bytes.
  * Returns 0, 413 when it is larger than max (a chunked body, whose length
  * is only known by reading), or 400 when the client sent less than it
@@ -84,8 +96,15 @@ void req_init(request *r, FCGX_Request *f, arena *a, struct worker_ctx *w);
 int req_body(request *r, uint64_t max);
 /* Throw away an unread body (bounded), so nginx can read our answer. */
 void req_discard_body(request *r, uint64_t cap);
+/* The revision of the If-Match header ("3" or "\"3\""): 0 with *rev set,
+ * 428 when there is none, 412 when it is not a revision.  The one If-Match
+ * parser. */
+int req_if_match(request *r, int *rev);
 /* Query-string parameter, percent-decoded, or NULL. */
 const char *req_query(request *r, const char *name);
+/* req_query with the request as an opaque pointer, for domain functions
+ * that take their parameters through a callback. */
+const char *req_query_of(void *r, const char *name);
 /* Value of FastCGI parameter name, copied into the arena, or NULL. */
 const char *req_env(request *r, const char *name);
 
@@ -96,7 +115,5 @@ const char *req_env(request *r, const char *name);
 int req_split_path(arena *a, const char *raw, const char **seg, int *nseg);
 /* Percent-decode s[0..n) into the arena; NULL on a bad escape. */
 char *req_percent_decode(arena *a, const char *s, size_t n, bool plus_is_space, size_t *outlen);
-/* true when s[0..n) is valid UTF-8 without overlongs or surrogates. */
-bool req_utf8_valid(const char *s, size_t n);
 
 #endif

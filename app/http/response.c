@@ -1,7 +1,7 @@
 #include "http/response.h"
 #include "auth/session.h"
 #include "http/page.h"
-#include "server/worker.h"
+#include "util/config.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -126,14 +126,23 @@ static void xml_escape(buf *b, const char *s)
     }
 }
 
+int resp_refusal_status(refusal_kind k)
+{
+    static const int status[] = {[REF_NONE] = 500, [REF_BAD_INPUT] = 400, [REF_FORBIDDEN] = 403,
+                                 [REF_NOT_FOUND] = 404, [REF_CONFLICT] = 409, [REF_STALE] = 412,
+                                 [REF_TOO_LARGE] = 413, [REF_BAD_TYPE] = 415, [REF_INVALID] = 422,
+                                 [REF_NO_SPACE] = 507};
+    return (unsigned)k < sizeof status / sizeof status[0] ? status[k] : 500;
+}
+
 void resp_error(request *r, int status, const char *code, const char *message)
 {
     if (r->responded)
         return;
     /* a refusal decided while the database failed to give the user's
      * permissions is not a refusal: say the database is away */
-    if ((status == 403 || status == 404) && r->user && r->user->perms_failed) {
-        resp_header(r, "Retry-After", arena_printf(r->a, "%u", worker_config()->retry_after));
+    if ((status == 403 || status == 404) && r->op.user && r->op.user->perms_failed) {
+        resp_header(r, "Retry-After", arena_printf(r->a, "%u", r->op.cfg->retry_after));
         status = 503;
         code = "database_unavailable";
         message = "The database is not reachable right now; nothing was written.";
@@ -161,7 +170,7 @@ void resp_error(request *r, int status, const char *code, const char *message)
 
 void resp_unavailable(request *r, const char *code, const char *message)
 {
-    resp_header(r, "Retry-After", arena_printf(r->a, "%u", worker_config()->retry_after));
+    resp_header(r, "Retry-After", arena_printf(r->a, "%u", r->op.cfg->retry_after));
     resp_error(r, 503, code, message);
 }
 

@@ -12,6 +12,7 @@
 
 #include <json-c/json.h>
 #include "http/request.h"
+#include "util/errs.h"
 
 /* Add a header to the answer (name and value must outlive the request; the
  * value must not contain CR or LF). */
@@ -23,6 +24,9 @@ void resp_json(request *r, int status, json_object *obj);
 /* Answer an error in the request's kind (JSON / XML / page).  code is a
  * stable machine code ("not_found"), message English text for people. */
 void resp_error(request *r, int status, const char *code, const char *message);
+/* The HTTP status of a domain refusal (util/errs.h): 400, 403, 404, 409,
+ * 412, 413, 415, 422, 507. */
+int resp_refusal_status(refusal_kind k);
 /* 503 with Retry-After (database away, maintenance, schema mismatch). */
 void resp_unavailable(request *r, const char *code, const char *message);
 /* 303 See Other to location (a path on this site). */

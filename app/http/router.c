@@ -2,8 +2,8 @@
 #include "http/guard.h"
 #include "http/page.h"
 #include "http/response.h"
-#include "ops/maint.h"
-#include "server/worker.h"
+#include "http/maint.h"
+#include "util/config.h"
 #include "tenant/code.h"
 #include "tenant/resolve.h"
 #include "util/log.h"
@@ -75,6 +75,24 @@ int router_match(request *r, const char **allow)
     return 404;
 }
 
+const char *req_param(const request *r, const char *name)
+{
+    if (!r->route)
+        return NULL;
+    size_t n = strlen(name);
+    int i = 0;
+    for (const char *p = r->route->pattern + 1; *p; i++) {
+        const char *e = strchr(p, '/');
+        size_t len = e ? (size_t)(e - p) : strlen(p);
+        if (len == n + 2 && p[0] == '{' && !strncmp(p + 1, name, n) && p[n + 1] == '}')
+            return i < REQ_MAX_SEGS ? r->params[i] : NULL;
+        if (!e)
+            break;
+        p = e + 1;
+    }
+    return NULL;
+}
+
 static bool is_local(const char *addr)
 {
     return !strcmp(addr, "127.0.0.1") || !strcmp(addr, "::1") || !strcmp(addr, "unix:");
@@ -124,9 +142,9 @@ static void answer_tenant_problem(request *r, tenant_result tr)
 
 void router_dispatch(request *r)
 {
-    const genba_config *cfg = worker_config();
+    const genba_config *cfg = r->op.cfg;
     const char *allow = NULL;
-    r->lang = page_pick_lang(r->accept_language);
+    r->lang = r->op.lang = page_pick_lang(r->accept_language);
 
     /* size: refuse a body over the limit before reading it */
     if (r->content_length > cfg->max_body) {
@@ -178,7 +196,7 @@ void router_dispatch(request *r)
             resp_error(r, 404, "tenant_not_found", "There is no such tenant.");
             return;
         }
-        tenant_result tr = tenant_checkout(r->w, r, r->tenant_code, &r->tenant);
+        tenant_result tr = tenant_checkout(r->host->tcache, r->a, r->tenant_code, &r->op.tenant);
         if (tr != TR_OK) {
             answer_tenant_problem(r, tr);
             return;

@@ -37,6 +37,9 @@ extern const int nroutes;
 /* Match r's path against the table.  Returns 0 (r->route, r->params,
  * r->tenant_code set), 404, or 405 with *allow listing the methods. */
 int router_match(request *r, const char **allow);
+/* The value of path parameter {name} of the matched route (percent-decoded
+ * segment), or NULL when the route has none of that name. */
+const char *req_param(const request *r, const char *name);
 /* Run the front line and the handler; always answers. */
 void router_dispatch(request *r);
 

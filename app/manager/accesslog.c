@@ -1,6 +1,6 @@
 #include "manager/accesslog.h"
 #include "auth/accesslog.h"
-#include "auth/audit.h"
+#include "tenant/audit.h"
 #include "http/response.h"
 #include "manager/view.h"
 #include "util/str.h"
@@ -31,12 +31,12 @@ void manager_log(request *r)
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
         page_set(p, arena_printf(r->a, "Filter.%s", keys[i]), req_query(r, keys[i]));
     page_set(p, "Filter.query", filter_query(r));
-    if (!accesslog_filter_from_query(r, &f, 50, &e)) {
+    if (!accesslog_filter_parse(&r->op, req_query_of, r, &f, 50, &e)) {
         page_set_errors(p, r, &e);
         return page_render(r, 400, &p, "manager/log.cs");
     }
     op_result res;
-    json_object *o = accesslog_page(r, &f, &res);
+    json_object *o = accesslog_page(&r->op, &f, &res);
     if (!o) {
         page_free(&p);
         return view_fail(r, res);
@@ -52,15 +52,15 @@ void manager_log_csv(request *r)
     accesslog_filter f;
     errs e;
     errs_init(&e, r->a);
-    if (!accesslog_filter_from_query(r, &f, 1000, &e))
+    if (!accesslog_filter_parse(&r->op, req_query_of, r, &f, 1000, &e))
         return resp_error(r, 400, "bad_filter", "The filter is not valid.");
     f.before = 0;
     buf out;
     buf_init(&out, r->a);
-    op_result res = accesslog_csv(r, &f, 100000, &out);
+    op_result res = accesslog_csv(&r->op, &f, 100000, &out);
     if (res != OP_OK)
         return view_fail(r, res);
-    audit_log(r, NULL, "log.export", "csv", NULL, AUDIT_OK, filter_query(r));
+    audit_log(&r->op, NULL, "log.export", "csv", NULL, AUDIT_OK, filter_query(r));
     resp_header(r, "Content-Disposition", "attachment; filename=\"access-log.csv\"");
     resp_send(r, 200, "text/csv; charset=utf-8", out.data, out.len);
 }

@@ -1,5 +1,5 @@
 #include "manager/account.h"
-#include "auth/audit.h"
+#include "tenant/audit.h"
 #include "auth/session.h"
 #include "auth/users.h"
 #include "db/txn.h"
@@ -12,8 +12,8 @@
 static void render(request *r, int status, const errs *e)
 {
     page *p = view_page(r, "account.title");
-    page_set(p, "Account.lang", r->user->lang ? r->user->lang : "");
-    if (r->user->must_change)
+    page_set(p, "Account.lang", r->op.user->lang ? r->op.user->lang : "");
+    if (r->op.user->must_change)
         page_set(p, "MustChange", "1");
     if (e)
         page_set_errors(p, r, e);
@@ -34,7 +34,7 @@ void manager_account_password(request *r)
         errs_add(&e, "confirm", "confirm_mismatch");
         return render(r, 422, &e);
     }
-    op_result res = users_change_own_password(r, cur, nw, &e);
+    op_result res = users_change_own_password(&r->op, cur, nw, &e);
     if (res == OP_INVALID)
         return render(r, 422, &e);
     if (res != OP_OK)
@@ -47,13 +47,13 @@ void manager_account_language(request *r)
     const char *lang = view_field(r, "lang");
     if (strcmp(lang, "ja") && strcmp(lang, "en") && *lang)
         return resp_error(r, 400, "bad_lang", "The language must be ja or en.");
-    db_conn *db = r->tenant->db;
+    db_conn *db = r->op.tenant->db;
     db_status st = db_begin(db);
     if (st == DB_OK)
         st = db_query(db, r->a, "UPDATE users SET lang = NULLIF(?, '') WHERE id = ?",
-                      DB_ARGS(DB_STR(lang), DB_INT(r->user->id)), NULL, NULL);
+                      DB_ARGS(DB_STR(lang), DB_INT(r->op.user->id)), NULL, NULL);
     if (st == DB_OK)
-        st = audit_log(r, NULL, "account.language", "user", r->user->login, AUDIT_OK, *lang ? lang : "browser");
+        st = audit_log(&r->op, NULL, "account.language", "user", r->op.user->login, AUDIT_OK, *lang ? lang : "browser");
     op_result res = txn_finish(db, st, r->id, "language");
     if (res != OP_OK)
         return view_fail(r, res);

@@ -1,4 +1,5 @@
 #include "manager/definitions.h"
+#include "http/router.h"
 #include "auth/groups.h"
 #include "auth/perm.h"
 #include "auth/users.h"
@@ -27,7 +28,7 @@ static void render_list(request *r, int status, const errs *e)
     if (name && !*name)
         name = NULL;
     op_result res;
-    json_object *defs = defstore_list(r, label, st, name, &res), *labels = defs ? labels_list(r, &res) : NULL;
+    json_object *defs = defstore_list(&r->op, label, st, name, &res), *labels = defs ? labels_list(&r->op, &res) : NULL;
     if (!labels) {
         json_object_put(defs);
         return view_fail(r, res);
@@ -69,7 +70,7 @@ void manager_definition_upload(request *r)
     long long id;
     int rev;
     bool new_rev;
-    op_result res = f ? defupload_process(r, 0, defupload_is_zip(f->content_type, f->filename, f->data, f->len), f->data,
+    op_result res = f ? defupload_process(&r->op, 0, defupload_is_zip(f->content_type, f->filename, f->data, f->len), f->data,
                                           f->len, &e, &id, &rev, &new_rev)
                       : OP_INVALID;
     if (res == OP_OK)
@@ -135,15 +136,15 @@ static void render_detail(request *r, int status, long long id, const errs *e)
     if (rq && *rq && !users_parse_id(rq, &rev))
         return view_fail(r, OP_NOT_FOUND);
     def_rev v;
-    op_result res = defstore_get(r, id, (int)rev, &v);
+    op_result res = defstore_get(&r->op, id, (int)rev, &v);
     if (res != OP_OK)
         return view_fail(r, res);
-    definition *d = defstore_model(r, &v, &res);
+    definition *d = defstore_model(&r->op, &v, &res);
     if (!d)
         return view_fail(r, res);
     const char *scope = arena_printf(r->a, "%lld", id);
-    json_object *revs = defstore_revisions(r, id, &res), *labels = revs ? labels_list(r, &res) : NULL;
-    json_object *groups = labels ? groups_list(r, &res) : NULL, *grants = groups ? groups_scoped(r, scope, &res) : NULL;
+    json_object *revs = defstore_revisions(&r->op, id, &res), *labels = revs ? labels_list(&r->op, &res) : NULL;
+    json_object *groups = labels ? groups_list(&r->op, &res) : NULL, *grants = groups ? groups_scoped(&r->op, scope, &res) : NULL;
     if (!grants) {
         json_object_put(revs);
         json_object_put(labels);
@@ -169,7 +170,7 @@ static void render_detail(request *r, int status, long long id, const errs *e)
     page_set_json(p, "Groups", groups);
     /* current labels and grants as sets for the checkboxes */
     db_rows lr;
-    if (db_query(r->tenant->db, r->a, "SELECT label_id FROM definition_labels WHERE definition_id = ?", DB_ARGS(DB_INT(id)),
+    if (db_query(r->op.tenant->db, r->a, "SELECT label_id FROM definition_labels WHERE definition_id = ?", DB_ARGS(DB_INT(id)),
                  &lr, NULL) == DB_OK)
         for (size_t i = 0; i < lr.nrows; i++)
             page_set(p, arena_printf(r->a, "HasLabel.%s", db_cell(&lr, i, 0)), "1");
@@ -214,21 +215,21 @@ static void after_change(request *r, long long id, op_result res, const errs *e,
 void manager_definition(request *r)
 {
     long long id;
-    if (view_id(r, 3, &id))
+    if (view_id(r, "id", &id))
         render_detail(r, 200, id, NULL);
 }
 
 void manager_definition_revise(request *r)
 {
     long long id, out;
-    if (!view_id(r, 3, &id))
+    if (!view_id(r, "id", &id))
         return;
     errs e;
     errs_init(&e, r->a);
     const multipart_part *f = uploaded(r, &e);
     int rev;
     bool new_rev;
-    op_result res = f ? defupload_process(r, id, defupload_is_zip(f->content_type, f->filename, f->data, f->len), f->data,
+    op_result res = f ? defupload_process(&r->op, id, defupload_is_zip(f->content_type, f->filename, f->data, f->len), f->data,
                                           f->len, &e, &out, &rev, &new_rev)
                       : OP_INVALID;
     after_change(r, id, res, &e, new_rev ? "definition_revised" : "definition_replaced");
@@ -237,18 +238,18 @@ void manager_definition_revise(request *r)
 void manager_definition_status(request *r)
 {
     long long id;
-    if (!view_id(r, 3, &id))
+    if (!view_id(r, "id", &id))
         return;
     errs e;
     errs_init(&e, r->a);
-    op_result res = defstore_set_status(r, id, view_field(r, "status"), &e);
+    op_result res = defstore_set_status(&r->op, id, view_field(r, "status"), &e);
     after_change(r, id, res, &e, "definition_status");
 }
 
 void manager_definition_labels(request *r)
 {
     long long id;
-    if (!view_id(r, 3, &id))
+    if (!view_id(r, "id", &id))
         return;
     long long *ids = arena_calloc(r->a, (size_t)r->form->n + 1, sizeof *ids);
     int n = 0;
@@ -257,17 +258,17 @@ void manager_definition_labels(request *r)
             n++;
     errs e;
     errs_init(&e, r->a);
-    op_result res = labels_set(r, id, ids, n, &e);
+    op_result res = labels_set(&r->op, id, ids, n, &e);
     after_change(r, id, res, &e, "definition_labels");
 }
 
 void manager_definition_perms(request *r)
 {
     long long id;
-    if (!view_id(r, 3, &id))
+    if (!view_id(r, "id", &id))
         return;
     def_rev v;
-    op_result res = defstore_get(r, id, 0, &v);
+    op_result res = defstore_get(&r->op, id, 0, &v);
     if (res != OP_OK)
         return view_fail(r, res);
     /* fields "grant" = "<group id>:<permission>" */
@@ -285,26 +286,26 @@ void manager_definition_perms(request *r)
     }
     errs e;
     errs_init(&e, r->a);
-    res = groups_set_scoped(r, arena_printf(r->a, "%lld", id), groups, perms, n, &e);
+    res = groups_set_scoped(&r->op, arena_printf(r->a, "%lld", id), groups, perms, n, &e);
     after_change(r, id, res, &e, "definition_permissions");
 }
 
 void manager_definition_export(request *r)
 {
     long long id, rev = 0;
-    if (!view_id(r, 3, &id))
+    if (!view_id(r, "id", &id))
         return;
     const char *rq = req_query(r, "revision");
     if (rq && *rq && !users_parse_id(rq, &rev))
         return view_fail(r, OP_NOT_FOUND);
     def_rev v;
-    op_result res = defstore_get(r, id, (int)rev, &v);
+    op_result res = defstore_get(&r->op, id, (int)rev, &v);
     if (res != OP_OK)
         return view_fail(r, res);
     buf out;
     const char *ctype, *ext;
     buf_init(&out, r->a);
-    if ((res = defstore_export(r, &v, &out, &ctype, &ext)) != OP_OK)
+    if ((res = defstore_export(&r->op, &v, &out, &ctype, &ext)) != OP_OK)
         return view_fail(r, res);
     resp_header(r, "Content-Disposition",
                 arena_printf(r->a, "attachment; filename=\"definition-%lld-r%d.%s\"", id, v.revision, ext));
@@ -314,12 +315,12 @@ void manager_definition_export(request *r)
 void manager_definition_background(request *r)
 {
     long long id, rev, sheet;
-    if (!view_id(r, 3, &id) || !view_id(r, 5, &rev) || !view_id(r, 7, &sheet))
+    if (!view_id(r, "id", &id) || !view_id(r, "rev", &rev) || !view_id(r, "no", &sheet))
         return;
     const char *ctype;
     const void *data;
     size_t len;
-    op_result res = defstore_background(r, id, (int)rev, (int)sheet, &ctype, &data, &len);
+    op_result res = defstore_background(&r->op, id, (int)rev, (int)sheet, &ctype, &data, &len);
     if (res != OP_OK)
         return view_fail(r, res);
     resp_header(r, "Cache-Control", "private, max-age=86400");
@@ -332,7 +333,7 @@ void manager_label_create(request *r)
     users_parse_id(view_field(r, "parent_id"), &parent);
     errs e;
     errs_init(&e, r->a);
-    op_result res = labels_create(r, view_field(r, "name"), parent, &e, &id);
+    op_result res = labels_create(&r->op, view_field(r, "name"), parent, &e, &id);
     if (res == OP_OK)
         return view_done(r, "definitions", "label_created");
     if (res == OP_INVALID || res == OP_CONFLICT)

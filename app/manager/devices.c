@@ -1,4 +1,5 @@
 #include "manager/devices.h"
+#include "http/router.h"
 #include "auth/devices.h"
 #include "manager/view.h"
 
@@ -10,7 +11,7 @@ void manager_devices(request *r)
     if (status && strcmp(status, "pending") && strcmp(status, "approved") && strcmp(status, "revoked"))
         status = NULL;
     op_result res;
-    json_object *arr = devices_list(r, status, &res);
+    json_object *arr = devices_list(&r->op, status, &res);
     if (!arr)
         return view_fail(r, res);
     page *p = view_page(r, "devices.title");
@@ -23,7 +24,7 @@ void manager_devices(request *r)
 static void decide(request *r, const char *status)
 {
     json_object *d = NULL;
-    op_result res = devices_set_status(r, r->params[3], status, &d);
+    op_result res = devices_set_status(&r->op, req_param(r, "id"), status, &d);
     json_object_put(d);
     if (res != OP_OK)
         return view_fail(r, res);

@@ -1,4 +1,5 @@
 #include "manager/groups.h"
+#include "http/router.h"
 #include "auth/groups.h"
 #include "auth/perm.h"
 #include "auth/users.h"
@@ -11,7 +12,7 @@
 static void render_list(request *r, int status, const errs *e)
 {
     op_result res;
-    json_object *arr = groups_list(r, &res);
+    json_object *arr = groups_list(&r->op, &res);
     if (!arr)
         return view_fail(r, res);
     page *p = view_page(r, "groups.title");
@@ -37,7 +38,7 @@ void manager_group_create(request *r)
     long long parent = 0, id;
     if (users_parse_id(view_field(r, "parent_id"), &parent))
         in.has_parent = true, in.parent_id = parent;
-    op_result res = groups_create(r, &in, &e, &id);
+    op_result res = groups_create(&r->op, &in, &e, &id);
     if (res == OP_OK)
         return view_done(r, arena_printf(r->a, "groups/%lld", id), "group_created");
     if (res == OP_INVALID || res == OP_CONFLICT)
@@ -73,10 +74,10 @@ static void set_perm_table(page *p, json_object *group)
 static void render_group(request *r, int status, long long id, const errs *e)
 {
     op_result res;
-    json_object *g = groups_get(r, id, &res);
+    json_object *g = groups_get(&r->op, id, &res);
     if (!g)
         return view_fail(r, res);
-    json_object *all = groups_list(r, &res), *users = all ? users_list(r, &res) : NULL;
+    json_object *all = groups_list(&r->op, &res), *users = all ? users_list(&r->op, &res) : NULL;
     if (!users) {
         json_object_put(g);
         json_object_put(all);
@@ -91,7 +92,7 @@ static void render_group(request *r, int status, long long id, const errs *e)
     for (size_t i = 0; i < json_object_array_length(m); i++)
         page_set(p, arena_printf(r->a, "Member.%s", json_object_get_string(json_object_array_get_idx(m, i))), "1");
     set_perm_table(p, g);
-    json_object *scoped = groups_def_rights(r, id, &res);   /* shown, not edited here */
+    json_object *scoped = groups_def_rights(&r->op, id, &res);   /* shown, not edited here */
     page_set_json(p, "Scoped", scoped);
     json_object_put(scoped);
     if (e)
@@ -105,14 +106,14 @@ static void render_group(request *r, int status, long long id, const errs *e)
 void manager_group(request *r)
 {
     long long id;
-    if (view_id(r, 3, &id))
+    if (view_id(r, "id", &id))
         render_group(r, 200, id, NULL);
 }
 
 void manager_group_update(request *r)
 {
     long long id;
-    if (!view_id(r, 3, &id))
+    if (!view_id(r, "id", &id))
         return;
     int n = r->form->n;
     /* the page shows the tenant-wide permissions as boxes: a save changes
@@ -132,9 +133,9 @@ void manager_group_update(request *r)
     }
     errs e;
     errs_init(&e, r->a);
-    op_result res = groups_update(r, id, &in, &e);
+    op_result res = groups_update(&r->op, id, &in, &e);
     if (res == OP_OK)
-        res = groups_set_members(r, id, members, nm, &e);
+        res = groups_set_members(&r->op, id, members, nm, &e);
     if (res == OP_OK)
         return view_done(r, arena_printf(r->a, "groups/%lld", id), "group_saved");
     if (res == OP_INVALID || res == OP_CONFLICT)
@@ -145,11 +146,11 @@ void manager_group_update(request *r)
 void manager_group_delete(request *r)
 {
     long long id;
-    if (!view_id(r, 3, &id))
+    if (!view_id(r, "id", &id))
         return;
     errs e;
     errs_init(&e, r->a);
-    op_result res = groups_delete(r, id, &e);
+    op_result res = groups_delete(&r->op, id, &e);
     if (res == OP_OK)
         return view_done(r, "groups", "group_deleted");
     if (res == OP_CONFLICT)

@@ -1,10 +1,10 @@
 #include "manager/login.h"
-#include "auth/audit.h"
+#include "tenant/audit.h"
 #include "auth/login.h"
 #include "auth/session.h"
 #include "db/txn.h"
 #include "http/form.h"
-#include "http/guard.h"
+#include "http/cookies.h"
 #include "http/page.h"
 #include "http/response.h"
 #include "manager/view.h"
@@ -27,7 +27,7 @@ static const char *safe_next(request *r, const char *next)
 static void render(request *r, int status, const char *login, const char *next, const char *error)
 {
     page *p = view_page(r, "login.title");
-    page_set(p, "CSRF", guard_login_token(r));   /* pre-session: the form is protected like every other */
+    page_set(p, "CSRF", cookie_login_token(r));   /* pre-session: the form is protected like every other */
     page_set(p, "Form.login", login);
     page_set(p, "Form.next", safe_next(r, next));
     if (error)
@@ -37,9 +37,9 @@ static void render(request *r, int status, const char *login, const char *next, 
 
 void manager_login_form(request *r)
 {
-    if (session_from_cookie(r) == SESS_OK)
+    if (cookie_session(r) == SESS_OK)
         return resp_redirect(r, safe_next(r, req_query(r, "next")));
-    r->user = NULL;
+    r->op.user = NULL;
     render(r, 200, "", req_query(r, "next"), NULL);
 }
 
@@ -49,7 +49,7 @@ void manager_login(request *r)
     const char *next = view_field(r, "next");
     login_user lu;
     long retry;
-    switch (login_check(r, login, password, &lu, &retry)) {
+    switch (login_check(&r->op, login, password, &lu, &retry)) {
     case LOGIN_OK:
         break;
     case LOGIN_THROTTLED:
@@ -61,10 +61,10 @@ void manager_login(request *r)
         return render(r, 401, login, next, "login.failed");
     }
     auth_user u = {.id = lu.id, .login = lu.login, .name = lu.name, .kind = SESS_CONSOLE};
-    r->user = &u;
+    r->op.user = &u;
     char token[65];
     time_t expires;
-    db_conn *db = r->tenant->db;
+    db_conn *db = r->op.tenant->db;
     /* a new session id at every sign-in; the old cookie's session ends */
     const char *old = req_cookie(r, arena_printf(r->a, "__Host-genba-%s", r->tenant_code));
     db_status st = db_begin(db);
@@ -77,14 +77,14 @@ void manager_login(request *r)
         st = db_query(db, r->a, "DELETE FROM sessions WHERE user_id = ? AND expires_at < UTC_TIMESTAMP(3)",
                       DB_ARGS(DB_INT(lu.id)), NULL, NULL);
     if (st == DB_OK)
-        st = session_create(r, lu.id, SESS_CONSOLE, NULL, token, &expires);
+        st = session_create(&r->op, lu.id, SESS_CONSOLE, NULL, token, &expires);
     if (st == DB_OK)
-        st = audit_log(r, NULL, "login", "user", lu.login, AUDIT_OK, NULL);
+        st = audit_log(&r->op, NULL, "login", "user", lu.login, AUDIT_OK, NULL);
     op_result res = txn_finish(db, st, r->id, "console sign-in");
-    r->user = NULL;
+    r->op.user = NULL;
     if (res != OP_OK)
         return view_fail(r, res);
-    session_set_cookie(r, token);
+    cookie_set_session(r, token);
     crypto_wipe(token, sizeof token);
     if (lu.must_change)
         return resp_redirect(r, arena_printf(r->a, "/%s/manager/account?must_change=1", r->tenant_code));
@@ -93,15 +93,15 @@ void manager_login(request *r)
 
 void manager_logout(request *r)
 {
-    db_conn *db = r->tenant->db;
+    db_conn *db = r->op.tenant->db;
     db_status st = db_begin(db);
     if (st == DB_OK)
-        st = session_end_current(r);
+        st = session_end_current(&r->op);
     if (st == DB_OK)
-        st = audit_log(r, NULL, "logout", "user", r->user->login, AUDIT_OK, NULL);
+        st = audit_log(&r->op, NULL, "logout", "user", r->op.user->login, AUDIT_OK, NULL);
     op_result res = txn_finish(db, st, r->id, "sign-out");
     if (res != OP_OK)
         return view_fail(r, res);
-    session_clear_cookie(r);
+    cookie_clear_session(r);
     resp_redirect(r, arena_printf(r->a, "/%s/manager/login?done=logout", r->tenant_code));
 }

@@ -1,4 +1,5 @@
 #include "manager/masters.h"
+#include "http/router.h"
 #include "forms/masters.h"
 #include "http/multipart.h"
 #include "manager/view.h"
@@ -8,7 +9,7 @@
 static void render_list(request *r, int status, const errs *e)
 {
     op_result res;
-    json_object *arr = masters_list(r, &res);
+    json_object *arr = masters_list(&r->op, &res);
     if (!arr)
         return view_fail(r, res);
     page *p = view_page(r, "masters.title");
@@ -38,7 +39,7 @@ void manager_master_upload(request *r)
     long long id;
     int version;
     const char *enc = view_field(r, "encoding");
-    op_result res = masters_upload(r, view_field(r, "name"), *enc ? enc : "auto", f->data, f->len, &e, &id, &version);
+    op_result res = masters_upload(&r->op, view_field(r, "name"), *enc ? enc : "auto", f->data, f->len, &e, &id, &version);
     if (res == OP_OK)
         return view_done(r, arena_printf(r->a, "masters/%lld", id), "master_uploaded");
     if (res == OP_INVALID)
@@ -49,10 +50,10 @@ void manager_master_upload(request *r)
 void manager_master(request *r)
 {
     long long id;
-    if (!view_id(r, 3, &id))
+    if (!view_id(r, "id", &id))
         return;
     op_result res;
-    json_object *o = masters_records(r, id, NULL, NULL, 200, &res);
+    json_object *o = masters_records(&r->op, id, NULL, NULL, 200, &res);
     if (!o)
         return view_fail(r, res);
     page *p = view_page(r, "master.title");

@@ -2,7 +2,7 @@
  * values, apply/approve/reject/withdraw, copy and delete, each in a
  * transaction of its own; a refused change shows the report page again. */
 #include "manager/reports.h"
-#include "auth/audit.h"
+#include "tenant/audit.h"
 #include "auth/users.h"
 #include "db/txn.h"
 #include "http/response.h"
@@ -21,45 +21,43 @@
 
 /* ------------------------------------------------------------------ changes */
 
-typedef op_result (*change_fn)(request *r, void *ctx, errs *e, report_refusal *why);
+typedef op_result (*change_fn)(request *r, void *ctx, errs *e, refusal *why);
+
+typedef struct change {
+    request *r;
+    change_fn fn;
+    void *ctx;
+    errs *e;
+    refusal *why;
+} change;
+
+static op_result change_once(void *arg)
+{
+    change *c = arg;
+    errs_init(c->e, c->r->a);
+    json_object_put(c->why->body);
+    memset(c->why, 0, sizeof *c->why);
+    return c->fn(c->r, c->ctx, c->e, c->why);
+}
 
 /* Run fn in a transaction of its own (console writes carry no idempotency
- * key), committing on success; a lock wait or deadlock runs it again. */
-static op_result run_change(request *r, change_fn fn, void *ctx, errs *e, report_refusal *why)
+ * key): txn_run commits on success and runs it again after a lock wait or
+ * deadlock. */
+static op_result run_change(request *r, change_fn fn, void *ctx, errs *e, refusal *why)
 {
-    db_conn *db = r->tenant->db;
-    op_result res = OP_BUSY;
-    for (int attempt = 0; attempt < 4 && res == OP_BUSY; attempt++) {
-        errs_init(e, r->a);
-        if (why->body)
-            json_object_put(why->body);
-        memset(why, 0, sizeof *why);
-        db_status st = db_begin(db);
-        if (st != DB_OK) {
-            res = txn_result(st);
-            continue;
-        }
-        res = fn(r, ctx, e, why);
-        if (res == OP_OK) {
-            st = db_commit(db);
-            if (st == DB_OK)
-                break;
-            res = txn_result(st);
-        }
-        db_rollback(db);
-    }
-    return res;
+    change c = {.r = r, .fn = fn, .ctx = ctx, .e = e, .why = why};
+    return txn_run(r->op.tenant->db, r->id, "console report change", change_once, &c);
 }
 
 /* The message of a refusal in the page's language. */
-static const char *refusal_text(request *r, const report_refusal *why)
+static const char *refusal_text(request *r, const refusal *why)
 {
     const char *m = page_msg(r->lang, arena_printf(r->a, "code.%s", why->code ? why->code : ""));
     if (m)
         return m;
     if (!strcmp(r->lang, "en") && why->message)
         return why->message;
-    m = page_msg(r->lang, arena_printf(r->a, "error.%d.text", why->status));
+    m = page_msg(r->lang, arena_printf(r->a, "error.%d.text", resp_refusal_status(why->kind)));
     return m ? m : why->message;
 }
 
@@ -67,23 +65,23 @@ static const char *refusal_text(request *r, const report_refusal *why)
  * report page again with why, or with the problems per cluster (typed:
  * what was typed is shown again). */
 static void refused(request *r, const char *id, const char *action, op_result res, const errs *e, bool typed,
-                    report_refusal *why)
+                    refusal *why)
 {
     json_object_put(why->body);
     why->body = NULL;
     if (res != OP_INVALID)
         return view_fail(r, res);
-    if (why->status == 403)   /* the refused change was rolled back with its own log row: log the denial */
-        audit_log(r, NULL, action, "report", id, AUDIT_DENIED, why->code);
-    if (why->status == 404)
+    if (why->kind == REF_FORBIDDEN)   /* the refused change was rolled back with its own log row: log the denial */
+        audit_log(&r->op, NULL, action, "report", id, AUDIT_DENIED, why->code);
+    if (why->kind == REF_NOT_FOUND)
         return view_fail(r, OP_NOT_FOUND);
-    if (why->status == 412) {   /* changed meanwhile: the current report, with what was typed beside it */
+    if (why->kind == REF_STALE) {   /* changed meanwhile: the current report, with what was typed beside it */
         outcome oc = {.stale = true};
         return rpt_render_report(r, 409, id, &oc);
     }
-    if (why->status) {
+    if (why->kind) {
         outcome oc = {.alert = refusal_text(r, why)};
-        return rpt_render_report(r, why->status, id, &oc);
+        return rpt_render_report(r, why->kind, id, &oc);
     }
     outcome oc = {.e = e, .typed = typed};
     rpt_render_report(r, 422, id, &oc);
@@ -102,18 +100,18 @@ typedef struct save_ctx {
     report_write w;
 } save_ctx;
 
-static op_result do_save(request *r, void *ctx, errs *e, report_refusal *why)
+static op_result do_save(request *r, void *ctx, errs *e, refusal *why)
 {
     save_ctx *c = ctx;
-    op_result res = report_update(r, c->id, c->rev, &c->w, e, why);
+    op_result res = report_update(&r->op, c->id, c->rev, &c->w, e, why);
     if (res != OP_OK)
         return res;
     /* the tenant's storage quota, once the write went through (as the API
      * does; the form's size stands for what it adds): 507, rolled back */
     bool fits;
-    res = quota_check(r, r->body_len, &fits);
+    res = quota_check(&r->op, r->body_len, &fits);
     if (res == OP_OK && !fits) {
-        why->status = QUOTA_STATUS, why->code = QUOTA_CODE, why->message = QUOTA_MESSAGE;
+        why->kind = REF_NO_SPACE, why->code = QUOTA_CODE, why->message = QUOTA_MESSAGE;
         res = OP_INVALID;
     }
     return res;
@@ -163,7 +161,7 @@ void manager_report_save(request *r)
         return view_done(r, arena_printf(r->a, "reports/%s", id), "report_unchanged");
     }
     errs e;
-    report_refusal why = {0};
+    refusal why = {0};
     res = run_change(r, do_save, &c, &e, &why);
     if (res == OP_OK)
         return view_done(r, arena_printf(r->a, "reports/%s", id), "report_saved");
@@ -175,12 +173,12 @@ typedef struct approval_ctx {
     int rev, stage;
 } approval_ctx;
 
-static op_result do_approval(request *r, void *ctx, errs *e, report_refusal *why)
+static op_result do_approval(request *r, void *ctx, errs *e, refusal *why)
 {
     approval_ctx *c = ctx;
     if (!strcmp(c->action, "apply"))   /* applying completes: the values that stop it come in e */
-        return report_apply(r, c->id, c->rev, c->stage, c->comment, e, why);
-    return report_approval(r, c->id, c->rev, c->stage, c->action, c->comment, why);
+        return report_apply(&r->op, c->id, c->rev, c->stage, c->comment, e, why);
+    return report_approval(&r->op, c->id, c->rev, c->stage, c->action, c->comment, why);
 }
 
 void manager_report_approval(request *r)
@@ -204,7 +202,7 @@ void manager_report_approval(request *r)
         return rpt_render_report(r, 422, id, &oc);
     }
     errs e;
-    report_refusal why = {0};
+    refusal why = {0};
     op_result res = run_change(r, do_approval, &c, &e, &why);
     if (res == OP_OK)
         return view_done(r, arena_printf(r->a, "reports/%s", id), done[k]);
@@ -218,11 +216,11 @@ typedef struct copy_ctx {
     char id[37];
 } copy_ctx;
 
-static op_result do_copy(request *r, void *ctx, errs *e, report_refusal *why)
+static op_result do_copy(request *r, void *ctx, errs *e, refusal *why)
 {
     (void)e;
     copy_ctx *c = ctx;
-    return report_copy(r, c->src, c->id, why);
+    return report_copy(&r->op, c->src, c->id, why);
 }
 
 /* A random (version 4) UUID. */
@@ -247,7 +245,7 @@ void manager_report_copy(request *r)
     if (!new_uuid(c.id))
         return view_fail(r, OP_ERROR);
     errs e;
-    report_refusal why = {0};
+    refusal why = {0};
     op_result res = run_change(r, do_copy, &c, &e, &why);
     if (res == OP_OK)
         return view_done(r, arena_printf(r->a, "reports/%s", c.id), "report_copied");
@@ -259,11 +257,11 @@ typedef struct delete_ctx {
     int rev;
 } delete_ctx;
 
-static op_result do_delete(request *r, void *ctx, errs *e, report_refusal *why)
+static op_result do_delete(request *r, void *ctx, errs *e, refusal *why)
 {
     (void)e;
     delete_ctx *c = ctx;
-    return report_delete(r, c->id, c->rev, why);
+    return report_delete(&r->op, c->id, c->rev, why);
 }
 
 void manager_report_delete(request *r)
@@ -277,7 +275,7 @@ void manager_report_delete(request *r)
     }
     delete_ctx c = {.id = id, .rev = form_rev(r)};
     errs e;
-    report_refusal why = {0};
+    refusal why = {0};
     op_result res = run_change(r, do_delete, &c, &e, &why);
     if (res == OP_OK)
         return view_done(r, "reports", "report_deleted");

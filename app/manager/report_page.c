@@ -3,6 +3,7 @@
  * read (display, sign-offs, stamps), the approval stages, the history, and
  * the attachments. */
 #include "manager/reports.h"
+#include "http/router.h"
 #include "auth/perm.h"
 #include "auth/session.h"
 #include "db/txn.h"
@@ -29,8 +30,8 @@
 /* The report id of the path (index 3), or NULL after a 404 page. */
 const char *rpt_path_id(request *r)
 {
-    if (str_uuid_ok(r->params[3]))
-        return r->params[3];
+    if (str_uuid_ok(req_param(r, "id")))
+        return req_param(r, "id");
     resp_error(r, 404, "not_found", "There is nothing at this address.");
     return NULL;
 }
@@ -38,7 +39,7 @@ const char *rpt_path_id(request *r)
 /* "2024-05-01T12:34:56Z" → "2024-05-01 12:34" (UTC, as stored). */
 const char *rpt_short_time(request *r, const char *t)
 {
-    return tz_show(r->a, r->tenant->tz, t, TZ_SHOW_CONSOLE);
+    return tz_show(r->a, r->op.tenant->tz, t, TZ_SHOW_CONSOLE);
 }
 
 static const char *num(request *r, double v)
@@ -159,13 +160,13 @@ bool rpt_rview_load(request *r, const char *id, rview *rv, op_result *res)
 {
     memset(rv, 0, sizeof *rv);
     rv->id = id;
-    rv->rep = report_json(r, id, res);
+    rv->rep = report_json(&r->op, id, res);
     if (!rv->rep)
         return false;
     long long def_id = rpt_jint(rv->rep, "definition_id");
-    rv->d = defcache_get(r, def_id, rpt_jint(rv->rep, "definition_revision"), &rv->v, res);
+    rv->d = defcache_get(&r->op, def_id, rpt_jint(rv->rep, "definition_revision"), &rv->v, res);
     db_rows rows;
-    db_status st = rv->d ? db_query(r->tenant->db, r->a,
+    db_status st = rv->d ? db_query(r->op.tenant->db, r->a,
                                     "SELECT rp.created_by, rp.applicant_id, c.name, u.name FROM reports rp JOIN users c ON "
                                     "c.id = rp.created_by JOIN users u ON u.id = rp.updated_by WHERE rp.id = ?",
                                     DB_ARGS(DB_STR(id)), &rows, NULL)
@@ -180,14 +181,14 @@ bool rpt_rview_load(request *r, const char *id, rview *rv, op_result *res)
     rv->applicant = db_cell(&rows, 0, 1) ? atoll(db_cell(&rows, 0, 1)) : 0;
     rv->creator_name = db_cell(&rows, 0, 2);
     rv->updater_name = db_cell(&rows, 0, 3);
-    rv->own = rv->creator == r->user->id;
+    rv->own = rv->creator == r->op.user->id;
     /* the same rules report_update applies, so the form is only offered when saving can work */
     const char *scope = arena_printf(r->a, "%lld", def_id), *status = rpt_jstr(rv->rep, "status");
     bool usable = !strcmp(rv->v.status, "published") || !strcmp(rv->v.status, "archived") ||
-                  (!strcmp(rv->v.status, "test") && perm_has(r, "tester", NULL));
+                  (!strcmp(rv->v.status, "test") && perm_has(&r->op, "tester", NULL));
     bool held = !strcmp(status, "applying") || !strcmp(status, "approved");
-    rv->can_edit = perm_has(r, "reports.edit", NULL) && usable &&
-                   ((rv->own && perm_has(r, "def.reports.create", scope)) || perm_has(r, "def.reports.edit", scope)) &&
+    rv->can_edit = perm_has(&r->op, "reports.edit", NULL) && usable &&
+                   ((rv->own && perm_has(&r->op, "def.reports.create", scope)) || perm_has(&r->op, "def.reports.edit", scope)) &&
                    !(rv->d->applicant_lock && held);
     return true;
 }
@@ -274,7 +275,7 @@ static const char *stamp_date(request *r, const char *at)
     time_t u;
     if (!tz_parse_utc(at, &u))
         return at ? at : "";
-    cdate d = tz_date(r->tenant->tz, u);
+    cdate d = tz_date(r->op.tenant->tz, u);
     return arena_printf(r->a, "%04d.%02d.%02d", d.y, d.m, d.d);
 }
 
@@ -530,7 +531,7 @@ static json_object *sheets_json(request *r, const rview *rv, const outcome *oc)
 static json_object *history_json(request *r, const rview *rv)
 {
     op_result res;
-    json_object *o = report_history(r, rv->id, &res), *all = json_object_object_get(o, "history");
+    json_object *o = report_history(&r->op, rv->id, &res), *all = json_object_object_get(o, "history");
     if (!all || !json_object_is_type(all, json_type_array)) {
         json_object_put(o);
         return NULL;
@@ -561,11 +562,11 @@ static bool stage_member(request *r, const definition *d, int stage)
     if (stage < 1 || stage > d->nstages || !d->stages[stage - 1].group)
         return false;
     db_rows rows;
-    if (db_query(r->tenant->db, r->a, "SELECT id FROM `groups` WHERE name = ?", DB_ARGS(DB_STR(d->stages[stage - 1].group)),
+    if (db_query(r->op.tenant->db, r->a, "SELECT id FROM `groups` WHERE name = ?", DB_ARGS(DB_STR(d->stages[stage - 1].group)),
                  &rows, NULL) != DB_OK ||
         !rows.nrows)
         return false;
-    return perm_member_of(r, atoll(db_cell(&rows, 0, 0)));
+    return perm_member_of(&r->op, atoll(db_cell(&rows, 0, 0)));
 }
 
 void rpt_render_report(request *r, int status, const char *id, const outcome *oc)
@@ -612,13 +613,13 @@ void rpt_render_report(request *r, int status, const char *id, const outcome *oc
         page_set(p, "Can.stage_name", stage <= rv.d->nstages ? rv.d->stages[stage - 1].name : "");
     }
     if (rv.d->nstages && (!strcmp(st, "editing") || !strcmp(st, "rejected")) &&
-        (rv.own || rv.applicant == r->user->id))
+        (rv.own || rv.applicant == r->op.user->id))
         page_set(p, "Can.apply", "1");
-    if (!strcmp(st, "applying") && rv.applicant == r->user->id)
+    if (!strcmp(st, "applying") && rv.applicant == r->op.user->id)
         page_set(p, "Can.withdraw", "1");
-    if (perm_has(r, "reports.edit", NULL) && perm_has(r, "def.reports.create", scope))
+    if (perm_has(&r->op, "reports.edit", NULL) && perm_has(&r->op, "def.reports.create", scope))
         page_set(p, "Can.copy", "1");
-    if (perm_has(r, "reports.delete", NULL))
+    if (perm_has(&r->op, "reports.delete", NULL))
         page_set(p, "Can.delete", "1");
 
     json_object *sheets = sheets_json(r, &rv, oc);
@@ -673,15 +674,15 @@ void manager_report_attachment(request *r)
         return;
     attach_target t;
     attach_meta m;
-    report_refusal why = {0};
+    refusal why = {0};
     const unsigned char *data = NULL;
     /* visible to its creator and to holders of def.reports.view, as the report */
-    op_result res = attach_target_find(r, id, r->params[5], r->params[6], false, &t, &why);
+    op_result res = attach_target_find(&r->op, id, req_param(r, "sheet"), req_param(r, "cluster"), false, &t, &why);
     if (res == OP_OK)
-        res = attach_read(r, &t, &m, &data, &why);
-    if (res == OP_INVALID && why.status && why.status != 404) {
+        res = attach_read(&r->op, &t, &m, &data, &why);
+    if (res == OP_INVALID && why.kind && why.kind != 404) {
         json_object_put(why.body);
-        return resp_error(r, why.status, why.code, why.message);
+        return resp_error(r, why.kind, why.code, why.message);
     }
     if (res != OP_OK) {
         json_object_put(why.body);

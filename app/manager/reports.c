@@ -96,7 +96,7 @@ static void creator_names(request *r, json_object *arr)
     if (!logins.len)
         return;
     db_rows rows;
-    if (db_query(r->tenant->db, r->a, "SELECT login, name FROM users WHERE FIND_IN_SET(login, ?)",
+    if (db_query(r->op.tenant->db, r->a, "SELECT login, name FROM users WHERE FIND_IN_SET(login, ?)",
                  DB_ARGS(DB_STR(logins.data)), &rows, NULL) != DB_OK)
         return;
     for (size_t i = 0; i < json_object_array_length(arr); i++) {
@@ -156,7 +156,7 @@ void manager_reports(request *r)
     if (f.definition && !errs_for(&e, "definition")) {
         def_rev v;
         op_result res;
-        const definition *d = defcache_get(r, f.definition, 0, &v, &res);
+        const definition *d = defcache_get(&r->op, f.definition, 0, &v, &res);
         int n = 0, ps = -1, pc = -1;
         if (cl && sscanf(cl, "%d-%d", &ps, &pc) != 2)
             ps = pc = -1;
@@ -189,7 +189,7 @@ void manager_reports(request *r)
     }
 
     op_result res;
-    json_object *defs = defstore_list(r, 0, NULL, NULL, &res), *labels = defs ? labels_list(r, &res) : NULL;
+    json_object *defs = defstore_list(&r->op, 0, NULL, NULL, &res), *labels = defs ? labels_list(&r->op, &res) : NULL;
     if (!labels) {
         json_object_put(defs);
         page_free(&p);
@@ -201,7 +201,7 @@ void manager_reports(request *r)
     json_object_put(labels);
     json_object *o = NULL;
     if (!e.n) {
-        o = reports_list(r, &f, true, &res);
+        o = reports_list(&r->op, &f, true, &res);
         if (!o && res == OP_INVALID)
             errs_add(&e, "cursor", "bad_cursor");
         else if (!o) {

@@ -43,7 +43,7 @@ static void add_zone(const char *id, void *ctx)
 static void show(request *r, int status, const errs *e, const char *sent_zone)
 {
     op_result res;
-    json_object *s = settings_all(r, &res);
+    json_object *s = settings_all(&r->op, &res);
     if (!s)
         return view_fail(r, res);
     page *p = view_page(r, "settings.title");
@@ -76,7 +76,7 @@ void manager_settings_save(request *r)
         json_object_object_add(o, "time_zone", json_object_new_string(zone));
     errs e;
     errs_init(&e, r->a);
-    op_result res = settings_set(r, o, &e);
+    op_result res = settings_set(&r->op, o, &e);
     json_object_put(o);
     if (res == OP_INVALID)
         return show(r, 422, &e, zone);

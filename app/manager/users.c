@@ -1,5 +1,6 @@
 #include "manager/users.h"
-#include "auth/audit.h"
+#include "http/router.h"
+#include "tenant/audit.h"
 #include "auth/groups.h"
 #include "auth/users.h"
 #include "auth/userscsv.h"
@@ -19,7 +20,7 @@
 void manager_users(request *r)
 {
     op_result res;
-    json_object *arr = users_list(r, &res);
+    json_object *arr = users_list(&r->op, &res);
     if (!arr)
         return view_fail(r, res);
     page *p = view_page(r, "users.title");
@@ -32,7 +33,7 @@ void manager_users(request *r)
 static void render_form(request *r, int status, long long id, json_object *user, const errs *e)
 {
     op_result res;
-    json_object *groups = groups_list(r, &res);
+    json_object *groups = groups_list(&r->op, &res);
     if (!groups)
         return view_fail(r, res);
     page *p = view_page(r, id ? "user.title" : "user.new_title");
@@ -43,7 +44,7 @@ static void render_form(request *r, int status, long long id, json_object *user,
     if (e)
         page_set_errors(p, r, e);
     if (id) {
-        json_object *s = users_sessions(r, id, &res);
+        json_object *s = users_sessions(&r->op, id, &res);
         if (s) {
             page_set_json(p, "Sessions", s);
             json_object_put(s);
@@ -101,7 +102,7 @@ void manager_user_create(request *r)
     errs_init(&e, r->a);
     json_object *shown = read_form(r, &in, true);
     long long id;
-    op_result res = users_create(r, &in, &e, &id);
+    op_result res = users_create(&r->op, &in, &e, &id);
     if (res == OP_OK) {
         json_object_put(shown);
         return view_done(r, arena_printf(r->a, "users/%lld", id), "user_created");
@@ -116,10 +117,10 @@ void manager_user_create(request *r)
 void manager_user(request *r)
 {
     long long id;
-    if (!view_id(r, 3, &id))
+    if (!view_id(r, "id", &id))
         return;
     op_result res;
-    json_object *u = users_get(r, id, &res);
+    json_object *u = users_get(&r->op, id, &res);
     if (!u)
         return view_fail(r, res);
     render_form(r, 200, id, u, NULL);
@@ -146,9 +147,9 @@ static op_result save_seal(request *r, long long id, const multipart_part *f, er
     }
     unsigned char *sealed = arena_alloc(r->a, f->len + CRYPTO_SEAL_OVERHEAD);
     const char *oid = arena_printf(r->a, "%lld", id);
-    if (!tenant_seal(r->tenant->datakey, r->tenant->code, "seal", oid, f->data, f->len, sealed))
+    if (!tenant_seal(r->op.tenant->datakey, r->op.tenant->code, "seal", oid, f->data, f->len, sealed))
         return OP_ERROR;
-    db_status st = db_query(r->tenant->db, r->a, "UPDATE users SET seal_image = ?, seal_type = ? WHERE id = ?",
+    db_status st = db_query(r->op.tenant->db, r->a, "UPDATE users SET seal_image = ?, seal_type = ? WHERE id = ?",
                             DB_ARGS(DB_BLOB(sealed, f->len + CRYPTO_SEAL_OVERHEAD), DB_STR(type), DB_INT(id)), NULL, NULL);
     return txn_result(st);
 }
@@ -156,13 +157,13 @@ static op_result save_seal(request *r, long long id, const multipart_part *f, er
 void manager_user_update(request *r)
 {
     long long id;
-    if (!view_id(r, 3, &id))
+    if (!view_id(r, "id", &id))
         return;
     user_in in;
     errs e;
     errs_init(&e, r->a);
     json_object *shown = read_form(r, &in, false);
-    op_result res = users_update(r, id, &in, &e);
+    op_result res = users_update(&r->op, id, &in, &e);
     const multipart_part *seal = multipart_get(r->parts, r->nparts, "seal");
     if (res == OP_OK && seal && seal->filename && seal->len)
         res = save_seal(r, id, seal, &e);
@@ -172,7 +173,7 @@ void manager_user_update(request *r)
     }
     if (res == OP_INVALID) {
         op_result r2;
-        json_object *cur = users_get(r, id, &r2);
+        json_object *cur = users_get(&r->op, id, &r2);
         if (cur)   /* keep what was typed, with the login and state stored */
             json_object_object_add(shown, "login", json_object_get(json_object_object_get(cur, "login")));
         render_form(r, 422, id, shown, &e);
@@ -186,16 +187,16 @@ void manager_user_update(request *r)
 void manager_user_reset_pw(request *r)
 {
     long long id;
-    if (!view_id(r, 3, &id))
+    if (!view_id(r, "id", &id))
         return;
     errs e;
     errs_init(&e, r->a);
-    op_result res = users_reset_password(r, id, view_field(r, "password"), &e);
+    op_result res = users_reset_password(&r->op, id, view_field(r, "password"), &e);
     if (res == OP_OK)
         return view_done(r, arena_printf(r->a, "users/%lld", id), "password_reset");
     if (res != OP_INVALID)
         return view_fail(r, res);
-    json_object *u = users_get(r, id, &res);
+    json_object *u = users_get(&r->op, id, &res);
     if (!u)
         return view_fail(r, res);
     render_form(r, 422, id, u, &e);
@@ -205,9 +206,9 @@ void manager_user_reset_pw(request *r)
 void manager_user_end_sessions(request *r)
 {
     long long id;
-    if (!view_id(r, 3, &id))
+    if (!view_id(r, "id", &id))
         return;
-    op_result res = users_end_sessions(r, id);
+    op_result res = users_end_sessions(&r->op, id);
     if (res != OP_OK)
         return view_fail(r, res);
     view_done(r, arena_printf(r->a, "users/%lld", id), "sessions_ended");
@@ -216,10 +217,10 @@ void manager_user_end_sessions(request *r)
 void manager_user_seal(request *r)
 {
     long long id;
-    if (!view_id(r, 3, &id))
+    if (!view_id(r, "id", &id))
         return;
     db_rows rows;
-    db_status st = db_query(r->tenant->db, r->a, "SELECT seal_image, seal_type FROM users WHERE id = ? AND seal_image IS NOT NULL",
+    db_status st = db_query(r->op.tenant->db, r->a, "SELECT seal_image, seal_type FROM users WHERE id = ? AND seal_image IS NOT NULL",
                             DB_ARGS(DB_INT(id)), &rows, NULL);
     if (st != DB_OK)
         return view_fail(r, txn_result(st));
@@ -227,7 +228,7 @@ void manager_user_seal(request *r)
         return view_fail(r, OP_NOT_FOUND);
     size_t n = rows.len[0] - CRYPTO_SEAL_OVERHEAD;
     unsigned char *img = arena_alloc(r->a, n + 1);
-    if (!tenant_open(r->tenant->datakey, r->tenant->code, "seal", arena_printf(r->a, "%lld", id),
+    if (!tenant_open(r->op.tenant->datakey, r->op.tenant->code, "seal", arena_printf(r->a, "%lld", id),
                      (const unsigned char *)db_cell(&rows, 0, 0), rows.len[0], img))
         return resp_error(r, 500, "seal_unreadable", "The stored image could not be decrypted.");
     resp_header(r, "Content-Security-Policy", "default-src 'none'; sandbox");
@@ -242,12 +243,12 @@ void manager_users_export(request *r)
         kind = "users";
     buf out;
     buf_init(&out, r->a);
-    op_result res = userscsv_export(r, kind, &out);
+    op_result res = userscsv_export(&r->op, kind, &out);
     if (res == OP_INVALID)
         return resp_error(r, 400, "bad_kind", "kind must be users, groups or memberships.");
     if (res != OP_OK)
         return view_fail(r, res);
-    audit_log(r, NULL, "users.export", "csv", kind, AUDIT_OK, NULL);
+    audit_log(&r->op, NULL, "users.export", "csv", kind, AUDIT_OK, NULL);
     resp_header(r, "Content-Disposition", arena_printf(r->a, "attachment; filename=\"%s.csv\"", kind));
     resp_send(r, 200, "text/csv; charset=utf-8", out.data, out.len);
 }
@@ -278,7 +279,7 @@ void manager_users_import(request *r)
         return render_import(r, 422, &e, -1);
     }
     int count = 0;
-    op_result res = userscsv_import(r, view_field(r, "kind"), *view_field(r, "encoding") ? view_field(r, "encoding") : "auto",
+    op_result res = userscsv_import(&r->op, view_field(r, "kind"), *view_field(r, "encoding") ? view_field(r, "encoding") : "auto",
                                     f->data, f->len, &e, &count);
     if (res == OP_INVALID)
         return render_import(r, 422, &e, -1);

@@ -2,12 +2,13 @@
 #include "auth/users.h"
 #include "http/form.h"
 #include "http/response.h"
+#include "http/router.h"
 
 #include <string.h>
 
-bool view_id(request *r, int idx, long long *id)
+bool view_id(request *r, const char *name, long long *id)
 {
-    if (users_parse_id(r->params[idx], id))
+    if (users_parse_id(req_param(r, name), id))
         return true;
     resp_error(r, 404, "not_found", "There is nothing at this address.");
     return false;

@@ -9,7 +9,7 @@
 #include "util/errs.h"
 
 /* Path parameter idx as a positive id, or false after a 404 page. */
-bool view_id(request *r, int idx, long long *id);
+bool view_id(request *r, const char *name, long long *id);
 /* Answer OP_NOT_FOUND 404, OP_GONE 503, OP_CONFLICT 409, else 500. */
 void view_fail(request *r, op_result res);
 /* A page titled by catalog key title_key; a "done" query value becomes the

@@ -21,7 +21,6 @@
 
 #include <stdbool.h>
 #include <time.h>
-#include "http/request.h"
 
 #define MAINT_CACHE_SECONDS 2
 #define MAINT_BANNER_DAYS 7
@@ -36,20 +35,14 @@ typedef struct maint_view {
     const char *next_message;
 } maint_view;
 
-struct worker_ctx;
+struct tenant_env;
 struct genba_config;
-struct page;
 struct tz_zone;
 
-/* This thread's view (never NULL; all off when w is NULL). */
-const maint_view *maint_current(struct worker_ctx *w);
-/* The front line's maintenance step: answers 503 and returns true while
- * maintenance is on. */
-bool maint_refuse(request *r);
-/* The console banner: Maintenance.{from,to,tz,from_utc,to_utc,message,
- * running} on p for the next window within MAINT_BANNER_DAYS, the times in
- * the tenant's time zone. */
-void maint_banner(struct page *p, request *r);
+/* This thread's view, read through env's control connection (never NULL;
+ * all off when env is NULL).  The front line's 503 and the console's banner
+ * are http/maint.h's. */
+const maint_view *maint_current(const struct tenant_env *env);
 /* "2026-12-05 23:00 JST": t in zone z, or with z NULL in the server's
  * local time (local_offset and local_zone_name: text that belongs to no
  * tenant).  out holds TZ_FMT_LEN bytes (util/tz.h). */

@@ -11,7 +11,7 @@
  * Every action is one report_approvals row, rev + 1, and an access-log row.
  */
 #include "reports/flow.h"
-#include "auth/audit.h"
+#include "tenant/audit.h"
 #include "auth/perm.h"
 #include "auth/session.h"
 #include "db/txn.h"
@@ -30,61 +30,61 @@ static const def_stage *find_stage(const definition *d, int no)
 
 /* Is the user in the stage's group (or a group nested below it)?  A group
  * the tenant does not have (renamed or deleted since) has no members. */
-static bool in_stage_group(request *r, const def_stage *s, op_result *res)
+static bool in_stage_group(op_ctx *op, const def_stage *s, op_result *res)
 {
     *res = OP_OK;
     if (!s->group)
         return false;
     db_rows rows;
-    db_status st = db_query(r->tenant->db, r->a, "SELECT id FROM `groups` WHERE name = ?", DB_ARGS(DB_STR(s->group)),
+    db_status st = db_query(op->tenant->db, op->a, "SELECT id FROM `groups` WHERE name = ?", DB_ARGS(DB_STR(s->group)),
                             &rows, NULL);
     if (st != DB_OK) {
         *res = txn_result(st);
         return false;
     }
-    return rows.nrows && perm_member_of(r, atoll(db_cell(&rows, 0, 0)));
+    return rows.nrows && perm_member_of(op, atoll(db_cell(&rows, 0, 0)));
 }
 
 /* The report and its definition, with the checks common to every action:
  * 404, definition gone (409), no stages (409), unknown stage (422). */
-static op_result begin(request *r, const char *id, int stage, flow_report *fr, const definition **d,
-                       report_refusal *why)
+static op_result begin(op_ctx *op, const char *id, int stage, flow_report *fr, const definition **d,
+                       refusal *why)
 {
-    op_result res = flow_load(r, id, fr, why);
+    op_result res = flow_load(op, id, fr, why);
     if (res != OP_OK)
         return res;
-    *d = report_definition(r, fr->def_id, fr->def_rev, &res);
+    *d = report_definition(op, fr->def_id, fr->def_rev, &res);
     if (!*d)
-        return res == OP_NOT_FOUND ? report_refuse(why, 409, "definition_gone", "The report's definition revision is not available.")
+        return res == OP_NOT_FOUND ? refuse(why, REF_CONFLICT, "definition_gone", "The report's definition revision is not available.")
                                    : res;
     if (!(*d)->nstages)
-        return report_refuse(why, 409, "no_approval_stages", "This report's definition has no approval stages.");
+        return refuse(why, REF_CONFLICT, "no_approval_stages", "This report's definition has no approval stages.");
     if (!find_stage(*d, stage))
-        return report_refuse(why, 422, "unknown_stage",
-                           arena_printf(r->a, "The definition has approval stages 1 to %d.", (*d)->nstages));
+        return refuse(why, REF_INVALID, "unknown_stage",
+                           arena_printf(op->a, "The definition has approval stages 1 to %d.", (*d)->nstages));
     return OP_OK;
 }
 
-static db_status record(request *r, const flow_report *fr, int stage, const char *action, const char *comment)
+static db_status record(op_ctx *op, const flow_report *fr, int stage, const char *action, const char *comment)
 {
-    db_status st = db_query(r->tenant->db, r->a,
+    db_status st = db_query(op->tenant->db, op->a,
                             "INSERT INTO report_approvals (report_id, stage, action, user_id, comment, at) VALUES (?, ?, ?, "
                             "?, ?, UTC_TIMESTAMP(3))",
-                            DB_ARGS(DB_STR(fr->id), DB_INT(stage), DB_STR(action), DB_INT(r->user->id),
+                            DB_ARGS(DB_STR(fr->id), DB_INT(stage), DB_STR(action), DB_INT(op->user->id),
                                     DB_STR(comment && *comment ? comment : NULL)),
                             NULL, NULL);
     if (st == DB_OK)
-        st = audit_log(r, NULL, arena_printf(r->a, "report.%s", action), "report", fr->id, AUDIT_OK,
-                       arena_printf(r->a, "stage %d", stage));
+        st = audit_log(op, NULL, arena_printf(op->a, "report.%s", action), "report", fr->id, AUDIT_OK,
+                       arena_printf(op->a, "stage %d", stage));
     return st;
 }
 
 /* Set the Approve clusters of stage (0: of every stage) to value, with
  * history at revision rev. */
-static db_status sign(request *r, const flow_report *fr, const definition *d, int stage, const char *value, int rev)
+static db_status sign(op_ctx *op, const flow_report *fr, const definition *d, int stage, const char *value, int rev)
 {
     db_rows rows;
-    db_status st = db_query(r->tenant->db, r->a, "SELECT sheet_no, cluster_id, value FROM report_values WHERE report_id = ?",
+    db_status st = db_query(op->tenant->db, op->a, "SELECT sheet_no, cluster_id, value FROM report_values WHERE report_id = ?",
                             DB_ARGS(DB_STR(fr->id)), &rows, NULL);
     for (int s = 0; st == DB_OK && s < d->nsheets; s++)
         for (int i = 0; st == DB_OK && i < d->sheets[s].nclusters; i++) {
@@ -96,112 +96,112 @@ static db_status sign(request *r, const flow_report *fr, const definition *d, in
             for (size_t k = 0; k < rows.nrows && !old; k++)
                 if (atoi(db_cell(&rows, k, 0)) == c->sheet_no && atoi(db_cell(&rows, k, 1)) == c->id)
                     old = db_cell(&rows, k, 2);
-            st = flow_set_value(r, fr->id, rev, c->sheet_no, c->id, old, value);
+            st = flow_set_value(op, fr->id, rev, c->sheet_no, c->id, old, value);
         }
     return st;
 }
 
-static db_status move(request *r, const flow_report *fr, const char *status, int stage)
+static db_status move(op_ctx *op, const flow_report *fr, const char *status, int stage)
 {
-    return db_query(r->tenant->db, r->a,
+    return db_query(op->tenant->db, op->a,
                     "UPDATE reports SET rev = rev + 1, status = ?, stage = ?, updated_by = ?, updated_at = UTC_TIMESTAMP(3) "
                     "WHERE id = ?",
-                    DB_ARGS(DB_STR(status), stage ? DB_INT(stage) : DB_NULLARG, DB_INT(r->user->id), DB_STR(fr->id)),
+                    DB_ARGS(DB_STR(status), stage ? DB_INT(stage) : DB_NULLARG, DB_INT(op->user->id), DB_STR(fr->id)),
                     NULL, NULL);
 }
 
-op_result report_apply(request *r, const char *id, int if_match, int stage, const char *comment, errs *e,
-                       report_refusal *why)
+op_result report_apply(op_ctx *op, const char *id, int if_match, int stage, const char *comment, errs *e,
+                       refusal *why)
 {
     memset(why, 0, sizeof *why);
     flow_report fr;
     const definition *d;
-    op_result res = begin(r, id, stage, &fr, &d, why);
+    op_result res = begin(op, id, stage, &fr, &d, why);
     if (res != OP_OK)
         return res;
-    if (!flow_may_edit(r, &fr))
-        return report_refuse(why, 403, "not_applicant", "Only the report's creator or an editor of its reports may apply.");
+    if (!flow_may_edit(op, &fr))
+        return refuse(why, REF_FORBIDDEN, "not_applicant", "Only the report's creator or an editor of its reports may apply.");
     if (fr.rev != if_match)
-        return flow_stale(r, fr.id, why);
+        return flow_stale(op, fr.id, why);
     if (!strcmp(fr.status, "applying"))
-        return report_refuse(why, 409, "approval_pending", "The report is under approval already.");
+        return refuse(why, REF_CONFLICT, "approval_pending", "The report is under approval already.");
     if (!strcmp(fr.status, "approved"))
-        return report_refuse(why, 409, "already_approved", "The report is approved already.");
+        return refuse(why, REF_CONFLICT, "already_approved", "The report is approved already.");
     if (stage != 1)
-        return report_refuse(why, 409, "stage_not_current", "An application is for stage 1.");
+        return refuse(why, REF_CONFLICT, "stage_not_current", "An application is for stage 1.");
     /* applying is completing: `required` is enforced, the server's
      * clusters are filled, the report moves to stage 1 (report_update
      * writes the 'apply' row) */
     report_write w = {.complete = true};
-    res = report_update(r, fr.id, if_match, &w, e, why);
+    res = report_update(op, fr.id, if_match, &w, e, why);
     if (res != OP_OK)
         return res;
     db_status st = DB_OK;
     if (comment && *comment)
-        st = db_query(r->tenant->db, r->a,
+        st = db_query(op->tenant->db, op->a,
                       "UPDATE report_approvals SET comment = ? WHERE report_id = ? AND action = 'apply' ORDER BY id DESC "
                       "LIMIT 1",
                       DB_ARGS(DB_STR(comment), DB_STR(fr.id)), NULL, NULL);
     return txn_result(st);   /* report_update logged the application */
 }
 
-op_result report_approval(request *r, const char *id, int if_match, int stage, const char *action, const char *comment,
-                          report_refusal *why)
+op_result report_approval(op_ctx *op, const char *id, int if_match, int stage, const char *action, const char *comment,
+                          refusal *why)
 {
     memset(why, 0, sizeof *why);
     if (!action)
         action = "";
     if (!strcmp(action, "apply")) {
         errs e;
-        errs_init(&e, r->a);
-        op_result res = report_apply(r, id, if_match, stage, comment, &e, why);
-        if (res == OP_INVALID && !why->status)
-            return report_refuse(why, 422, "validation_failed",
-                               arena_printf(r->a, "%d value%s missing or not valid.", e.n, e.n == 1 ? " is" : "s are"));
+        errs_init(&e, op->a);
+        op_result res = report_apply(op, id, if_match, stage, comment, &e, why);
+        if (res == OP_INVALID && !why->kind)
+            return refuse(why, REF_INVALID, "validation_failed",
+                               arena_printf(op->a, "%d value%s missing or not valid.", e.n, e.n == 1 ? " is" : "s are"));
         return res;
     }
     bool approve = !strcmp(action, "approve"), reject = !strcmp(action, "reject"), withdraw = !strcmp(action, "withdraw");
     if (!approve && !reject && !withdraw)
-        return report_refuse(why, 400, "bad_action", "\"action\" must be \"apply\", \"approve\", \"reject\" or \"withdraw\".");
+        return refuse(why, REF_BAD_INPUT, "bad_action", "\"action\" must be \"apply\", \"approve\", \"reject\" or \"withdraw\".");
     flow_report fr;
     const definition *d;
-    op_result res = begin(r, id, stage, &fr, &d, why);
+    op_result res = begin(op, id, stage, &fr, &d, why);
     if (res != OP_OK)
         return res;
     const def_stage *s = find_stage(d, stage);
     if (withdraw) {
-        if (fr.applicant_id != r->user->id && !flow_may_edit(r, &fr))
-            return report_refuse(why, 403, "not_applicant", "Only the applicant may withdraw the application.");
-    } else if (!in_stage_group(r, s, &res)) {
+        if (fr.applicant_id != op->user->id && !flow_may_edit(op, &fr))
+            return refuse(why, REF_FORBIDDEN, "not_applicant", "Only the applicant may withdraw the application.");
+    } else if (!in_stage_group(op, s, &res)) {
         if (res != OP_OK)
             return res;
-        return report_refuse(why, 403, "not_in_stage_group",
-                           arena_printf(r->a, "Only members of the group \"%s\" may approve or reject stage %d.",
+        return refuse(why, REF_FORBIDDEN, "not_in_stage_group",
+                           arena_printf(op->a, "Only members of the group \"%s\" may approve or reject stage %d.",
                                         s->group ? s->group : "", stage));
     }
     if (fr.rev != if_match)
-        return flow_stale(r, fr.id, why);
+        return flow_stale(op, fr.id, why);
     if (strcmp(fr.status, "applying"))
-        return report_refuse(why, 409, "not_applying", arena_printf(r->a, "The report is not waiting for approval (it is %s).", fr.status));
+        return refuse(why, REF_CONFLICT, "not_applying", arena_printf(op->a, "The report is not waiting for approval (it is %s).", fr.status));
     if (fr.stage != stage)
-        return report_refuse(why, 409, "stage_not_current",
-                           arena_printf(r->a, "Stage %d is the one pending, not stage %d.", fr.stage, stage));
+        return refuse(why, REF_CONFLICT, "stage_not_current",
+                           arena_printf(op->a, "Stage %d is the one pending, not stage %d.", fr.stage, stage));
     int rev = fr.rev + 1;
     db_status st;
     if (approve) {
         bool last = stage == d->stages[d->nstages - 1].no;
-        st = sign(r, &fr, d, stage, report_signoff(r, comment), rev);
+        st = sign(op, &fr, d, stage, report_signoff(op, comment), rev);
         if (st == DB_OK)
-            st = move(r, &fr, last ? "approved" : "applying", last ? stage : stage + 1);
+            st = move(op, &fr, last ? "approved" : "applying", last ? stage : stage + 1);
         if (st == DB_OK)
-            st = record(r, &fr, stage, "approve", comment);
+            st = record(op, &fr, stage, "approve", comment);
     } else {
         /* back to the applicant: every sign-off goes */
-        st = sign(r, &fr, d, 0, "", rev);
+        st = sign(op, &fr, d, 0, "", rev);
         if (st == DB_OK)
-            st = move(r, &fr, reject ? "rejected" : "editing", reject ? stage : 0);
+            st = move(op, &fr, reject ? "rejected" : "editing", reject ? stage : 0);
         if (st == DB_OK)
-            st = record(r, &fr, stage, reject ? "reject" : "withdraw", comment);
+            st = record(op, &fr, stage, reject ? "reject" : "withdraw", comment);
     }
     return txn_result(st);
 }

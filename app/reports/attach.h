@@ -25,7 +25,7 @@
  * never served: the read is refused with 409 attachment_unreadable and an
  * error line in the log; uploading the image again repairs it.
  *
- * Refusals come back in a report_refusal (reports/report.h): 400, 403, 404,
+ * Refusals come back in a refusal (reports/report.h): 400, 403, 404,
  * 409, 412, 413, 415, 422, 507.  Request thread only.
  */
 #ifndef GENBA_ATTACH_H
@@ -33,7 +33,7 @@
 
 #include <stdint.h>
 #include "forms/model.h"
-#include "http/request.h"
+#include "tenant/op.h"
 #include "reports/report.h"
 
 #define ATTACH_MAX_BYTES_DEFAULT (10ULL * 1024 * 1024)
@@ -66,19 +66,19 @@ typedef struct attach_meta {
  * and the place sheet/cluster (path texts).  write: the cluster must be an
  * attachment cluster of the report's definition revision and the user must
  * be allowed to edit the report now (refusals as report_update's). */
-op_result attach_target_find(request *r, const char *id, const char *sheet, const char *cluster, bool write,
-                             attach_target *t, report_refusal *why);
+op_result attach_target_find(op_ctx *op, const char *id, const char *sheet, const char *cluster, bool write,
+                             attach_target *t, refusal *why);
 /* Store data[0..len) at t.  declared: the request's Content-Type.
  * if_match: the report revision the client read, 0 = unconditional.
  * *created: true when new bytes were stored (201), false when they were
  * the ones stored already (200: nothing written).  m: what is stored. */
-op_result attach_put(request *r, const attach_target *t, const void *data, size_t len, const char *declared,
-                     int if_match, attach_meta *m, bool *created, report_refusal *why);
+op_result attach_put(op_ctx *op, const attach_target *t, const void *data, size_t len, const char *declared,
+                     int if_match, attach_meta *m, bool *created, refusal *why);
 /* What is stored at t (OP_NOT_FOUND: nothing). */
-op_result attach_stat(request *r, const attach_target *t, attach_meta *m);
+op_result attach_stat(op_ctx *op, const attach_target *t, attach_meta *m);
 /* The plain bytes stored at t (in the arena; m->size of them).  A blob that
  * does not open: OP_INVALID with 409 attachment_unreadable in why. */
-op_result attach_read(request *r, const attach_target *t, attach_meta *m, const unsigned char **data,
-                      report_refusal *why);
+op_result attach_read(op_ctx *op, const attach_target *t, attach_meta *m, const unsigned char **data,
+                      refusal *why);
 
 #endif

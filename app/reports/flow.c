@@ -1,7 +1,7 @@
 /* The report workflow: copies, deletion (and the purge of old deletions),
  * the history of values, and what approve.c and lock.c share (flow.h). */
 #include "reports/flow.h"
-#include "auth/audit.h"
+#include "tenant/audit.h"
 #include "auth/perm.h"
 #include "auth/session.h"
 #include "db/txn.h"
@@ -14,28 +14,21 @@
 #include <stdlib.h>
 #include <string.h>
 
-op_result report_refuse(report_refusal *why, int status, const char *code, const char *message)
-{
-    why->status = status;
-    why->code = code;
-    why->message = message;
-    return OP_INVALID;
-}
 
-op_result flow_load(request *r, const char *id, flow_report *fr, report_refusal *why)
+op_result flow_load(op_ctx *op, const char *id, flow_report *fr, refusal *why)
 {
     memset(fr, 0, sizeof *fr);
     if (!id || strlen(id) > 64)
-        return report_refuse(why, 404, "not_found", "There is no such report.");
+        return refuse(why, REF_NOT_FOUND, "not_found", "There is no such report.");
     db_rows rows;
-    db_status st = db_query(r->tenant->db, r->a,
+    db_status st = db_query(op->tenant->db, op->a,
                             "SELECT id, definition_id, definition_revision, rev, status, stage, created_by, applicant_id "
                             "FROM reports WHERE id = ? AND deleted_at IS NULL FOR UPDATE",
                             DB_ARGS(DB_STR(id)), &rows, NULL);
     if (st != DB_OK)
         return txn_result(st);
     if (!rows.nrows)
-        return report_refuse(why, 404, "not_found", "There is no such report.");
+        return refuse(why, REF_NOT_FOUND, "not_found", "There is no such report.");
     fr->id = db_cell(&rows, 0, 0);
     fr->def_id = atoll(db_cell(&rows, 0, 1));
     fr->def_rev = atoi(db_cell(&rows, 0, 2));
@@ -45,35 +38,35 @@ op_result flow_load(request *r, const char *id, flow_report *fr, report_refusal 
     fr->created_by = atoll(db_cell(&rows, 0, 6));
     fr->applicant_id = db_cell(&rows, 0, 7) ? atoll(db_cell(&rows, 0, 7)) : 0;
     fr->scope = db_cell(&rows, 0, 1);
-    fr->own = fr->created_by == r->user->id;
-    if (!fr->own && !perm_has(r, "def.reports.view", fr->scope))
-        return report_refuse(why, 404, "not_found", "There is no such report.");
+    fr->own = fr->created_by == op->user->id;
+    if (!fr->own && !perm_has(op, "def.reports.view", fr->scope))
+        return refuse(why, REF_NOT_FOUND, "not_found", "There is no such report.");
     return OP_OK;
 }
 
-bool flow_may_edit(request *r, const flow_report *fr)
+bool flow_may_edit(op_ctx *op, const flow_report *fr)
 {
-    return (fr->own && perm_has(r, "def.reports.create", fr->scope)) || perm_has(r, "def.reports.edit", fr->scope);
+    return (fr->own && perm_has(op, "def.reports.create", fr->scope)) || perm_has(op, "def.reports.edit", fr->scope);
 }
 
-op_result flow_stale(request *r, const char *id, report_refusal *why)
+op_result flow_stale(op_ctx *op, const char *id, refusal *why)
 {
     op_result res;
-    why->body = report_json(r, id, &res);
+    why->body = report_json(op, id, &res);
     if (!why->body)
         return res;
-    return report_refuse(why, 412, "stale_revision", "The report changed since you read it; the current report is in the body.");
+    return refuse(why, REF_STALE, "stale_revision", "The report changed since you read it; the current report is in the body.");
 }
 
-db_status flow_other_holder(request *r, const char *id, json_object **body, const char **login)
+db_status flow_other_holder(op_ctx *op, const char *id, json_object **body, const char **login)
 {
     *body = NULL;
     db_rows lk;
-    db_status st = db_query(r->tenant->db, r->a,
+    db_status st = db_query(op->tenant->db, op->a,
                             "SELECT l.user_id, u.login, u.name, DATE_FORMAT(l.expires_at, '%Y-%m-%dT%H:%i:%sZ') FROM "
                             "report_locks l JOIN users u ON u.id = l.user_id WHERE l.report_id = ? AND l.user_id <> ? "
                             "AND l.expires_at > UTC_TIMESTAMP(3)",
-                            DB_ARGS(DB_STR(id), DB_INT(r->user->id)), &lk, NULL);
+                            DB_ARGS(DB_STR(id), DB_INT(op->user->id)), &lk, NULL);
     if (st != DB_OK || !lk.nrows)
         return st;
     json_object *h = json_object_new_object(), *o = json_object_new_object();
@@ -88,25 +81,25 @@ db_status flow_other_holder(request *r, const char *id, json_object **body, cons
     return DB_OK;
 }
 
-db_status flow_set_value(request *r, const char *id, int rev, int sheet, int cluster, const char *old, const char *value)
+db_status flow_set_value(op_ctx *op, const char *id, int rev, int sheet, int cluster, const char *old, const char *value)
 {
     if (!strcmp(old ? old : "", value ? value : ""))
         return DB_OK;
-    db_conn *db = r->tenant->db;
-    db_status st = db_query(db, r->a,
+    db_conn *db = op->tenant->db;
+    db_status st = db_query(db, op->a,
                             "INSERT INTO report_values (report_id, sheet_no, cluster_id, value, edited_by, edited_at, "
                             "device_id) VALUES (?, ?, ?, ?, ?, UTC_TIMESTAMP(3), ?) ON DUPLICATE KEY UPDATE value = "
                             "VALUES(value), out_of_normal = 0, edited_by = VALUES(edited_by), edited_at = "
                             "VALUES(edited_at), device_id = VALUES(device_id)",
                             DB_ARGS(DB_STR(id), DB_INT(sheet), DB_INT(cluster), DB_STR(value ? value : ""),
-                                    DB_INT(r->user->id), DB_STR(r->user->device_id)),
+                                    DB_INT(op->user->id), DB_STR(op->user->device_id)),
                             NULL, NULL);
     if (st == DB_OK)
-        st = db_query(db, r->a,
+        st = db_query(db, op->a,
                       "INSERT INTO report_history (report_id, rev, sheet_no, cluster_id, old_value, new_value, user_id, "
                       "device_id, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(3))",
                       DB_ARGS(DB_STR(id), DB_INT(rev), DB_INT(sheet), DB_INT(cluster), DB_STR(old),
-                              DB_STR(value ? value : ""), DB_INT(r->user->id), DB_STR(r->user->device_id)),
+                              DB_STR(value ? value : ""), DB_INT(op->user->id), DB_STR(op->user->device_id)),
                       NULL, NULL);
     return st;
 }
@@ -135,25 +128,25 @@ static bool drop_refused(report_write *w, const errs *e)
     return dropped;
 }
 
-op_result report_copy(request *r, const char *src, const char *new_id, report_refusal *why)
+op_result report_copy(op_ctx *op, const char *src, const char *new_id, refusal *why)
 {
     memset(why, 0, sizeof *why);
     flow_report fr;
-    op_result res = flow_load(r, src, &fr, why);   /* the source stays put while it is read */
+    op_result res = flow_load(op, src, &fr, why);   /* the source stays put while it is read */
     if (res != OP_OK)
         return res;
-    const definition *d = report_definition(r, fr.def_id, fr.def_rev, &res);
+    const definition *d = report_definition(op, fr.def_id, fr.def_rev, &res);
     if (!d)
-        return res == OP_NOT_FOUND ? report_refuse(why, 409, "definition_gone", "The report's definition revision is not available.")
+        return res == OP_NOT_FOUND ? refuse(why, REF_CONFLICT, "definition_gone", "The report's definition revision is not available.")
                                    : res;
     db_rows rows;
-    db_status st = db_query(r->tenant->db, r->a,
+    db_status st = db_query(op->tenant->db, op->a,
                             "SELECT sheet_no, cluster_id, value, gps FROM report_values WHERE report_id = ? AND value <> ''",
                             DB_ARGS(DB_STR(fr.id)), &rows, NULL);
     if (st != DB_OK)
         return txn_result(st);
     report_write w = {.id = new_id, .definition_id = fr.def_id, .definition_revision = fr.def_rev};
-    w.values = arena_calloc(r->a, rows.nrows + 1, sizeof *w.values);
+    w.values = arena_calloc(op->a, rows.nrows + 1, sizeof *w.values);
     for (size_t i = 0; i < rows.nrows; i++) {
         const def_cluster *c = def_find(d, atoi(db_cell(&rows, i, 0)), atoi(db_cell(&rows, i, 1)));
         /* what the user entered, not what the server computes or signs, nor attachments */
@@ -170,18 +163,18 @@ op_result report_copy(request *r, const char *src, const char *new_id, report_re
      * without the refused ones, none) -- a refused create writes nothing */
     errs e;
     for (int attempt = 0; attempt < 3; attempt++) {
-        errs_init(&e, r->a);
-        res = report_create(r, &w, &e, why);
-        if (res != OP_INVALID || why->status || !e.n)
+        errs_init(&e, op->a);
+        res = report_create(op, &w, &e, why);
+        if (res != OP_INVALID || why->kind || !e.n)
             break;
         if (!drop_refused(&w, &e))
             w.nvalues = 0;
     }
-    if (res == OP_INVALID && !why->status)
-        return report_refuse(why, 422, "copy_not_valid", "The copy would not be a valid report.");
+    if (res == OP_INVALID && !why->kind)
+        return refuse(why, REF_INVALID, "copy_not_valid", "The copy would not be a valid report.");
     if (res != OP_OK)
         return res;
-    st = audit_log(r, NULL, "report.copy", "report", new_id, AUDIT_OK, arena_printf(r->a, "copy of %s", fr.id));
+    st = audit_log(op, NULL, "report.copy", "report", new_id, AUDIT_OK, arena_printf(op->a, "copy of %s", fr.id));
     return txn_result(st);
 }
 
@@ -192,88 +185,88 @@ op_result report_copy(request *r, const char *src, const char *new_id, report_re
  * read, the rows go by primary key (so only those rows are locked); values,
  * history, approvals, locks and attachments go with them (ON DELETE
  * CASCADE).  Called by every deletion, in its transaction. */
-static db_status purge(request *r, const char *except)
+static db_status purge(op_ctx *op, const char *except)
 {
-    db_conn *db = r->tenant->db;
+    db_conn *db = op->tenant->db;
     db_rows rows;
-    db_status st = db_query(db, r->a,
+    db_status st = db_query(db, op->a,
                             "SELECT id FROM reports WHERE deleted_at IS NOT NULL AND id <> ? AND deleted_at < "
                             "UTC_TIMESTAMP(3) - INTERVAL COALESCE((SELECT CAST(value AS UNSIGNED) FROM settings WHERE "
                             "name = 'reports.purge_days'), 30) DAY ORDER BY id LIMIT 50",
                             DB_ARGS(DB_STR(except)), &rows, NULL);
     for (size_t i = 0; st == DB_OK && i < rows.nrows; i++) {
         uint64_t n = 0;
-        st = db_query(db, r->a, "DELETE FROM reports WHERE id = ? AND deleted_at IS NOT NULL",
+        st = db_query(db, op->a, "DELETE FROM reports WHERE id = ? AND deleted_at IS NOT NULL",
                       DB_ARGS(DB_STR(db_cell(&rows, i, 0))), NULL, &n);
         if (st == DB_OK && n)
-            st = audit_log(r, NULL, "report.purge", "report", db_cell(&rows, i, 0), AUDIT_OK,
+            st = audit_log(op, NULL, "report.purge", "report", db_cell(&rows, i, 0), AUDIT_OK,
                            "deleted longer than reports.purge_days ago; removed for good");
     }
     if (st == DB_OK && rows.nrows)
-        log_info("req id=%s: purged %zu deleted reports", r->id, rows.nrows);
+        log_info("req id=%s: purged %zu deleted reports", op->req_id, rows.nrows);
     return st;
 }
 
-op_result report_delete(request *r, const char *id, int if_match, report_refusal *why)
+op_result report_delete(op_ctx *op, const char *id, int if_match, refusal *why)
 {
     memset(why, 0, sizeof *why);
     flow_report fr;
-    op_result res = flow_load(r, id, &fr, why);
+    op_result res = flow_load(op, id, &fr, why);
     if (res != OP_OK)
         return res;
-    bool deleter = perm_has(r, "def.reports.delete", fr.scope);
+    bool deleter = perm_has(op, "def.reports.delete", fr.scope);
     if (!fr.own && !deleter)
-        return report_refuse(why, 403, "forbidden", "You may not delete this report.");
+        return refuse(why, REF_FORBIDDEN, "forbidden", "You may not delete this report.");
     if (fr.rev != if_match)
-        return flow_stale(r, fr.id, why);
+        return flow_stale(op, fr.id, why);
     if (!deleter) {
         /* the creator alone may not delete what is under approval (applicant
          * lock) or what someone else is editing right now */
-        const definition *d = report_definition(r, fr.def_id, fr.def_rev, &res);
+        const definition *d = report_definition(op, fr.def_id, fr.def_rev, &res);
         if (!d && res != OP_NOT_FOUND)
             return res;
         if (d && d->applicant_lock && (!strcmp(fr.status, "applying") || !strcmp(fr.status, "approved")))
-            return report_refuse(why, 409, !strcmp(fr.status, "applying") ? "approval_pending" : "approved_locked",
+            return refuse(why, REF_CONFLICT, !strcmp(fr.status, "applying") ? "approval_pending" : "approved_locked",
                                "The report is under approval and cannot be deleted now.");
         const char *login;
-        db_status st = flow_other_holder(r, fr.id, &why->body, &login);
+        db_status st = flow_other_holder(op, fr.id, &why->body, &login);
         if (st != DB_OK)
             return txn_result(st);
         if (why->body)
-            return report_refuse(why, 409, "report_locked", arena_printf(r->a, "The report is being edited by %s.", login));
+            return refuse(why, REF_CONFLICT, "report_locked", arena_printf(op->a, "The report is being edited by %s.", login));
     }
-    db_conn *db = r->tenant->db;
-    db_status st = purge(r, fr.id);
+    db_conn *db = op->tenant->db;
+    db_status st = purge(op, fr.id);
     if (st == DB_OK)
-        st = db_query(db, r->a,
+        st = db_query(db, op->a,
                       "UPDATE reports SET deleted_at = UTC_TIMESTAMP(3), rev = rev + 1, updated_by = ?, updated_at = "
                       "UTC_TIMESTAMP(3) WHERE id = ?",
-                      DB_ARGS(DB_INT(r->user->id), DB_STR(fr.id)), NULL, NULL);
+                      DB_ARGS(DB_INT(op->user->id), DB_STR(fr.id)), NULL, NULL);
     if (st == DB_OK)
-        st = db_query(db, r->a, "DELETE FROM report_locks WHERE report_id = ?", DB_ARGS(DB_STR(fr.id)), NULL, NULL);
+        st = db_query(db, op->a, "DELETE FROM report_locks WHERE report_id = ?", DB_ARGS(DB_STR(fr.id)), NULL, NULL);
     if (st == DB_OK)
-        st = audit_log(r, NULL, "report.delete", "report", fr.id, AUDIT_OK, NULL);
+        st = audit_log(op, NULL, "report.delete", "report", fr.id, AUDIT_OK, NULL);
     return txn_result(st);
 }
 
 /* ---- history ---- */
 
-json_object *report_history(request *r, const char *id, op_result *res)
+json_object *report_history(op_ctx *op, const char *id, op_result *res)
 {
-    db_conn *db = r->tenant->db;
+    db_conn *db = op->tenant->db;
     db_rows rows;
-    db_status st = db_query(db, r->a, "SELECT definition_id, created_by FROM reports WHERE id = ? AND deleted_at IS NULL",
+    db_status st = db_query(db, op->a, "SELECT definition_id, created_by FROM reports WHERE id = ? AND deleted_at IS NULL",
                             DB_ARGS(DB_STR(id)), &rows, NULL);
     if (st != DB_OK || !rows.nrows) {
         *res = st != DB_OK ? txn_result(st) : OP_NOT_FOUND;
         return NULL;
     }
-    if (atoll(db_cell(&rows, 0, 1)) != r->user->id && !perm_has(r, "def.reports.view", db_cell(&rows, 0, 0))) {
+    if (atoll(db_cell(&rows, 0, 1)) != op->user->id && !perm_has(op, "def.reports.view", db_cell(&rows, 0, 0))) {
         *res = OP_NOT_FOUND;
         return NULL;
     }
     db_rows h;
-    st = db_query(db, r->a,
+    st = db_query(db, op->a,
                   "SELECT h.rev, h.sheet_no, h.cluster_id, h.old_value, h.new_value, u.login, h.device_id, "
                   "DATE_FORMAT(h.at, '%Y-%m-%dT%H:%i:%sZ') FROM report_history h LEFT JOIN users u ON u.id = h.user_id "
                   "WHERE h.report_id = ? ORDER BY h.id",

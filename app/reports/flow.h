@@ -24,20 +24,20 @@ typedef struct flow_report {
 
 /* Lock and read report id.  Unknown, deleted, or not visible to the user
  * (neither the creator nor a holder of def.reports.view): 404 in *why. */
-op_result flow_load(request *r, const char *id, flow_report *fr, report_refusal *why);
+op_result flow_load(op_ctx *op, const char *id, flow_report *fr, refusal *why);
 /* May the user edit the report's values (the creator holding
  * def.reports.create, or a holder of def.reports.edit)? */
-bool flow_may_edit(request *r, const flow_report *fr);
+bool flow_may_edit(op_ctx *op, const flow_report *fr);
 /* Set *why and return OP_INVALID. */
 /* 412 with the current report as the body. */
-op_result flow_stale(request *r, const char *id, report_refusal *why);
+op_result flow_stale(op_ctx *op, const char *id, refusal *why);
 /* The unexpired exclusive lock of report id held by a user other than the
  * request's: *body = {"holder": {"id", "login", "name"}, "expires_at"}
  * (owned by the caller), *login the holder's login; *body NULL when there
  * is none. */
-db_status flow_other_holder(request *r, const char *id, json_object **body, const char **login);
+db_status flow_other_holder(op_ctx *op, const char *id, json_object **body, const char **login);
 /* Write one cluster's value and its history row (revision rev); nothing
  * when it does not change. */
-db_status flow_set_value(request *r, const char *id, int rev, int sheet, int cluster, const char *old, const char *value);
+db_status flow_set_value(op_ctx *op, const char *id, int rev, int sheet, int cluster, const char *old, const char *value);
 
 #endif

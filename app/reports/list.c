@@ -11,13 +11,13 @@
 #include <string.h>
 
 /* cursor: "<time, 23 chars>_<report id>" */
-static bool parse_cursor(request *r, const char *c, const char **at, const char **id)
+static bool parse_cursor(op_ctx *op, const char *c, const char **at, const char **id)
 {
     if (!c)
         return true;
     if (strlen(c) != 23 + 1 + 36 || c[23] != '_')
         return false;
-    char *t = arena_strndup(r->a, c, 23);
+    char *t = arena_strndup(op->a, c, 23);
     t[10] = ' ';
     int y, mo, d, h, mi, s, ms;
     if (sscanf(t, "%4d-%2d-%2d %2d:%2d:%2d.%3d", &y, &mo, &d, &h, &mi, &s, &ms) != 7)
@@ -30,18 +30,18 @@ static bool parse_cursor(request *r, const char *c, const char **at, const char 
     return true;
 }
 
-json_object *reports_list(request *r, const report_filter *f, bool console, op_result *res)
+json_object *reports_list(op_ctx *op, const report_filter *f, bool console, op_result *res)
 {
     const char *cat = NULL, *cid = NULL;
-    if (!parse_cursor(r, f->cursor, &cat, &cid)) {
+    if (!parse_cursor(op, f->cursor, &cat, &cid)) {
         *res = OP_INVALID;
         return NULL;
     }
-    const char *scopes = perm_scopes(r, "def.reports.view");
+    const char *scopes = perm_scopes(op, "def.reports.view");
     /* the console orders by creation (newest first), the API by change (oldest first) */
     const char *order_col = console ? "rp.created_at" : "rp.updated_at";
     const char *sql = arena_printf(
-        r->a,
+        op->a,
         "WITH RECURSIVE sub (id) AS (SELECT id FROM labels WHERE id = ? UNION SELECT l.id FROM labels l JOIN sub ON "
         "l.parent_id = sub.id) "
         "SELECT rp.id, rp.definition_id, rp.definition_revision, rp.name, rp.number, rp.status, rp.stage, rp.rev, "
@@ -63,12 +63,12 @@ json_object *reports_list(request *r, const report_filter *f, bool console, op_r
         console ? "DESC" : "ASC");
     /* the creation dates are the customer's days: [start of from, start of the day after to) */
     char from_utc[20], to_utc[20];
-    const char *from = f->from && tz_day_start_sql(r->tenant->tz, f->from, 0, from_utc) ? from_utc : NULL;
-    const char *to = f->to && tz_day_start_sql(r->tenant->tz, f->to, 1, to_utc) ? to_utc : NULL;
+    const char *from = f->from && tz_day_start_sql(op->tenant->tz, f->from, 0, from_utc) ? from_utc : NULL;
+    const char *to = f->to && tz_day_start_sql(op->tenant->tz, f->to, 1, to_utc) ? to_utc : NULL;
     db_rows rows;
-    long long me = r->user->id;
+    long long me = op->user->id;
     db_status st = db_query(
-        r->tenant->db, r->a, sql,
+        op->tenant->db, op->a, sql,
         DB_ARGS(DB_INT(f->label), DB_INT(me), DB_STR(scopes), DB_STR(scopes), DB_STR(f->status), DB_STR(f->status),
                 DB_INT(f->definition), DB_INT(f->definition), DB_INT(f->mine), DB_INT(me), DB_STR(f->updated_since),
                 DB_STR(f->updated_since), DB_STR(from), DB_STR(from), DB_STR(to), DB_STR(to),
@@ -106,7 +106,7 @@ json_object *reports_list(request *r, const report_filter *f, bool console, op_r
     json_object *out = json_object_new_object();
     json_object_object_add(out, "reports", arr);
     if (more)
-        jx_add_str(out, "next_cursor", arena_printf(r->a, "%.23s_%s", db_cell(&rows, rows.nrows - 1, 12),
+        jx_add_str(out, "next_cursor", arena_printf(op->a, "%.23s_%s", db_cell(&rows, rows.nrows - 1, 12),
                                                     db_cell(&rows, rows.nrows - 1, 0)));
     else
         jx_add_str(out, "next_cursor", NULL);

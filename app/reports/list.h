@@ -7,7 +7,7 @@
 #define GENBA_REPORT_LIST_H
 
 #include <json-c/json.h>
-#include "http/request.h"
+#include "tenant/op.h"
 #include "util/errs.h"
 
 typedef struct report_filter {
@@ -26,6 +26,6 @@ typedef struct report_filter {
 } report_filter;
 
 /* {"reports": [...], "next_cursor"}; OP_INVALID for a bad cursor. */
-json_object *reports_list(request *r, const report_filter *f, bool console, op_result *res);
+json_object *reports_list(op_ctx *op, const report_filter *f, bool console, op_result *res);
 
 #endif

@@ -7,10 +7,10 @@
 #include <string.h>
 #include <time.h>
 
-const char *number_date_part(request *r, const char *p, int y, int m, int d)
+const char *number_date_part(op_ctx *op, const char *p, int y, int m, int d)
 {
     buf b;
-    buf_init(&b, r->a);
+    buf_init(&b, op->a);
     while (p && *p) {
         if (!strncmp(p, "yyyy", 4)) {
             buf_printf(&b, "%04d", y);
@@ -31,27 +31,27 @@ const char *number_date_part(request *r, const char *p, int y, int m, int d)
     return b.data;
 }
 
-db_status number_next(request *r, long long def_id, const definition *d, const char **out)
+db_status number_next(op_ctx *op, long long def_id, const definition *d, const char **out)
 {
-    db_conn *db = r->tenant->db;
-    cdate today = tz_today(r->tenant->tz);   /* the customer's day */
-    const char *period = number_date_part(r, d->an_date ? d->an_date : "", today.y, today.m, today.d);
+    db_conn *db = op->tenant->db;
+    cdate today = tz_today(op->tenant->tz);   /* the customer's day */
+    const char *period = number_date_part(op, d->an_date ? d->an_date : "", today.y, today.m, today.d);
     int start = d->an_start, step = d->an_step > 0 ? d->an_step : 1;
     /* one statement takes the counter row's exclusive lock (a shared lock
      * first and an upgrade later deadlocks concurrent saves); the row then
      * stays locked until the report's transaction ends */
-    db_status st = db_query(db, r->a,
+    db_status st = db_query(db, op->a,
                             "INSERT INTO report_counters (definition_id, period, next_value) VALUES (?, ?, ?) "
                             "ON DUPLICATE KEY UPDATE next_value = next_value + ?",
                             DB_ARGS(DB_INT(def_id), DB_STR(period), DB_INT((long long)start + step), DB_INT(step)), NULL, NULL);
     db_rows rows;
     if (st == DB_OK)
-        st = db_query(db, r->a, "SELECT next_value - ? FROM report_counters WHERE definition_id = ? AND period = ?",
+        st = db_query(db, op->a, "SELECT next_value - ? FROM report_counters WHERE definition_id = ? AND period = ?",
                       DB_ARGS(DB_INT(step), DB_INT(def_id), DB_STR(period)), &rows, NULL);
     if (st != DB_OK)
         return st;
     long long v = atoll(db_cell(&rows, 0, 0));
     int digits = d->an_digits > 0 && d->an_digits < 20 ? d->an_digits : 1;
-    *out = arena_printf(r->a, "%s%s%0*lld", d->an_prefix ? d->an_prefix : "", period, digits, v);
+    *out = arena_printf(op->a, "%s%s%0*lld", d->an_prefix ? d->an_prefix : "", period, digits, v);
     return st;
 }

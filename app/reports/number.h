@@ -8,11 +8,11 @@
 
 #include "db/db.h"
 #include "forms/model.h"
-#include "http/request.h"
+#include "tenant/op.h"
 
 /* The next number for a report of definition def_id (d: its model). */
-db_status number_next(request *r, long long def_id, const definition *d, const char **out);
+db_status number_next(op_ctx *op, long long def_id, const definition *d, const char **out);
 /* The date part of pattern for the date y-m-d ("yyyyMMdd" → "20261126"). */
-const char *number_date_part(request *r, const char *pattern, int y, int m, int d);
+const char *number_date_part(op_ctx *op, const char *pattern, int y, int m, int d);
 
 #endif

@@ -18,7 +18,7 @@
 
 #include <json-c/json.h>
 #include "forms/model.h"
-#include "http/request.h"
+#include "tenant/op.h"
 #include "util/errs.h"
 
 typedef struct report_value_in {
@@ -36,34 +36,25 @@ typedef struct report_write {
     bool complete;                  /* action "complete" (else "save") */
 } report_write;
 
-/* What went wrong beyond field errors: the API's status and code. */
-typedef struct report_refusal {
-    int status;                     /* 0 = none; 403, 404, 409, 412, 422 */
-    const char *code, *message;
-    json_object *body;              /* 412: the current report; 409 lock: {holder} (caller puts) */
-} report_refusal;
-
-/* Fill *why (status, code, message) and return OP_INVALID: a refusal. */
-op_result report_refuse(report_refusal *why, int status, const char *code, const char *message);
 /* Parse {"values": [...]} items into w (400-worthy problems into e). */
-bool report_values_from_json(request *r, json_object *arr, report_write *w, errs *e);
+bool report_values_from_json(op_ctx *op, json_object *arr, report_write *w, errs *e);
 /* Create report w->id.  On OP_INVALID, e holds per-cluster details
  * (field "sheet S cluster C", code, arg); other refusals in *why. */
-op_result report_create(request *r, const report_write *w, errs *e, report_refusal *why);
+op_result report_create(op_ctx *op, const report_write *w, errs *e, refusal *why);
 /* Update report id from revision if_match. */
-op_result report_update(request *r, const char *id, int if_match, const report_write *w, errs *e,
-                        report_refusal *why);
+op_result report_update(op_ctx *op, const char *id, int if_match, const report_write *w, errs *e,
+                        refusal *why);
 /* The locks on changing report id (status: its status; d: its definition)
  * for the request's user: the applicant lock while applying or approved
  * (409 approval_pending / approved_locked) and another user's exclusive
  * lock (409 report_locked, {holder, expires_at} in why->body).  OP_OK when
  * none holds; also used for attachments (reports/attach.c). */
-op_result report_check_locks(request *r, const char *id, const char *status, const definition *d, report_refusal *why);
+op_result report_check_locks(op_ctx *op, const char *id, const char *status, const definition *d, refusal *why);
 /* The report as JSON (NULL with *res when not found / not visible). */
-json_object *report_json(request *r, const char *id, op_result *res);
+json_object *report_json(op_ctx *op, const char *id, op_result *res);
 /* A sign-off value (Create, Inspect, Approve clusters): JSON text
  * {"user", "name", "at", "comment"} for the request's user, now. */
-const char *report_signoff(request *r, const char *comment);
+const char *report_signoff(op_ctx *op, const char *comment);
 
 /* --- the workflow (reports/approve.c, lock.c, flow.c) ---
  * Each runs in the caller's transaction and writes the access log
@@ -79,25 +70,25 @@ const char *report_signoff(request *r, const char *comment);
  * not_applying / stage_not_current / no_approval_stages / report_locked,
  * 422 unknown_stage (and, for "apply", validation_failed without details:
  * report_apply gives them). */
-op_result report_approval(request *r, const char *id, int if_match, int stage, const char *action, const char *comment,
-                          report_refusal *why);
+op_result report_approval(op_ctx *op, const char *id, int if_match, int stage, const char *action, const char *comment,
+                          refusal *why);
 /* "apply" with the values that stop it (required ones) in e, like
  * report_update with action "complete" (which it runs: applying is
  * completing), plus the comment. */
-op_result report_apply(request *r, const char *id, int if_match, int stage, const char *comment, errs *e,
-                       report_refusal *why);
+op_result report_apply(op_ctx *op, const char *id, int if_match, int stage, const char *comment, errs *e,
+                       refusal *why);
 /* Exclusive lock: acquire (or renew) for the user; release; force = an
  * administrator breaks another's lock.  *out: {"holder": {...},
  * "expires_at"}.  409 with the holder when another holds it. */
-op_result report_lock(request *r, const char *id, bool acquire, bool force, json_object **out, report_refusal *why);
+op_result report_lock(op_ctx *op, const char *id, bool acquire, bool force, json_object **out, refusal *why);
 /* Copy report src to new_id: clusters with copyOnDuplicate, a new number. */
-op_result report_copy(request *r, const char *src, const char *new_id, report_refusal *why);
+op_result report_copy(op_ctx *op, const char *src, const char *new_id, refusal *why);
 /* Soft delete (purged after reports.purge_days). */
-op_result report_delete(request *r, const char *id, int if_match, report_refusal *why);
+op_result report_delete(op_ctx *op, const char *id, int if_match, refusal *why);
 /* The history of the report's values: [{rev, sheet, cluster, old, new, user, device_id, at}]. */
-json_object *report_history(request *r, const char *id, op_result *res);
+json_object *report_history(op_ctx *op, const char *id, op_result *res);
 
 /* The definition revision a report uses, checked visible to the user. */
-definition *report_definition(request *r, long long def_id, int rev, op_result *res);
+definition *report_definition(op_ctx *op, long long def_id, int rev, op_result *res);
 
 #endif

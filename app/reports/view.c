@@ -8,11 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-json_object *report_json(request *r, const char *id, op_result *res)
+json_object *report_json(op_ctx *op, const char *id, op_result *res)
 {
-    db_conn *db = r->tenant->db;
+    db_conn *db = op->tenant->db;
     db_rows rows;
-    db_status st = db_query(db, r->a,
+    db_status st = db_query(db, op->a,
                             "SELECT rp.id, rp.definition_id, rp.definition_revision, rp.name, rp.number, rp.status, rp.stage, "
                             "rp.rev, DATE_FORMAT(rp.created_at, '%Y-%m-%dT%H:%i:%sZ'), c.login, "
                             "DATE_FORMAT(rp.updated_at, '%Y-%m-%dT%H:%i:%sZ'), u.login, rp.created_by "
@@ -24,7 +24,7 @@ json_object *report_json(request *r, const char *id, op_result *res)
         return NULL;
     }
     const char *scope = db_cell(&rows, 0, 1);
-    if (atoll(db_cell(&rows, 0, 12)) != r->user->id && !perm_has(r, "def.reports.view", scope)) {
+    if (atoll(db_cell(&rows, 0, 12)) != op->user->id && !perm_has(op, "def.reports.view", scope)) {
         *res = OP_NOT_FOUND;
         return NULL;
     }
@@ -46,7 +46,7 @@ json_object *report_json(request *r, const char *id, op_result *res)
     jx_add_str(o, "updated_by", db_cell(&rows, 0, 11));
 
     db_rows v;
-    st = db_query(db, r->a,
+    st = db_query(db, op->a,
                   "SELECT rv.sheet_no, rv.cluster_id, rv.value, DATE_FORMAT(rv.edited_at, '%Y-%m-%dT%H:%i:%sZ'), u.login, "
                   "rv.gps, rv.out_of_normal FROM report_values rv LEFT JOIN users u ON u.id = rv.edited_by "
                   "WHERE rv.report_id = ? ORDER BY rv.sheet_no, rv.cluster_id",
@@ -68,7 +68,7 @@ json_object *report_json(request *r, const char *id, op_result *res)
     json_object_object_add(o, "values", values);
     db_rows at;
     if (st == DB_OK)
-        st = db_query(db, r->a,
+        st = db_query(db, op->a,
                       "SELECT sheet_no, cluster_id, sha256, size, content_type FROM report_attachments WHERE report_id = ? "
                       "ORDER BY sheet_no, cluster_id",
                       DB_ARGS(DB_STR(id)), &at, NULL);
@@ -85,7 +85,7 @@ json_object *report_json(request *r, const char *id, op_result *res)
     json_object_object_add(o, "attachments", atts);
     db_rows ap;
     if (st == DB_OK)
-        st = db_query(db, r->a,
+        st = db_query(db, op->a,
                       "SELECT a.stage, a.action, u.login, u.name, a.comment, DATE_FORMAT(a.at, '%Y-%m-%dT%H:%i:%sZ') FROM "
                       "report_approvals a JOIN users u ON u.id = a.user_id WHERE a.report_id = ? ORDER BY a.id",
                       DB_ARGS(DB_STR(id)), &ap, NULL);

@@ -105,6 +105,16 @@ db_status worker_control_db(worker_ctx *w, db_conn **out)
     return DB_OK;
 }
 
+static db_status control_for_thread(void *ctx, db_conn **out)
+{
+    return worker_control_db(ctx, out);
+}
+
+static void count_tenant_conns(int delta)
+{
+    metrics_conn(slot, true, delta);
+}
+
 static void log_request(request *r, uint64_t us)
 {
     const char *pattern = r->route ? r->route->pattern : "-";
@@ -118,7 +128,7 @@ static void serve(worker_ctx *w, FCGX_Request *f)
 {
     request r;
     metrics_busy(slot, 1);
-    req_init(&r, f, w->a, w);
+    req_init(&r, f, w->a, &w->host);
     router_dispatch(&r);
     struct timespec end;
     clock_gettime(CLOCK_MONOTONIC, &end);
@@ -147,11 +157,13 @@ static void *thread_main(void *arg)
         return NULL;
     }
     w->a = arena_new();
-    w->tcache = tenant_cache_new(cfg.tenant_cache);
+    w->tenv = (tenant_env){.cfg = &cfg, .keys = &kr, .control = control_for_thread, .ctx = w, .conns = count_tenant_conns};
+    w->tcache = tenant_cache_new(cfg.tenant_cache, &w->tenv);
+    w->host = (req_host){.cfg = &cfg, .tcache = w->tcache, .tenv = &w->tenv, .thread = w};
     if (!w->a || !w->tcache) {
         log_error("worker thread %u: out of memory", w->thread_no);
         arena_free(&w->a);
-        tenant_cache_free(&w->tcache, slot);
+        tenant_cache_free(&w->tcache);
         page_thread_end();
         db_thread_end();
         t->done = 1;
@@ -188,7 +200,7 @@ static void *thread_main(void *arg)
         arena_reset(w->a);
     }
     FCGX_Free(&f, 1);
-    tenant_cache_free(&w->tcache, slot);
+    tenant_cache_free(&w->tcache);
     if (w->control) {
         db_close(&w->control);
         metrics_conn(slot, false, -1);

@@ -10,7 +10,9 @@
 #define GENBA_WORKER_H
 
 #include "db/db.h"
+#include "http/request.h"
 #include "tenant/keys.h"
+#include "tenant/resolve.h"
 #include "util/arena.h"
 #include "util/config.h"
 
@@ -21,7 +23,15 @@ typedef struct worker_ctx {
     arena *a;
     db_conn *control;             /* this thread's control DB connection */
     struct tenant_cache *tcache;  /* this thread's tenant connections */
+    tenant_env tenv;              /* what the tenant cache and the maintenance state use */
+    req_host host;                /* what every request of this thread is lent */
 } worker_ctx;
+
+/* The worker thread serving r (for handlers above server/: health, test hooks). */
+static inline worker_ctx *worker_of(const request *r)
+{
+    return r->host ? (worker_ctx *)r->host->thread : NULL;
+}
 
 const genba_config *worker_config(void);
 const keyring *worker_keyring(void);

@@ -7,10 +7,10 @@
 
 #include <stdlib.h>
 
-op_result quota_read(request *r, quota_use *out)
+op_result quota_read(op_ctx *op, quota_use *out)
 {
     out->used = 0;
-    out->quota = r->tenant->quota_bytes;
+    out->quota = op->tenant->quota_bytes;
     out->percent = -1;
     db_rows rows;
     /* The tenant's account sees its own database's tables only.  InnoDB's
@@ -19,14 +19,14 @@ op_result quota_read(request *r, quota_use *out)
      * TABLE), so the attachments count with their exact sealed sizes
      * instead: storage in use = the other tables + the encrypted
      * attachments (operations.md). */
-    db_status st = db_query(r->tenant->db, r->a,
+    db_status st = db_query(op->tenant->db, op->a,
                             "SELECT CAST((SELECT COALESCE(SUM(data_length + index_length), 0) FROM information_schema.tables "
                             "  WHERE table_schema = DATABASE() AND table_name <> 'report_attachments') AS UNSIGNED), "
                             "CAST((SELECT COALESCE(SUM(size + ?), 0) FROM report_attachments) AS UNSIGNED)",
                             DB_ARGS(DB_INT(CRYPTO_SEAL_OVERHEAD)), &rows, NULL);
     if (st != DB_OK) {
-        log_error("req id=%s tenant=%s: cannot read the storage in use: %s", r->id, r->tenant->code,
-                  db_error(r->tenant->db));
+        log_error("req id=%s tenant=%s: cannot read the storage in use: %s", op->req_id, op->tenant->code,
+                  db_error(op->tenant->db));
         return txn_result(st);
     }
     uint64_t tables = strtoull(db_cell(&rows, 0, 0) ? db_cell(&rows, 0, 0) : "0", NULL, 10);
@@ -39,23 +39,23 @@ op_result quota_read(request *r, quota_use *out)
     return OP_OK;
 }
 
-op_result quota_check(request *r, uint64_t incoming, bool *fits)
+op_result quota_check(op_ctx *op, uint64_t incoming, bool *fits)
 {
     *fits = true;
-    if (!r->tenant->quota_bytes)
+    if (!op->tenant->quota_bytes)
         return OP_OK;
     quota_use u;
-    op_result res = quota_read(r, &u);
+    op_result res = quota_read(op, &u);
     if (res != OP_OK)
         return res;
     *fits = u.used <= u.quota && incoming <= u.quota - u.used;
     return OP_OK;
 }
 
-json_object *quota_json(request *r, op_result *res)
+json_object *quota_json(op_ctx *op, op_result *res)
 {
     quota_use u;
-    *res = quota_read(r, &u);
+    *res = quota_read(op, &u);
     if (*res != OP_OK)
         return NULL;
     json_object *o = json_object_new_object();

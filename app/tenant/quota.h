@@ -15,7 +15,7 @@
  *
  * A write that would pass the quota (use + incoming bytes > quota) is
  * refused with 507 quota_exceeded before anything is written.
- * Request thread only (reads through r->tenant->db).
+ * Request thread only (reads through op->tenant->db).
  */
 #ifndef GENBA_QUOTA_H
 #define GENBA_QUOTA_H
@@ -23,7 +23,7 @@
 #include <json-c/json.h>
 #include <stdbool.h>
 #include <stdint.h>
-#include "http/request.h"
+#include "tenant/op.h"
 #include "util/errs.h"
 
 typedef struct quota_use {
@@ -33,15 +33,14 @@ typedef struct quota_use {
 } quota_use;
 
 /* The tenant's storage in use and its quota.  OP_OK, OP_GONE, OP_ERROR. */
-op_result quota_read(request *r, quota_use *out);
+op_result quota_read(op_ctx *op, quota_use *out);
 /* Does writing incoming more bytes stay within the quota?  *fits is set
  * when OP_OK; another result when the use could not be read. */
-op_result quota_check(request *r, uint64_t incoming, bool *fits);
+op_result quota_check(op_ctx *op, uint64_t incoming, bool *fits);
 /* {"used", "quota", "percent"} (quota and percent null without a limit);
  * NULL when the use could not be read (*res says why). */
-json_object *quota_json(request *r, op_result *res);
+json_object *quota_json(op_ctx *op, op_result *res);
 
-#define QUOTA_STATUS 507
 #define QUOTA_CODE "quota_exceeded"
 #define QUOTA_MESSAGE "The storage quota of this tenant is used up; nothing was written. Please ask your administrator."
 

@@ -1,10 +1,9 @@
 #include "tenant/resolve.h"
 #include "db/migrate.h"
-#include "http/request.h"
-#include "server/metrics.h"
-#include "server/worker.h"
+#include "tenant/op.h"
 #include "tenant/code.h"
 #include "tenant/keys.h"
+#include "util/config.h"
 #include "util/log.h"
 #include "util/tz.h"
 
@@ -22,16 +21,18 @@ struct tslot {
 };
 
 struct tenant_cache {
+    const tenant_env *env;
     unsigned n;
     unsigned long long tick;
     struct tslot *s;
 };
 
-tenant_cache *tenant_cache_new(unsigned size)
+tenant_cache *tenant_cache_new(unsigned size, const tenant_env *env)
 {
     tenant_cache *c = calloc(1, sizeof *c);
     if (!c)
         return NULL;
+    c->env = env;
     c->n = size ? size : 1;
     c->s = calloc(c->n, sizeof *c->s);
     if (!c->s) {
@@ -41,22 +42,23 @@ tenant_cache *tenant_cache_new(unsigned size)
     return c;
 }
 
-static void slot_close(struct tslot *s, unsigned mslot)
+static void slot_close(const tenant_env *env, struct tslot *s)
 {
     if (s->db) {
         db_close(&s->db);
-        metrics_conn(mslot, true, -1);
+        if (env->conns)
+            env->conns(-1);
     }
     crypto_wipe(s->datakey, sizeof s->datakey);
     s->code[0] = '\0';
 }
 
-void tenant_cache_free(tenant_cache **cp, unsigned mslot)
+void tenant_cache_free(tenant_cache **cp)
 {
     if (!cp || !*cp)
         return;
     for (unsigned i = 0; i < (*cp)->n; i++)
-        slot_close(&(*cp)->s[i], mslot);
+        slot_close((*cp)->env, &(*cp)->s[i]);
     free((*cp)->s);
     free(*cp);
     *cp = NULL;
@@ -66,11 +68,11 @@ static const char *const lookup_sql =
     "SELECT id, name, status, db_name, db_user, db_password_wrapped, data_key_wrapped, schema_version, quota_bytes "
     "FROM tenants WHERE code = ?";
 
-static tenant_result lookup(worker_ctx *w, arena *a, const char *code, db_rows *rows)
+static tenant_result lookup(const tenant_env *env, arena *a, const char *code, db_rows *rows)
 {
     for (int attempt = 0; attempt < 2; attempt++) {
         db_conn *ctl;
-        db_status st = worker_control_db(w, &ctl);
+        db_status st = env->control(env->ctx, &ctl);
         if (st == DB_GONE)
             return TR_UNAVAILABLE;
         if (st != DB_OK)
@@ -89,17 +91,16 @@ static tenant_result lookup(worker_ctx *w, arena *a, const char *code, db_rows *
 }
 
 /* Open (or reuse) this thread's connection for the tenant. */
-static tenant_result connect_tenant(worker_ctx *w, request *r, const char *code, const db_rows *rows,
+static tenant_result connect_tenant(tenant_cache *c, arena *a, const char *code, const db_rows *rows,
                                     struct tslot **out)
 {
-    tenant_cache *c = w->tcache;
+    const tenant_env *env = c->env;
     const char *dbname = db_cell(rows, 0, 3), *dbuser = db_cell(rows, 0, 4);
     const unsigned char *pw_w = (const unsigned char *)db_cell(rows, 0, 5);
     const unsigned char *dk_w = (const unsigned char *)db_cell(rows, 0, 6);
     size_t pw_len = rows->len[5], dk_len = rows->len[6];
     unsigned char fp[32];
     {
-        arena *a = r->a;
         unsigned char *cat = arena_alloc(a, pw_len + dk_len + 1);
         memcpy(cat, pw_w, pw_len);
         memcpy(cat + pw_len, dk_w, dk_len);
@@ -115,27 +116,27 @@ static tenant_result connect_tenant(worker_ctx *w, request *r, const char *code,
             victim = &c->s[i];
     }
     if (s && memcmp(s->fp, fp, sizeof fp) != 0) {
-        slot_close(s, worker_slot());   /* secrets changed (rotation): open afresh */
+        slot_close(env, s);   /* secrets changed (rotation): open afresh */
         victim = s;
         s = NULL;
     }
     if (!s) {
         if (victim->code[0])
-            slot_close(victim, worker_slot());
+            slot_close(env, victim);
         s = victim;
-        const keyring *kr = worker_keyring();
+        const keyring *kr = env->keys;
         if (pw_len < CRYPTO_SEAL_OVERHEAD || dk_len != CRYPTO_KEY_LEN + CRYPTO_SEAL_OVERHEAD) {
             log_error("tenant %s: wrapped secrets are malformed", code);
             return TR_ERROR;
         }
-        char *pw = arena_alloc(r->a, pw_len - CRYPTO_SEAL_OVERHEAD + 1);
+        char *pw = arena_alloc(a, pw_len - CRYPTO_SEAL_OVERHEAD + 1);
         if (!keys_unwrap(kr, code, "dbpass", pw_w, pw_len, (unsigned char *)pw) ||
             !keys_unwrap(kr, code, "datakey", dk_w, dk_len, s->datakey)) {
             log_error("tenant %s: its keys do not unwrap with the master key (wrong key file?)", code);
             return TR_ERROR;
         }
         pw[pw_len - CRYPTO_SEAL_OVERHEAD] = '\0';
-        const genba_config *cfg = worker_config();
+        const genba_config *cfg = env->cfg;
         db_params p = {.socket = cfg->db_socket, .host = cfg->db_host, .port = cfg->db_port, .user = dbuser,
                        .password = pw, .database = dbname};
         char err[512];
@@ -147,7 +148,8 @@ static tenant_result connect_tenant(worker_ctx *w, request *r, const char *code,
             log_warn("tenant %s: %s", code, err);
             return gone ? TR_UNAVAILABLE : TR_ERROR;
         }
-        metrics_conn(worker_slot(), true, 1);
+        if (env->conns)
+            env->conns(1);
         snprintf(s->code, sizeof s->code, "%s", code);
         memcpy(s->fp, fp, sizeof fp);
     }
@@ -191,13 +193,13 @@ const tz_zone *tenant_cached_zone(const tenant_cache *c, const char *code)
     return NULL;
 }
 
-tenant_result tenant_checkout(worker_ctx *w, request *r, const char *code, tenant_ctx **out)
+tenant_result tenant_checkout(tenant_cache *c, arena *a, const char *code, tenant_ctx **out)
 {
     db_rows rows;
     *out = NULL;
-    if (!w->tcache)
+    if (!c)
         return TR_ERROR;
-    tenant_result tr = lookup(w, r->a, code, &rows);
+    tenant_result tr = lookup(c->env, a, code, &rows);
     if (tr != TR_OK)
         return tr;
     if (rows.nrows != 1)
@@ -219,16 +221,16 @@ tenant_result tenant_checkout(worker_ctx *w, request *r, const char *code, tenan
         return TR_SCHEMA_NEW;
     }
     struct tslot *s;
-    tr = connect_tenant(w, r, code, &rows, &s);
+    tr = connect_tenant(c, a, code, &rows, &s);
     if (tr != TR_OK)
         return tr;
     const char *zone = NULL;
-    tr = assert_database(s, r->a, db_cell(&rows, 0, 3), &zone);
+    tr = assert_database(s, a, db_cell(&rows, 0, 3), &zone);
     if (tr != TR_OK)
         return tr;
-    tenant_ctx *t = arena_calloc(r->a, 1, sizeof *t);
+    tenant_ctx *t = arena_calloc(a, 1, sizeof *t);
     t->id = atoll(db_cell(&rows, 0, 0));
-    t->code = arena_strdup(r->a, code);
+    t->code = arena_strdup(a, code);
     t->name = db_cell(&rows, 0, 1);
     t->status = status;
     t->schema_version = schema;

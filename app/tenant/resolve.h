@@ -16,11 +16,11 @@
 
 #include <stdint.h>
 #include "db/db.h"
+#include "tenant/keys.h"
 #include "util/crypto.h"
 
-struct worker_ctx;
-struct request;
 struct tz_zone;
+struct genba_config;
 
 typedef struct tenant_ctx {
     long long id;
@@ -42,14 +42,27 @@ typedef enum tenant_result {
     TR_ERROR,         /* key does not unwrap, wrong database, ... (logged) */
 } tenant_result;
 
+/* What a thread lends its tenant cache: the configuration (database
+ * address), the master keys, its control-database connection (opened or
+ * reopened by control; DB_GONE when MariaDB is away) and a counter of open
+ * tenant connections for the metrics (may be NULL).  Read-only. */
+typedef struct tenant_env {
+    const struct genba_config *cfg;
+    const keyring *keys;
+    db_status (*control)(void *ctx, db_conn **out);
+    void *ctx;
+    void (*conns)(int delta);
+} tenant_env;
+
 typedef struct tenant_cache tenant_cache;
 
-tenant_cache *tenant_cache_new(unsigned size);
-/* Close every connection (metrics slot for the gauge). */
-void tenant_cache_free(tenant_cache **c, unsigned slot);
+tenant_cache *tenant_cache_new(unsigned size, const tenant_env *env);
+/* Close every connection. */
+void tenant_cache_free(tenant_cache **c);
 /* The time zone tenant code had at this thread's last checkout of it, or
  * NULL: for pages drawn before the tenant step (maintenance). */
 const struct tz_zone *tenant_cached_zone(const tenant_cache *c, const char *code);
-tenant_result tenant_checkout(struct worker_ctx *w, struct request *r, const char *code, tenant_ctx **out);
+/* The tenant's context (in a) with a connection of this thread's cache. */
+tenant_result tenant_checkout(tenant_cache *c, arena *a, const char *code, tenant_ctx **out);
 
 #endif

@@ -1,5 +1,5 @@
 #include "tenant/settings.h"
-#include "auth/audit.h"
+#include "tenant/audit.h"
 #include "db/txn.h"
 #include "tenant/quota.h"
 #include "tenant/resolve.h"
@@ -22,24 +22,24 @@ static const struct {
 };
 #define NKNOWN (sizeof known / sizeof known[0])
 
-static const char *value_of(request *r, const char *name, const char *dflt)
+static const char *value_of(op_ctx *op, const char *name, const char *dflt)
 {
     db_rows rows;
-    if (db_query(r->tenant->db, r->a, "SELECT value FROM settings WHERE name = ?", DB_ARGS(DB_STR(name)), &rows, NULL) !=
+    if (db_query(op->tenant->db, op->a, "SELECT value FROM settings WHERE name = ?", DB_ARGS(DB_STR(name)), &rows, NULL) !=
             DB_OK ||
         !rows.nrows)
         return dflt;
     return db_cell(&rows, 0, 0);
 }
 
-bool settings_bool(request *r, const char *name, bool dflt)
+bool settings_bool(op_ctx *op, const char *name, bool dflt)
 {
-    return !strcmp(value_of(r, name, dflt ? "1" : "0"), "1");
+    return !strcmp(value_of(op, name, dflt ? "1" : "0"), "1");
 }
 
-long long settings_int(request *r, const char *name, long long dflt, long long min, long long max)
+long long settings_int(op_ctx *op, const char *name, long long dflt, long long min, long long max)
 {
-    const char *v = value_of(r, name, NULL);
+    const char *v = value_of(op, name, NULL);
     if (!v || !*v)
         return dflt;
     char *end;
@@ -48,14 +48,14 @@ long long settings_int(request *r, const char *name, long long dflt, long long m
     return errno || *end || n < min || n > max ? dflt : n;
 }
 
-json_object *settings_all(request *r, op_result *res)
+json_object *settings_all(op_ctx *op, op_result *res)
 {
-    json_object *storage = quota_json(r, res);
+    json_object *storage = quota_json(op, res);
     if (!storage)
         return NULL;
     json_object *o = json_object_new_object();
     for (size_t i = 0; i < NKNOWN; i++) {
-        const char *v = value_of(r, known[i].name, known[i].dflt);
+        const char *v = value_of(op, known[i].name, known[i].dflt);
         if (known[i].type == S_BOOL)
             json_object_object_add(o, known[i].name, json_object_new_boolean(!strcmp(v, "1")));
         else   /* the zone in effect: a stored name ICU no longer knows reads as the default */
@@ -66,7 +66,7 @@ json_object *settings_all(request *r, op_result *res)
     return o;
 }
 
-op_result settings_set(request *r, json_object *o, errs *e)
+op_result settings_set(op_ctx *op, json_object *o, errs *e)
 {
     json_object_object_foreach(o, k, v) {
         int found = -1;
@@ -76,29 +76,29 @@ op_result settings_set(request *r, json_object *o, errs *e)
         if (found < 0 && !strcmp(k, "storage"))
             errs_add(e, "storage", "read_only");
         else if (found < 0)
-            errs_add(e, arena_strdup(r->a, k), "unknown_setting");
+            errs_add(e, arena_strdup(op->a, k), "unknown_setting");
         else if (known[found].type == S_BOOL && (!v || !json_object_is_type(v, json_type_boolean)))
-            errs_add(e, arena_strdup(r->a, k), "wrong_type");
+            errs_add(e, arena_strdup(op->a, k), "wrong_type");
         else if (known[found].type == S_ZONE && (!v || !json_object_is_type(v, json_type_string)))
-            errs_add(e, arena_strdup(r->a, k), "wrong_type");
+            errs_add(e, arena_strdup(op->a, k), "wrong_type");
         else if (known[found].type == S_ZONE && !tz_find(json_object_get_string(v)))
-            errs_add_arg(e, arena_strdup(r->a, k), "unknown_time_zone", arena_strdup(r->a, json_object_get_string(v)));
+            errs_add_arg(e, arena_strdup(op->a, k), "unknown_time_zone", arena_strdup(op->a, json_object_get_string(v)));
     }
     if (e->n)
         return OP_INVALID;
-    db_conn *db = r->tenant->db;
+    db_conn *db = op->tenant->db;
     buf changed;
-    buf_init(&changed, r->a);
+    buf_init(&changed, op->a);
     db_status st = db_begin(db);
     json_object_object_foreach(o, k2, v2) {
         const char *val = json_object_is_type(v2, json_type_boolean) ? (json_object_get_boolean(v2) ? "1" : "0")
                                                                      : json_object_get_string(v2);
         if (st == DB_OK)
-            st = db_query(db, r->a, "INSERT INTO settings (name, value) VALUES (?, ?) ON DUPLICATE KEY UPDATE value = ?",
+            st = db_query(db, op->a, "INSERT INTO settings (name, value) VALUES (?, ?) ON DUPLICATE KEY UPDATE value = ?",
                           DB_ARGS(DB_STR(k2), DB_STR(val), DB_STR(val)), NULL, NULL);
         buf_printf(&changed, "%s%s=%s", changed.len ? " " : "", k2, val);
     }
     if (st == DB_OK)
-        st = audit_log(r, NULL, "settings.update", "settings", NULL, AUDIT_OK, changed.data);
-    return txn_finish(db, st, r->id, "settings");
+        st = audit_log(op, NULL, "settings.update", "settings", NULL, AUDIT_OK, changed.data);
+    return txn_finish(db, st, op->req_id, "settings");
 }

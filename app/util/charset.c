@@ -8,7 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "http/request.h" /* req_utf8_valid */
+#include "util/str.h"
 
 enum { CONV_OK, CONV_BAD_INPUT, CONV_UNAVAILABLE };
 
@@ -84,7 +84,7 @@ const char *charset_to_utf8(arena *a, const char *in, size_t n, const char *enco
             snprintf(err, errlen, "unknown encoding (expected utf-8, shift_jis or auto)");
         return NULL;
     }
-    if ((utf8 || guess) && req_utf8_valid(in, n)) {
+    if ((utf8 || guess) && str_utf8_valid(in, n)) {
         *outlen = n;
         return in;
     }

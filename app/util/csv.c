@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "http/request.h" /* req_utf8_valid */
+#include "util/str.h"
 
 typedef struct {
     arena *a;
@@ -124,7 +124,7 @@ static bool row(parser *p, csv_row *r)
     }
     /* The row's raw bytes: quotes and separators are ASCII, so checking
      * them checks the fields, and the line ends between rows are ASCII. */
-    if (!req_utf8_valid(p->d + start, p->i - start))
+    if (!str_utf8_valid(p->d + start, p->i - start))
         return fail(p, r->line, "not valid UTF-8 (save the file as UTF-8 or choose Shift_JIS)");
     if (p->i < p->len) {
         if (p->d[p->i] == '\r' && p->i + 1 < p->len && p->d[p->i + 1] == '\n')

@@ -33,3 +33,11 @@ const char *errs_for(const errs *e, const char *field)
             return e->e[i].code;
     return NULL;
 }
+
+op_result refuse(refusal *why, refusal_kind kind, const char *code, const char *message)
+{
+    why->kind = kind;
+    why->code = code;
+    why->message = message;
+    return OP_INVALID;
+}

@@ -1,20 +1,16 @@
 /* jsonx.h - small json-c conveniences: adding nullable values, reading
- * typed members, turning result rows into arrays.  Objects built here are
+ * typed members (result rows as arrays: db/rowjson.h).  Objects built here are
  * owned by the caller (json_object_put).  Thread-safe (no shared state). */
 #ifndef GENBA_JSONX_H
 #define GENBA_JSONX_H
 
 #include <json-c/json.h>
 #include <stdbool.h>
-#include "db/db.h"
 
 /* Add s as a string, or null when s is NULL. */
 void jx_add_str(json_object *o, const char *key, const char *s);
 void jx_add_int(json_object *o, const char *key, long long v);
 void jx_add_bool(json_object *o, const char *key, bool v);
-/* Rows as an array of objects; column i is named names[i]; values are
- * strings (null for SQL NULL). */
-json_object *jx_rows(const db_rows *rows, const char *const *names, size_t ncols);
 
 typedef enum jx_status { JX_ABSENT, JX_OK, JX_WRONG_TYPE } jx_status;
 /* Member key as a string: JX_ABSENT when missing, JX_OK with *out ("" for

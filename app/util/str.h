@@ -34,5 +34,7 @@ char *str_urlencode(struct arena *a, const char *s);
 bool str_uuid_ok(const char *s);
 /* Number of Unicode code points in valid UTF-8 s. */
 size_t str_utf8_len(const char *s);
+/* true when s[0..n) is valid UTF-8 without overlongs or surrogates. */
+bool str_utf8_valid(const char *s, size_t n);
 
 #endif

@@ -1,6 +1,7 @@
 #include "tests.h"
 #include "http/page.h"
 #include "http/request.h"
+#include "util/str.h"
 #include "http/response.h"
 #include "http/router.h"
 
@@ -66,13 +67,13 @@ END_TEST
 
 START_TEST(utf8)
 {
-    ck_assert(req_utf8_valid("abc", 3));
-    ck_assert(req_utf8_valid("日本語", strlen("日本語")));
-    ck_assert(req_utf8_valid("\xf0\x9f\x98\x80", 4));
-    ck_assert(!req_utf8_valid("\xf0\x9f\x98", 3));
-    ck_assert(!req_utf8_valid("\xc0\x80", 2));
-    ck_assert(!req_utf8_valid("\xf4\x90\x80\x80", 4)); /* > U+10FFFF */
-    ck_assert(!req_utf8_valid("\x80", 1));
+    ck_assert(str_utf8_valid("abc", 3));
+    ck_assert(str_utf8_valid("日本語", strlen("日本語")));
+    ck_assert(str_utf8_valid("\xf0\x9f\x98\x80", 4));
+    ck_assert(!str_utf8_valid("\xf0\x9f\x98", 3));
+    ck_assert(!str_utf8_valid("\xc0\x80", 2));
+    ck_assert(!str_utf8_valid("\xf4\x90\x80\x80", 4)); /* > U+10FFFF */
+    ck_assert(!str_utf8_valid("\x80", 1));
 }
 END_TEST
 

@@ -1,9 +1,10 @@
-#include "ops/maintpage.h"
+#include "manager/maintenance.h"
 #include "http/page.h"
 #include "http/response.h"
 #include "util/cdate.h"
 #include "ops/maint.h"
-#include "server/worker.h"
+#include "tenant/resolve.h"
+#include "util/config.h"
 #include "util/str.h"
 #include "util/tz.h"
 
@@ -33,7 +34,7 @@ void maint_page(request *r)
         r->lang = !strcmp(lang, "ja") ? "ja" : "en";
     db_conn *ctl;
     db_rows rows;
-    db_status st = worker_control_db(r->w, &ctl);
+    db_status st = r->host->tenv->control(r->host->tenv->ctx, &ctl);
     if (st == DB_OK) {
         st = db_query(ctl, r->a, windows_sql, DB_NOARGS, &rows, NULL);
         if (st == DB_GONE && db_reconnect(ctl) == DB_OK)
@@ -43,8 +44,8 @@ void maint_page(request *r)
         resp_unavailable(r, "database_unavailable", "The database is not reachable right now.");
         return;
     }
-    const maint_view *v = maint_current(r->w);
-    const genba_config *cfg = worker_config();
+    const maint_view *v = maint_current(r->host->tenv);
+    const genba_config *cfg = r->op.cfg;
     /* ?tz=Asia/Tokyo (the console's link carries the tenant's zone): times
      * in that zone; else in the server's local time */
     const tz_zone *z = tz_find(req_query(r, "tz"));

@@ -7,7 +7,7 @@
  * tenant's MariaDB account may only SELECT and INSERT the table, so rows
  * cannot be changed afterwards.  Never pass a password, token or session id.
  *
- * Called from the request's thread; writes through r->tenant->db (inside the
+ * Called from the request's thread; writes through op->tenant->db (inside the
  * caller's transaction when one is open, so a change and its row commit
  * together).
  */
@@ -15,7 +15,7 @@
 #define GENBA_AUDIT_H
 
 #include "db/db.h"
-#include "http/request.h"
+#include "tenant/op.h"
 
 typedef enum audit_result { AUDIT_OK, AUDIT_FAILED, AUDIT_DENIED } audit_result;
 
@@ -23,9 +23,9 @@ typedef enum audit_result { AUDIT_OK, AUDIT_FAILED, AUDIT_DENIED } audit_result;
  * for login when there is no user yet (a failed sign-in).  detail is a
  * short plain text for people (never a secret).  Returns the database
  * status; a failure is also logged. */
-db_status audit_log(request *r, const char *login, const char *action, const char *object_type,
+db_status audit_log(op_ctx *op, const char *login, const char *action, const char *object_type,
                     const char *object_id, audit_result result, const char *detail);
 /* The channel a request belongs to: "console", "tablet", "script", "conmas". */
-const char *audit_channel(const request *r);
+const char *audit_channel(const op_ctx *op);
 
 #endif

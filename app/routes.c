@@ -30,7 +30,7 @@
 #include "manager/reports.h"
 #include "manager/settings.h"
 #include "manager/users.h"
-#include "ops/maintpage.h"
+#include "manager/maintenance.h"
 
 #define JSON "application/json"
 #define FORM "application/x-www-form-urlencoded"
