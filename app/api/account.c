@@ -22,7 +22,7 @@ void api_me(request *r)
     jx_add_str(o, "kind", user_kind_name(u->kind));
     jx_add_str(o, "device_id", u->device_id);
     jx_add_bool(o, "must_change_password", u->must_change);
-    jx_add_str(o, "time_zone", tz_name(r->op.tenant->tz));   /* the tenant's: "today" and clocks on the tablet */
+    jx_add_str(o, "time_zone", tz_name(tenant_zone(r->op.tenant)));   /* the tenant's: "today" and clocks on the tablet */
     for (int i = 0; i < perm_count; i++)
         if (!perm_all[i].scoped && perm_has(&r->op, perm_all[i].name, NULL))
             json_object_array_add(perms, json_object_new_string(perm_all[i].name));

@@ -78,11 +78,11 @@ typedef struct create_ctx {
     size_t bytes;
 } create_ctx;
 
-static op_result do_create(op_ctx *op, void *ctx, errs *e, refusal *why, const char **id)
+static op_result do_create(op_ctx *op, void *ctx, errs *e, refusal *why, const char **id, const char **json)
 {
     create_ctx *c = ctx;
     *id = c->w.id;
-    op_result res = report_create(op, &c->w, e, why);
+    op_result res = report_create(op, &c->w, e, why, json);
     if (res == OP_OK)
         res = within_quota(op, c->bytes, why);
     return res;
@@ -110,9 +110,10 @@ typedef struct update_ctx {
     size_t bytes;
 } update_ctx;
 
-static op_result do_update(op_ctx *op, void *ctx, errs *e, refusal *why, const char **id)
+static op_result do_update(op_ctx *op, void *ctx, errs *e, refusal *why, const char **id, const char **json)
 {
     update_ctx *c = ctx;
+    (void)json;   /* read back: attachments and approvals belong in the answer */
     *id = c->id;
     op_result res = report_update(op, c->id, c->if_match, &c->w, e, why);
     if (res == OP_OK)

@@ -29,9 +29,10 @@ typedef struct approval_ctx {
     const char *action, *comment;
 } approval_ctx;
 
-static op_result do_approval(op_ctx *op, void *ctx, errs *e, refusal *why, const char **id)
+static op_result do_approval(op_ctx *op, void *ctx, errs *e, refusal *why, const char **id, const char **json)
 {
     approval_ctx *c = ctx;
+    (void)json;
     *id = c->id;
     if (!strcmp(c->action, "apply"))
         return report_apply(op, c->id, c->if_match, c->stage, c->comment, e, why);
@@ -83,10 +84,10 @@ typedef struct copy_ctx {
     const char *from, *to;
 } copy_ctx;
 
-static op_result do_copy(op_ctx *op, void *ctx, errs *e, refusal *why, const char **id)
+static op_result do_copy(op_ctx *op, void *ctx, errs *e, refusal *why, const char **id, const char **json)
 {
     copy_ctx *c = ctx;
-    (void)e;
+    (void)e, (void)json;
     *id = c->to;
     return report_copy(op, c->from, c->to, why);
 }
@@ -120,10 +121,10 @@ typedef struct delete_ctx {
     int if_match;
 } delete_ctx;
 
-static op_result do_delete(op_ctx *op, void *ctx, errs *e, refusal *why, const char **id)
+static op_result do_delete(op_ctx *op, void *ctx, errs *e, refusal *why, const char **id, const char **json)
 {
     delete_ctx *c = ctx;
-    (void)e;
+    (void)e, (void)json;
     *id = c->id;
     return report_delete(op, c->id, c->if_match, why);
 }

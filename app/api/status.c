@@ -12,6 +12,6 @@ void api_status(request *r)
     json_object_object_add(o, "name", json_object_new_string(r->op.tenant->name));
     json_object_object_add(o, "api_version", json_object_new_int(1));
     json_object_object_add(o, "schema_version", json_object_new_int(r->op.tenant->schema_version));
-    json_object_object_add(o, "time_zone", json_object_new_string(tz_name(r->op.tenant->tz)));
+    json_object_object_add(o, "time_zone", json_object_new_string(tz_name(tenant_zone(r->op.tenant))));
     resp_json(r, 200, o);
 }

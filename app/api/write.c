@@ -9,6 +9,7 @@
 #include "util/jsonx.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char *key_of(request *r)
@@ -64,20 +65,28 @@ static op_result write_once(void *arg)
     w->idem = idem_claim(&r->op, w->key, w->fp, &w->status, &w->etag, &w->body);
     if (w->idem != IDEM_NEW)
         return OP_CONFLICT;   /* nothing to commit: answered from w->idem */
-    const char *id = NULL;
-    op_result res = w->fn(&r->op, w->ctx, &w->e, &w->why, &id);
+    const char *id = NULL, *json = NULL;
+    op_result res = w->fn(&r->op, w->ctx, &w->e, &w->why, &id, &json);
     if (res != OP_OK)
         return res;
     w->status = w->ok_status;
     w->etag = NULL;
     w->body = "";
     if (w->ok_status != 204) {
-        json_object *o = report_json(&r->op, id, &res);
-        if (!o)
-            return res;
-        w->body = arena_strdup(r->a, json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
-        w->etag = arena_printf(r->a, "\"%d\"", json_object_get_int(json_object_object_get(o, "rev")));
-        json_object_put(o);
+        int rev = 0;
+        if (!json) {
+            json_object *o = report_json(&r->op, id, &res);
+            if (!o)
+                return res;
+            json = arena_strdup(r->a, json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+            rev = json_object_get_int(json_object_object_get(o, "rev"));
+            json_object_put(o);
+        } else {
+            const char *p = strstr(json, "\"rev\":");   /* the writer's own text: {..."rev":N,...} */
+            rev = p ? atoi(p + 6) : 1;
+        }
+        w->body = json;
+        w->etag = arena_printf(r->a, "\"%d\"", rev);
         w->report_id = id;
     }
     return txn_result(idem_finish(&r->op, w->key, w->status, w->etag, w->body));

@@ -13,8 +13,11 @@
 #include "util/errs.h"
 
 /* One change: the domain function, inside the write's transaction.  On
- * OP_OK *report_id names the report to answer with (ignored for 204). */
-typedef op_result (*write_fn)(op_ctx *op, void *ctx, errs *e, refusal *why, const char **report_id);
+ * OP_OK *report_id names the report to answer with (ignored for 204); fn
+ * may set *json to the report's JSON text when it has it already (else it
+ * is read back). */
+typedef op_result (*write_fn)(op_ctx *op, void *ctx, errs *e, refusal *why, const char **report_id,
+                              const char **json);
 
 /* Answer 400 idempotency_key_required unless the request has a key. */
 bool write_need_key(request *r);

@@ -35,7 +35,7 @@ static const char *parse_time(op_ctx *op, const char *s, bool end_of_day)
     if (strlen(s) < 10 || sscanf(s, "%4d-%2d-%2d%n", &y, &mo, &d, &used) != 3 || used != 10 ||
         !cdate_parse(arena_strndup(op->a, s, 10), &day))
         return NULL;
-    const tz_zone *z = op->tenant->tz;
+    const tz_zone *z = tenant_zone(op->tenant);
     const char *p = s + 10;
     if (!*p)
         return end_of_day ? sql_time(op, tz_day_start(z, cdate_add_days(day, 1)) - 1, "999999")
@@ -161,7 +161,7 @@ op_result accesslog_csv(op_ctx *op, const accesslog_filter *f, long max, buf *ou
         /* the time in the tenant's zone, with its offset ("2026-12-05T09:30:00+09:00") */
         time_t t;
         if (tz_parse_utc(fields[1], &t)) {
-            tz_format_rfc3339(op->tenant->tz, t, at);
+            tz_format_rfc3339(tenant_zone(op->tenant), t, at);
             fields[1] = at;
         }
         csv_write_row(out, fields, NCOLS);

@@ -131,6 +131,8 @@ op_result groups_create(op_ctx *op, const group_in *in, errs *e, long long *id)
     if (st == DB_OK)
         st = audit_log(op, NULL, "group.create", "group", in->name, AUDIT_OK,
                        changes.len ? arena_printf(op->a, "permissions: %s", changes.data) : NULL);
+    if (st == DB_OK)
+        st = perm_changed(op);
     op_result res = txn_finish(op->tenant->db, st, op->req_id, "group change");
     if (res == OP_CONFLICT)
         errs_add(e, "name", "name_taken");
@@ -174,6 +176,8 @@ op_result groups_update(op_ctx *op, long long id, const group_in *in, errs *e)
     if (st == DB_OK)
         st = audit_log(op, NULL, "group.update", "group", in->name ? in->name : name, AUDIT_OK,
                        group_changes(op, name, in, changes.data));
+    if (st == DB_OK)
+        st = perm_changed(op);
     res = txn_finish(op->tenant->db, st, op->req_id, "group change");
     if (res == OP_CONFLICT)
         errs_add(e, "name", "name_taken");
@@ -200,6 +204,8 @@ op_result groups_delete(op_ctx *op, long long id, errs *e)
         st = db_query(db, op->a, "DELETE FROM `groups` WHERE id = ?", DB_ARGS(DB_INT(id)), NULL, NULL);
     if (st == DB_OK)
         st = audit_log(op, NULL, "group.delete", "group", name, AUDIT_OK, NULL);
+    if (st == DB_OK)
+        st = perm_changed(op);
     return txn_finish(op->tenant->db, st, op->req_id, "group change");
 }
 
@@ -254,6 +260,8 @@ op_result groups_set_members(op_ctx *op, long long id, const long long *users, i
     if (st == DB_OK)
         st = audit_log(op, NULL, "group.members", "group", name, AUDIT_OK,
                        arena_printf(op->a, "members: %s", changes.len ? changes.data : "no changes"));
+    if (st == DB_OK)
+        st = perm_changed(op);
     return txn_finish(op->tenant->db, st, op->req_id, "group change");
 }
 
@@ -275,6 +283,8 @@ op_result groups_set_perms(op_ctx *op, long long id, const group_perm *perms, in
     if (st == DB_OK)
         st = audit_log(op, NULL, "group.permissions", "group", name, AUDIT_OK,
                        arena_printf(op->a, "permissions: %s", changes.len ? changes.data : "no changes"));
+    if (st == DB_OK)
+        st = perm_changed(op);
     return txn_finish(op->tenant->db, st, op->req_id, "group change");
 }
 
@@ -417,6 +427,8 @@ op_result groups_set_scoped(op_ctx *op, const char *scope, const long long *grou
     if (st == DB_OK)
         st = audit_log(op, NULL, "definition.permissions", "definition", scope, AUDIT_OK,
                        arena_printf(op->a, "grants: %d", n));
+    if (st == DB_OK)
+        st = perm_changed(op);
     return txn_finish(db, st, op->req_id, "definition permissions");
 }
 

@@ -53,7 +53,7 @@ login_result login_check(op_ctx *op, const char *login, const char *password, lo
         return failed(op, login, "no login id");
     db_rows rows;
     char today[11];   /* validity dates are the customer's days */
-    cdate_format(tz_today(op->tenant->tz), today);
+    cdate_format(tz_today(tenant_zone(op->tenant)), today);
     db_status st = db_query(db, op->a,
                             "SELECT id, login, name, lang, password_hash, must_change_password, is_admin, enabled, "
                             "(valid_from IS NULL OR valid_from <= ?) AND "

@@ -16,6 +16,7 @@
 #define GENBA_PERM_H
 
 #include <stdbool.h>
+#include "db/db.h"
 #include "tenant/op.h"
 
 typedef struct perm_info {
@@ -32,6 +33,10 @@ bool perm_known(const char *name);
 /* Does the request's user hold perm (for scope, NULL = tenant-wide)?  No
  * side effects beyond loading the user's permissions once. */
 bool perm_has(op_ctx *op, const char *perm, const char *scope);
+/* Groups, members or grants changed (inside the change's transaction): the
+ * tenant's perm_version takes a new random value, so no worker keeps rights
+ * read before. */
+db_status perm_changed(op_ctx *op);
 /* Like perm_has, but a refusal is logged in the access log
  * (permission.denied, with where: the route's pattern). */
 bool perm_require(op_ctx *op, const char *perm, const char *scope, const char *where);

@@ -60,20 +60,19 @@ sess_result session_lookup(op_ctx *op, const char *token, bool console)
     if (!token_hash(token, h))
         return SESS_INVALID;
     db_rows rows;
-    char today[11];   /* validity dates are the customer's days */
-    cdate_format(tz_today(op->tenant->tz), today);
+    /* the same round trip reads the tenant's time zone and the version of
+     * its permissions (auth/perm.c keeps a user's rights while it holds) */
     db_status st = db_query(
         op->tenant->db, op->a,
         "SELECT u.id, u.login, u.name, u.email, u.lang, u.is_admin, u.must_change_password, s.kind, s.device_id, "
-        "s.last_seen_at < UTC_TIMESTAMP(3) - INTERVAL ? SECOND "
+        "s.last_seen_at < UTC_TIMESTAMP(3) - INTERVAL ? SECOND, u.valid_from, u.valid_until, "
+        "(SELECT value FROM settings WHERE name = 'time_zone'), (SELECT value FROM settings WHERE name = 'perm_version') "
         "FROM sessions s JOIN users u ON u.id = s.user_id LEFT JOIN devices d ON d.id = s.device_id "
         "WHERE s.token_hash = ? AND s.expires_at > UTC_TIMESTAMP(3) AND (s.kind = 'console') = ? "
         "AND (s.kind <> 'console' OR s.last_seen_at > UTC_TIMESTAMP(3) - INTERVAL ? SECOND) "
-        "AND u.enabled = 1 AND (u.valid_from IS NULL OR u.valid_from <= ?) "
-        "AND (u.valid_until IS NULL OR u.valid_until >= ?) "
-        "AND (s.device_id IS NULL OR d.status = 'approved')",
+        "AND u.enabled = 1 AND (s.device_id IS NULL OR d.status = 'approved')",
         DB_ARGS(DB_INT(cfg->session_idle / 10 < 60 ? cfg->session_idle / 10 : 60), DB_BLOB(h, 32),
-                DB_INT(console ? 1 : 0), DB_INT(cfg->session_idle), DB_STR(today), DB_STR(today)),
+                DB_INT(console ? 1 : 0), DB_INT(cfg->session_idle)),
         &rows, NULL);
     if (st == DB_GONE)
         return SESS_DB_GONE;
@@ -83,7 +82,15 @@ sess_result session_lookup(op_ctx *op, const char *token, bool console)
     }
     if (rows.nrows != 1)
         return SESS_INVALID;
+    tenant_set_zone(op->tenant, db_cell(&rows, 0, 12));
+    /* validity dates are the customer's days */
+    char today[11];
+    cdate_format(tz_today(tenant_zone(op->tenant)), today);
+    const char *from = db_cell(&rows, 0, 10), *until = db_cell(&rows, 0, 11);
+    if ((from && strcmp(from, today) > 0) || (until && strcmp(until, today) < 0))
+        return SESS_INVALID;
     auth_user *u = arena_calloc(op->a, 1, sizeof *u);
+    u->perm_version = db_cell(&rows, 0, 13) ? atoll(db_cell(&rows, 0, 13)) : -1;
     u->id = atoll(db_cell(&rows, 0, 0));
     u->login = db_cell(&rows, 0, 1);
     u->name = db_cell(&rows, 0, 2);

@@ -1,4 +1,5 @@
 #include "auth/users.h"
+#include "auth/perm.h"
 #include "tenant/audit.h"
 #include "auth/password.h"
 #include "auth/pwpolicy.h"
@@ -115,7 +116,9 @@ bool users_validate(op_ctx *op, const user_in *in, bool create, errs *e)
 static db_status set_groups(op_ctx *op, long long id, const user_in *in, errs *e)
 {
     db_conn *db = op->tenant->db;
-    db_status st = db_query(db, op->a, "DELETE FROM group_members WHERE user_id = ?", DB_ARGS(DB_INT(id)), NULL, NULL);
+    db_status st = perm_changed(op);   /* memberships are rights */
+    if (st == DB_OK)
+        st = db_query(db, op->a, "DELETE FROM group_members WHERE user_id = ?", DB_ARGS(DB_INT(id)), NULL, NULL);
     for (int i = 0; st == DB_OK && i < in->ngroups; i++) {
         uint64_t n = 0;
         st = db_query(db, op->a, "INSERT IGNORE INTO group_members (group_id, user_id) SELECT id, ? FROM `groups` WHERE id = ?",

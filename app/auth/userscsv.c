@@ -271,6 +271,8 @@ op_result userscsv_import(op_ctx *op, const char *kind, const char *encoding, co
         *count = 0;
         return OP_INVALID;
     }
+    if (st == DB_OK && strcmp(kind, "users"))   /* groups and memberships are rights */
+        st = perm_changed(op);
     if (st == DB_OK)
         st = audit_log(op, NULL, arena_printf(op->a, "%s.import", kind), "csv", NULL, AUDIT_OK,
                        arena_printf(op->a, "%d rows", *count));

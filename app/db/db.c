@@ -1,4 +1,5 @@
 #include "db/db.h"
+#include "util/buf.h"
 #include "util/log.h"
 
 #include <errmsg.h>
@@ -384,6 +385,68 @@ db_status db_exec_script(db_conn *c, const char *sql)
         if (more > 0)
             return classify(c, mysql_errno(c->my), mysql_error(c->my));
     } while (more == 0);
+    return DB_OK;
+}
+
+db_status db_exec_ints(db_conn *c, arena *a, const char *before, const long long *v, size_t nrows, size_t ncols,
+                       const char *after, uint64_t *affected)
+{
+    if (affected)
+        *affected = 0;
+    if (db_broken(c))
+        return DB_GONE;
+    buf b;
+    buf_init(&b, a);
+    buf_adds(&b, before);
+    for (size_t i = 0; i < nrows; i++) {
+        buf_adds(&b, i ? ",(" : "(");
+        for (size_t k = 0; k < ncols; k++)
+            buf_printf(&b, "%s%lld", k ? "," : "", v[i * ncols + k]);
+        buf_addc(&b, ')');
+    }
+    buf_adds(&b, after ? after : "");
+    if (mysql_real_query(c->my, b.data, (unsigned long)b.len))
+        return classify(c, mysql_errno(c->my), mysql_error(c->my));
+    if (affected)
+        *affected = mysql_affected_rows(c->my);
+    return DB_OK;
+}
+
+db_status db_insert_rows(db_conn *c, arena *a, const char *sql, const long long *v, size_t nrows, size_t ncols)
+{
+    db_status st = DB_OK;
+    if (db_broken(c))
+        return DB_GONE;
+    if (!nrows)
+        return DB_OK;
+    MYSQL_STMT *stmt = prepare(c, sql, &st);
+    if (!stmt)
+        return st;
+    if (mysql_stmt_param_count(stmt) != ncols) {
+        log_error("db: statement expects %lu parameters, got %zu: %.80s", mysql_stmt_param_count(stmt), ncols, sql);
+        return DB_ERR;
+    }
+    /* column-wise arrays, as array binding wants them */
+    long long *cols = arena_alloc(a, sizeof *cols * nrows * ncols);
+    MYSQL_BIND *pb = arena_calloc(a, ncols, sizeof *pb);
+    for (size_t k = 0; k < ncols; k++) {
+        for (size_t i = 0; i < nrows; i++)
+            cols[k * nrows + i] = v[i * ncols + k];
+        pb[k].buffer_type = MYSQL_TYPE_LONGLONG;
+        pb[k].buffer = &cols[k * nrows];
+    }
+    unsigned int size = (unsigned int)nrows;
+    if (mysql_stmt_attr_set(stmt, STMT_ATTR_ARRAY_SIZE, &size) || mysql_stmt_bind_param(stmt, pb) ||
+        mysql_stmt_execute(stmt)) {
+        st = classify(c, mysql_stmt_errno(stmt), mysql_stmt_error(stmt));
+        if (st == DB_GONE)
+            drop_cache(c);
+        else
+            forget(c, stmt);   /* its array size must not stay with it */
+        return st;
+    }
+    unsigned int one = 1;
+    mysql_stmt_attr_set(stmt, STMT_ATTR_ARRAY_SIZE, &one);
     return DB_OK;
 }
 

@@ -85,6 +85,17 @@ const char *db_cell(const db_rows *r, size_t row, size_t col);
 /* Run trusted SQL text (may hold several statements when the connection was
  * opened with multi_statements); results are discarded. */
 db_status db_exec_script(db_conn *c, const char *sql);
+/* Many rows of whole numbers in one statement: runs before + "(v0,v1,..),
+ * (..)" + after (text protocol; nrows rows of ncols numbers from v, row
+ * after row).  before and after are the caller's trusted SQL: only numbers,
+ * formatted here, come from the values.  *affected as db_query's. */
+db_status db_exec_ints(db_conn *c, arena *a, const char *before, const long long *v, size_t nrows, size_t ncols,
+                       const char *after, uint64_t *affected);
+/* The prepared statement sql (an INSERT with ncols placeholders) run once
+ * for each of nrows rows of whole numbers (v: row after row), in one round
+ * trip: MariaDB's array binding (COM_STMT_BULK_EXECUTE), so the server
+ * neither parses nor plans it again for each row. */
+db_status db_insert_rows(db_conn *c, arena *a, const char *sql, const long long *v, size_t nrows, size_t ncols);
 db_status db_begin(db_conn *c);
 db_status db_commit(db_conn *c);
 db_status db_rollback(db_conn *c);

@@ -5,8 +5,11 @@
  * An entry is keyed by tenant code, definition id, revision AND the SHA-256
  * of the revision's canonical XML, so a revision replaced in place (drafts)
  * or a tenant's data never answers for another: a lookup first reads the
- * revision's current hash from the tenant's own database.  Each entry owns
- * its arena.  Thread-local: no locking, nothing shared between threads.
+ * revision's current hash from the tenant's own database.  A revision that
+ * is published or archived never changes: asked for by number, it is used
+ * without that read for DEFCACHE_FRESH seconds after the last one (its
+ * status, archived or deleted, may show that late).  Each entry owns its
+ * arena.  Thread-local: no locking, nothing shared between threads.
  */
 #ifndef GENBA_DEFCACHE_H
 #define GENBA_DEFCACHE_H
@@ -14,6 +17,8 @@
 #include "forms/model.h"
 #include "forms/store.h"
 #include "tenant/op.h"
+
+#define DEFCACHE_FRESH 5
 
 /* The model of revision rev of definition id with its row in *info (xml
  * not loaded when the cache answers).  NULL with *res otherwise. */

@@ -531,3 +531,20 @@ bool value_required_missing(const def_cluster *c, const char *v)
     }
     return true;
 }
+
+bool value_searchable(cluster_type t)
+{
+    return t != CT_FIXED_TEXT && t != CT_IMAGE && t != CT_HANDWRITING && t != CT_FREE_DRAW && t != CT_CREATE &&
+           t != CT_INSPECT && t != CT_APPROVE;
+}
+
+bool value_indexed(cluster_type t)
+{
+    switch (t) {
+    case CT_KEYBOARD_TEXT: case CT_CODE_READER: case CT_SELECT: case CT_MASTER_SELECT: case CT_NUMERIC_SELECT:
+    case CT_TOGGLE:
+        return true;
+    default:
+        return false;
+    }
+}

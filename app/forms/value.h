@@ -132,6 +132,13 @@ bool value_server_computed(cluster_type t);
  * through the attachment API), Create, Inspect and Approve (set by the
  * workflow), and unknown types.  Pure. */
 bool value_read_only(cluster_type t);
+/* May reports be found by this type's value (the console's value filter)?
+ * Not labels, attachments or sign-offs. */
+bool value_searchable(cluster_type t);
+/* Is this type's value in the search index (reports/values.h)?  The types
+ * reports are identified by: texts, codes and choices.  Other searchable
+ * values are found by reading the definition's reports. */
+bool value_indexed(cluster_type t);
 
 /* true when pattern compiles exactly as value_check compiles it (for the
  * definition checker).  Pure; see the top of this file about the locale. */

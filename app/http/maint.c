@@ -18,7 +18,7 @@
 static const tz_zone *page_zone(request *r)
 {
     if (r->op.tenant)
-        return r->op.tenant->tz;
+        return tenant_zone(r->op.tenant);
     return r->host ? tenant_cached_zone(r->host->tcache, r->tenant_code) : NULL;
 }
 

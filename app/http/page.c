@@ -150,7 +150,7 @@ page *page_new(request *r)
     if (r->op.tenant) {   /* only a tenant that exists: links must lead somewhere */
         page_set(p, "Tenant.code", r->tenant_code);
         page_set(p, "Tenant.name", r->op.tenant->name);
-        page_set(p, "Tenant.time_zone", tz_name(r->op.tenant->tz));
+        page_set(p, "Tenant.time_zone", tz_name(tenant_zone(r->op.tenant)));
     }
     if (r->tenant_code)   /* console pages of a tenant: the maintenance banner */
         maint_banner(p, r);

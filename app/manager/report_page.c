@@ -39,7 +39,7 @@ const char *rpt_path_id(request *r)
 /* "2024-05-01T12:34:56Z" → "2024-05-01 12:34" (UTC, as stored). */
 const char *rpt_short_time(request *r, const char *t)
 {
-    return tz_show(r->a, r->op.tenant->tz, t, TZ_SHOW_CONSOLE);
+    return tz_show(r->a, tenant_zone(r->op.tenant), t, TZ_SHOW_CONSOLE);
 }
 
 static const char *num(request *r, double v)
@@ -275,7 +275,7 @@ static const char *stamp_date(request *r, const char *at)
     time_t u;
     if (!tz_parse_utc(at, &u))
         return at ? at : "";
-    cdate d = tz_date(r->op.tenant->tz, u);
+    cdate d = tz_date(tenant_zone(r->op.tenant), u);
     return arena_printf(r->a, "%04d.%02d.%02d", d.y, d.m, d.d);
 }
 
@@ -542,9 +542,13 @@ static json_object *history_json(request *r, const rview *rv)
     json_object_put(o);
     for (size_t i = 0; i < json_object_array_length(h); i++) {
         json_object *x = json_object_array_get_idx(h, i);
+        jx_add_str(x, "when", rpt_short_time(r, rpt_jstr(x, "at")));
+        if (!json_object_object_get_ex(x, "sheet", NULL)) {   /* an event without value changes: the creation */
+            jx_add_str(x, "cname", rpt_msg(r, arena_printf(r->a, "report.event_%s", rpt_jstr(x, "event"))));
+            continue;
+        }
         const def_cluster *c = def_find(rv->d, rpt_jint(x, "sheet"), rpt_jint(x, "cluster"));
         jx_add_str(x, "cname", c ? c->name : arena_printf(r->a, "%d/%d", rpt_jint(x, "sheet"), rpt_jint(x, "cluster")));
-        jx_add_str(x, "when", rpt_short_time(r, rpt_jstr(x, "at")));
         if (c) {
             jx_add_str(x, "old_shown", display(r, c, rpt_jstr(x, "old")));
             jx_add_str(x, "new_shown", display(r, c, rpt_jstr(x, "new")));

@@ -54,12 +54,6 @@ static const char *stage_label(request *r, int n)
 }
 
 /* Clusters whose value one can look for. */
-static bool searchable(cluster_type t)
-{
-    return t != CT_FIXED_TEXT && t != CT_IMAGE && t != CT_HANDWRITING && t != CT_FREE_DRAW && t != CT_CREATE &&
-           t != CT_INSPECT && t != CT_APPROVE;
-}
-
 /* The value as it is stored, so that "9.50" finds 9.5 and "1" finds 1.0:
  * what the value engine accepts in its canonical form, and a number
  * (also one with more places written than the cluster keeps, or out of its
@@ -163,7 +157,7 @@ void manager_reports(request *r)
         for (int s = 0; d && s < d->nsheets; s++)
             for (int i = 0; i < d->sheets[s].nclusters; i++) {
                 const def_cluster *c = &d->sheets[s].clusters[i];
-                if (!searchable(c->type))
+                if (!value_searchable(c->type))
                     continue;
                 page_set(p, arena_printf(r->a, "Clusters.%d.key", n), arena_printf(r->a, "%d-%d", c->sheet_no, c->id));
                 page_set(p, arena_printf(r->a, "Clusters.%d.label", n),
@@ -185,6 +179,7 @@ void manager_reports(request *r)
             f.value_sheet = picked->sheet_no;
             f.value_cluster = picked->id;
             f.value_text = canon;
+            f.value_indexed = value_indexed(picked->type);
         }
     }
 

@@ -5,6 +5,7 @@
 #include "tenant/code.h"
 #include "util/buf.h"
 #include "util/crypto.h"
+#include "reports/values.h"
 #include "util/csv.h"
 #include "util/str.h"
 
@@ -480,6 +481,32 @@ static bool export_attachments(exporter *x, json_object *files_by_value)
 }
 
 /* reports.csv, values.csv and one XML file per report, page by page. */
+/* The names and types of the clusters of a definition revision:
+ * {"sheet/cluster": [name, type]}, read once per revision into cache. */
+static json_object *cluster_names(exporter *x, json_object *cache, const char *def, const char *rev)
+{
+    const char *key = arena_printf(x->e->a, "%s/%s", def, rev);
+    json_object *m = json_object_object_get(cache, key);
+    if (m)
+        return m;
+    arena *t = arena_new();
+    db_rows c;
+    bool ok = q(x, t, "SELECT sheet_no, cluster_id, name, type FROM definition_clusters WHERE definition_id = ? AND revision = ?",
+                DB_ARGS(DB_STR(def), DB_STR(rev)), &c);
+    if (ok) {
+        m = json_object_new_object();
+        for (size_t i = 0; i < c.nrows; i++) {
+            json_object *nt = json_object_new_array();
+            json_object_array_add(nt, json_object_new_string(db_cell(&c, i, 2) ? db_cell(&c, i, 2) : ""));
+            json_object_array_add(nt, json_object_new_string(db_cell(&c, i, 3) ? db_cell(&c, i, 3) : ""));
+            json_object_object_add(m, arena_printf(t, "%s/%s", db_cell(&c, i, 0), db_cell(&c, i, 1)), nt);
+        }
+        json_object_object_add(cache, key, m);
+    }
+    arena_free(&t);
+    return m;
+}
+
 static bool export_reports(exporter *x, json_object *attached)
 {
     exfile rf, vf;
@@ -489,6 +516,7 @@ static bool export_reports(exporter *x, json_object *attached)
         ex_discard(&vf);
         return ex_discard(&rf), false;
     }
+    json_object *clusters = json_object_new_object();   /* cluster_names' cache */
     csv_write_bom(&rf.b);
     csv_write_bom(&vf.b);
     const char *rh[] = {"id", "definition_id", "definition_revision", "name", "number", "status", "stage", "rev",
@@ -501,27 +529,17 @@ static bool export_reports(exporter *x, json_object *attached)
     bool ok = true;
     for (;;) {
         arena *t = arena_new();
-        db_rows r, v;
+        db_rows r;
         ok = q(x, t,
                "SELECT r.id, r.definition_id, r.definition_revision, r.name, r.number, r.status, r.stage, r.rev, "
-               "cu.login, " TS("r.created_at") ", uu.login, " TS("r.updated_at") ", " TS("r.deleted_at")
+               "cu.login, " TS("r.created_at") ", uu.login, " TS("r.updated_at") ", " TS("r.deleted_at") ", r.vals"
                " FROM reports r LEFT JOIN users cu ON cu.id = r.created_by LEFT JOIN users uu ON uu.id = r.updated_by "
                "WHERE r.id > ? ORDER BY r.id LIMIT 200",
                DB_ARGS(DB_STR(after)), &r);
-        if (ok && r.nrows)
-            ok = q(x, t,
-                   "SELECT v.report_id, v.sheet_no, v.cluster_id, c.name, c.type, v.value, v.out_of_normal, v.gps, "
-                   "u.login, " TS("v.edited_at") " FROM report_values v JOIN reports r ON r.id = v.report_id "
-                   "LEFT JOIN definition_clusters c ON c.definition_id = r.definition_id "
-                   "AND c.revision = r.definition_revision AND c.sheet_no = v.sheet_no AND c.cluster_id = v.cluster_id "
-                   "LEFT JOIN users u ON u.id = v.edited_by WHERE v.report_id >= ? AND v.report_id <= ? "
-                   "ORDER BY v.report_id, v.sheet_no, v.cluster_id",
-                   DB_ARGS(DB_STR(db_cell(&r, 0, 0)), DB_STR(db_cell(&r, r.nrows - 1, 0))), &v);
         if (!ok) {
             arena_free(&t);
             break;
         }
-        size_t vi = 0;
         for (size_t i = 0; ok && i < r.nrows; i++) {
             const char *id = db_cell(&r, i, 0);
             const char *rel = arena_printf(t, "reports/%s.xml", id);
@@ -547,15 +565,22 @@ static bool export_reports(exporter *x, json_object *attached)
             xml_elem(&xml, 4, "deleteTime", db_cell(&r, i, 12));
             buf_adds(&xml, "    <sheets>\n");
             const char *sheet = NULL;
-            for (; vi < v.nrows && strcmp(db_cell(&v, vi, 0), id) < 0; vi++)
-                ;
-            for (; vi < v.nrows && !strcmp(db_cell(&v, vi, 0), id); vi++) {
-                const char *sh = db_cell(&v, vi, 1), *cl = db_cell(&v, vi, 2);
+            rvals vals;
+            json_object *names = cluster_names(x, clusters, db_cell(&r, i, 1), db_cell(&r, i, 2));
+            if (!rvals_parse(t, db_cell(&r, i, 13), &vals) || !names) {
+                ok = names ? ex_fail(x, "report %s: its stored values do not parse", id) : false;
+                break;
+            }
+            for (int vi = 0; vi < vals.n; vi++) {
+                const rvalue *rv = &vals.v[vi];
+                const char *sh = arena_printf(t, "%d", rv->sheet), *cl = arena_printf(t, "%d", rv->cluster);
                 json_object *att = json_object_object_get(attached, arena_printf(t, "%s/%s/%s", id, sh, cl));
                 const char *att_rel = att ? json_object_get_string(att) : NULL;
-                const char *vrow[] = {id, sh, cl, db_cell(&v, vi, 3), db_cell(&v, vi, 4), db_cell(&v, vi, 5),
-                                      db_cell(&v, vi, 6), db_cell(&v, vi, 7), db_cell(&v, vi, 8), db_cell(&v, vi, 9),
-                                      att_rel};
+                json_object *nt = json_object_object_get(names, arena_printf(t, "%s/%s", sh, cl));
+                const char *vrow[] = {id, sh, cl,
+                                      nt ? json_object_get_string(json_object_array_get_idx(nt, 0)) : NULL,
+                                      nt ? json_object_get_string(json_object_array_get_idx(nt, 1)) : NULL,
+                                      rv->value, rv->oon ? "1" : "0", rv->gps, rv->by, rv->at, att_rel};
                 put_row(&vf, vrow, 11);
                 x->r->values++;
                 if (!sheet || strcmp(sheet, sh)) {
@@ -569,13 +594,13 @@ static bool export_reports(exporter *x, json_object *attached)
                 buf_adds(&xml, "          <cluster>\n");
                 xml_elem(&xml, 12, "sheetNo", sh);
                 xml_elem(&xml, 12, "clusterId", cl);
-                xml_elem(&xml, 12, "name", db_cell(&v, vi, 3));
-                xml_elem(&xml, 12, "type", db_cell(&v, vi, 4));
-                xml_elem(&xml, 12, "value", db_cell(&v, vi, 5));
-                xml_elem(&xml, 12, "outOfNormal", db_cell(&v, vi, 6));
-                xml_elem(&xml, 12, "gps", db_cell(&v, vi, 7));
-                xml_elem(&xml, 12, "editUser", db_cell(&v, vi, 8));
-                xml_elem(&xml, 12, "editTime", db_cell(&v, vi, 9));
+                xml_elem(&xml, 12, "name", vrow[3]);
+                xml_elem(&xml, 12, "type", vrow[4]);
+                xml_elem(&xml, 12, "value", vrow[5]);
+                xml_elem(&xml, 12, "outOfNormal", vrow[6]);
+                xml_elem(&xml, 12, "gps", vrow[7]);
+                xml_elem(&xml, 12, "editUser", vrow[8]);
+                xml_elem(&xml, 12, "editTime", vrow[9]);
                 if (att_rel)
                     xml_elem(&xml, 12, "attachmentFile", att_rel + strlen("attachments/"));
                 buf_adds(&xml, "          </cluster>\n");
@@ -607,6 +632,7 @@ static bool export_reports(exporter *x, json_object *attached)
         if (!more)
             break;
     }
+    json_object_put(clusters);
     if (!ok) {
         ex_discard(&rf);
         ex_discard(&vf);

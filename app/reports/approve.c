@@ -79,34 +79,38 @@ static db_status record(op_ctx *op, const flow_report *fr, int stage, const char
     return st;
 }
 
-/* Set the Approve clusters of stage (0: of every stage) to value, with
- * history at revision rev. */
-static db_status sign(op_ctx *op, const flow_report *fr, const definition *d, int stage, const char *value, int rev)
+/* Set the Approve clusters of stage (0: of every stage) to value (history
+ * at revision rev); *vals the new reports.vals, NULL when nothing changed. */
+static db_status sign(op_ctx *op, const flow_report *fr, const definition *d, int stage, const char *value, int rev,
+                      const char **vals)
 {
-    db_rows rows;
-    db_status st = db_query(op->tenant->db, op->a, "SELECT sheet_no, cluster_id, value FROM report_values WHERE report_id = ?",
-                            DB_ARGS(DB_STR(fr->id)), &rows, NULL);
-    for (int s = 0; st == DB_OK && s < d->nsheets; s++)
-        for (int i = 0; st == DB_OK && i < d->sheets[s].nclusters; i++) {
+    rvals after = {.n = fr->vals.n, .cap = fr->vals.n};
+    after.v = arena_calloc(op->a, (size_t)fr->vals.n + 1, sizeof *after.v);
+    if (fr->vals.n)
+        memcpy(after.v, fr->vals.v, (size_t)fr->vals.n * sizeof *after.v);
+    const char *now = rvals_now(op->a);
+    for (int s = 0; s < d->nsheets; s++)
+        for (int i = 0; i < d->sheets[s].nclusters; i++) {
             const def_cluster *c = &d->sheets[s].clusters[i];
             const char *p = def_param_get(c, "stage");
             if (c->type != CT_APPROVE || (stage && (!p || atoi(p) != stage)))
                 continue;
-            const char *old = NULL;
-            for (size_t k = 0; k < rows.nrows && !old; k++)
-                if (atoi(db_cell(&rows, k, 0)) == c->sheet_no && atoi(db_cell(&rows, k, 1)) == c->id)
-                    old = db_cell(&rows, k, 2);
-            st = flow_set_value(op, fr->id, rev, c->sheet_no, c->id, old, value);
+            const rvalue *old = rvals_get(&after, c->sheet_no, c->id);
+            if (!strcmp(old ? old->value : "", value))
+                continue;
+            rvalue v = {.sheet = c->sheet_no, .cluster = c->id, .value = value, .at = now, .by = op->user->login};
+            rvals_put(op->a, &after, &v);
         }
-    return st;
+    return flow_set_values(op, fr, d, rev, "sign", &after, vals);
 }
 
-static db_status move(op_ctx *op, const flow_report *fr, const char *status, int stage)
+static db_status move(op_ctx *op, const flow_report *fr, const char *status, int stage, const char *vals)
 {
     return db_query(op->tenant->db, op->a,
-                    "UPDATE reports SET rev = rev + 1, status = ?, stage = ?, updated_by = ?, updated_at = UTC_TIMESTAMP(3) "
-                    "WHERE id = ?",
-                    DB_ARGS(DB_STR(status), stage ? DB_INT(stage) : DB_NULLARG, DB_INT(op->user->id), DB_STR(fr->id)),
+                    "UPDATE reports SET rev = rev + 1, status = ?, stage = ?, updated_by = ?, updated_at = UTC_TIMESTAMP(3), "
+                    "vals = COALESCE(?, vals) WHERE id = ?",
+                    DB_ARGS(DB_STR(status), stage ? DB_INT(stage) : DB_NULLARG, DB_INT(op->user->id), DB_STR(vals),
+                            DB_STR(fr->id)),
                     NULL, NULL);
 }
 
@@ -190,16 +194,18 @@ op_result report_approval(op_ctx *op, const char *id, int if_match, int stage, c
     db_status st;
     if (approve) {
         bool last = stage == d->stages[d->nstages - 1].no;
-        st = sign(op, &fr, d, stage, report_signoff(op, comment), rev);
+        const char *vals;
+        st = sign(op, &fr, d, stage, report_signoff(op, comment), rev, &vals);
         if (st == DB_OK)
-            st = move(op, &fr, last ? "approved" : "applying", last ? stage : stage + 1);
+            st = move(op, &fr, last ? "approved" : "applying", last ? stage : stage + 1, vals);
         if (st == DB_OK)
             st = record(op, &fr, stage, "approve", comment);
     } else {
         /* back to the applicant: every sign-off goes */
-        st = sign(op, &fr, d, 0, "", rev);
+        const char *vals;
+        st = sign(op, &fr, d, 0, "", rev, &vals);
         if (st == DB_OK)
-            st = move(op, &fr, reject ? "rejected" : "editing", reject ? stage : 0);
+            st = move(op, &fr, reject ? "rejected" : "editing", reject ? stage : 0, vals);
         if (st == DB_OK)
             st = record(op, &fr, stage, reject ? "reject" : "withdraw", comment);
     }

@@ -1,5 +1,6 @@
 /* attach.c - report attachments: see attach.h. */
 #include "reports/attach.h"
+#include "reports/values.h"
 #include "tenant/audit.h"
 #include "auth/perm.h"
 #include "auth/session.h"
@@ -10,6 +11,7 @@
 #include "tenant/settings.h"
 #include "util/crypto.h"
 #include "util/image.h"
+#include "util/jsonx.h"
 #include "util/log.h"
 #include "util/str.h"
 
@@ -195,6 +197,19 @@ typedef struct put_txn {
     refusal *why;
 } put_txn;
 
+/* The history's change: the cluster's image from old_sha (NULL: none) to sha. */
+static const char *attach_change(op_ctx *op, const attach_target *t, const char *old_sha, const char *sha)
+{
+    buf b;
+    buf_init(&b, op->a);
+    buf_printf(&b, "[{\"s\":%d,\"c\":%d,\"o\":", t->sheet, t->cluster);
+    jx_buf_str(&b, old_sha);
+    buf_adds(&b, ",\"n\":");
+    jx_buf_str(&b, sha);
+    buf_adds(&b, "}]");
+    return b.data;
+}
+
 /* The write, in txn_run's transaction (run again after a lock wait). */
 static op_result put_once(void *arg)
 {
@@ -264,12 +279,7 @@ static op_result put_once(void *arg)
                           DB_BLOB(x->sealed, x->sealed_len), DB_INT(op->user->id)),
                   NULL, NULL);
     if (st == DB_OK)
-        st = db_query(db, op->a,
-                      "INSERT INTO report_history (report_id, rev, sheet_no, cluster_id, old_value, new_value, user_id, "
-                      "device_id, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(3))",
-                      DB_ARGS(DB_STR(rp.id), DB_INT(rp.rev + 1), DB_INT(t->sheet), DB_INT(t->cluster),
-                              DB_STR(old_sha), DB_STR(m->sha256), DB_INT(op->user->id), DB_STR(op->user->device_id)),
-                      NULL, NULL);
+        st = report_event(op, rp.id, rp.rev + 1, "attachment", attach_change(op, t, old_sha, m->sha256));
     if (st == DB_OK)
         st = db_query(db, op->a,
                       "UPDATE reports SET rev = rev + 1, updated_by = ?, updated_at = UTC_TIMESTAMP(3) WHERE id = ?",

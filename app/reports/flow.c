@@ -22,8 +22,8 @@ op_result flow_load(op_ctx *op, const char *id, flow_report *fr, refusal *why)
         return refuse(why, REF_NOT_FOUND, "not_found", "There is no such report.");
     db_rows rows;
     db_status st = db_query(op->tenant->db, op->a,
-                            "SELECT id, definition_id, definition_revision, rev, status, stage, created_by, applicant_id "
-                            "FROM reports WHERE id = ? AND deleted_at IS NULL FOR UPDATE",
+                            "SELECT id, definition_id, definition_revision, rev, status, stage, created_by, applicant_id, "
+                            "seq, vals FROM reports WHERE id = ? AND deleted_at IS NULL FOR UPDATE",
                             DB_ARGS(DB_STR(id)), &rows, NULL);
     if (st != DB_OK)
         return txn_result(st);
@@ -39,6 +39,12 @@ op_result flow_load(op_ctx *op, const char *id, flow_report *fr, refusal *why)
     fr->applicant_id = db_cell(&rows, 0, 7) ? atoll(db_cell(&rows, 0, 7)) : 0;
     fr->scope = db_cell(&rows, 0, 1);
     fr->own = fr->created_by == op->user->id;
+    fr->seq = atoll(db_cell(&rows, 0, 8));
+    if (!rvals_parse(op->a, db_cell(&rows, 0, 9), &fr->vals)) {
+        log_error("req id=%s tenant=%s: the stored values of report %s do not parse", op->req_id, op->tenant->code,
+                  fr->id);
+        return OP_ERROR;
+    }
     if (!fr->own && !perm_has(op, "def.reports.view", fr->scope))
         return refuse(why, REF_NOT_FOUND, "not_found", "There is no such report.");
     return OP_OK;
@@ -81,26 +87,18 @@ db_status flow_other_holder(op_ctx *op, const char *id, json_object **body, cons
     return DB_OK;
 }
 
-db_status flow_set_value(op_ctx *op, const char *id, int rev, int sheet, int cluster, const char *old, const char *value)
+db_status flow_set_values(op_ctx *op, const flow_report *fr, const definition *d, int rev, const char *kind,
+                          const rvals *after, const char **text)
 {
-    if (!strcmp(old ? old : "", value ? value : ""))
+    *text = NULL;
+    const char *changes = rvals_changes(op->a, &fr->vals, after);
+    if (!changes)
         return DB_OK;
-    db_conn *db = op->tenant->db;
-    db_status st = db_query(db, op->a,
-                            "INSERT INTO report_values (report_id, sheet_no, cluster_id, value, edited_by, edited_at, "
-                            "device_id) VALUES (?, ?, ?, ?, ?, UTC_TIMESTAMP(3), ?) ON DUPLICATE KEY UPDATE value = "
-                            "VALUES(value), out_of_normal = 0, edited_by = VALUES(edited_by), edited_at = "
-                            "VALUES(edited_at), device_id = VALUES(device_id)",
-                            DB_ARGS(DB_STR(id), DB_INT(sheet), DB_INT(cluster), DB_STR(value ? value : ""),
-                                    DB_INT(op->user->id), DB_STR(op->user->device_id)),
-                            NULL, NULL);
+    db_status st = rvals_index(op, d, fr->def_id, fr->seq, &fr->vals, after);
     if (st == DB_OK)
-        st = db_query(db, op->a,
-                      "INSERT INTO report_history (report_id, rev, sheet_no, cluster_id, old_value, new_value, user_id, "
-                      "device_id, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(3))",
-                      DB_ARGS(DB_STR(id), DB_INT(rev), DB_INT(sheet), DB_INT(cluster), DB_STR(old),
-                              DB_STR(value ? value : ""), DB_INT(op->user->id), DB_STR(op->user->device_id)),
-                      NULL, NULL);
+        st = report_event(op, fr->id, rev, kind, changes);
+    if (st == DB_OK)
+        *text = rvals_text(op->a, after);
     return st;
 }
 
@@ -139,24 +137,22 @@ op_result report_copy(op_ctx *op, const char *src, const char *new_id, refusal *
     if (!d)
         return res == OP_NOT_FOUND ? refuse(why, REF_CONFLICT, "definition_gone", "The report's definition revision is not available.")
                                    : res;
-    db_rows rows;
-    db_status st = db_query(op->tenant->db, op->a,
-                            "SELECT sheet_no, cluster_id, value, gps FROM report_values WHERE report_id = ? AND value <> ''",
-                            DB_ARGS(DB_STR(fr.id)), &rows, NULL);
-    if (st != DB_OK)
-        return txn_result(st);
+    db_status st;
     report_write w = {.id = new_id, .definition_id = fr.def_id, .definition_revision = fr.def_rev};
-    w.values = arena_calloc(op->a, rows.nrows + 1, sizeof *w.values);
-    for (size_t i = 0; i < rows.nrows; i++) {
-        const def_cluster *c = def_find(d, atoi(db_cell(&rows, i, 0)), atoi(db_cell(&rows, i, 1)));
+    w.values = arena_calloc(op->a, (size_t)fr.vals.n + 1, sizeof *w.values);
+    for (int i = 0; i < fr.vals.n; i++) {
+        const rvalue *sv = &fr.vals.v[i];
+        if (!*sv->value)
+            continue;
+        const def_cluster *c = def_find(d, sv->sheet, sv->cluster);
         /* what the user entered, not what the server computes or signs, nor attachments */
         if (!c || !c->copy_on_duplicate || value_server_computed(c->type) || value_read_only(c->type))
             continue;
         report_value_in *v = &w.values[w.nvalues++];
         v->sheet = c->sheet_no;
         v->cluster = c->id;
-        v->value = db_cell(&rows, i, 2);
-        v->gps = db_cell(&rows, i, 3);
+        v->value = sv->value;
+        v->gps = sv->gps;
     }
     /* a value valid then may not be now (a date bound "today-7"): the copy
      * goes without it rather than failing; at most three attempts (all,
@@ -164,7 +160,7 @@ op_result report_copy(op_ctx *op, const char *src, const char *new_id, refusal *
     errs e;
     for (int attempt = 0; attempt < 3; attempt++) {
         errs_init(&e, op->a);
-        res = report_create(op, &w, &e, why);
+        res = report_create(op, &w, &e, why, NULL);
         if (res != OP_INVALID || why->kind || !e.n)
             break;
         if (!drop_refused(&w, &e))
@@ -237,6 +233,9 @@ op_result report_delete(op_ctx *op, const char *id, int if_match, refusal *why)
     }
     db_conn *db = op->tenant->db;
     db_status st = purge(op, fr.id);
+    rvals none = {0};   /* a deleted report is found by no search: its entries go now, by their keys */
+    if (st == DB_OK)
+        st = rvals_index(op, NULL, fr.def_id, fr.seq, &fr.vals, &none);   /* NULL: every entry there may be */
     if (st == DB_OK)
         st = db_query(db, op->a,
                       "UPDATE reports SET deleted_at = UTC_TIMESTAMP(3), rev = rev + 1, updated_by = ?, updated_at = "
@@ -255,7 +254,11 @@ json_object *report_history(op_ctx *op, const char *id, op_result *res)
 {
     db_conn *db = op->tenant->db;
     db_rows rows;
-    db_status st = db_query(db, op->a, "SELECT definition_id, created_by FROM reports WHERE id = ? AND deleted_at IS NULL",
+    db_status st = db_query(db, op->a,
+                            "SELECT r.definition_id, r.created_by, u.login, r.created_device, "
+                            "DATE_FORMAT(r.created_at, '%Y-%m-%dT%H:%i:%sZ'), "
+                            "NOT EXISTS (SELECT 1 FROM report_events e WHERE e.report_id = r.id AND e.rev = 1) "
+                            "FROM reports r LEFT JOIN users u ON u.id = r.created_by WHERE r.id = ? AND r.deleted_at IS NULL",
                             DB_ARGS(DB_STR(id)), &rows, NULL);
     if (st != DB_OK || !rows.nrows) {
         *res = st != DB_OK ? txn_result(st) : OP_NOT_FOUND;
@@ -267,26 +270,45 @@ json_object *report_history(op_ctx *op, const char *id, op_result *res)
     }
     db_rows h;
     st = db_query(db, op->a,
-                  "SELECT h.rev, h.sheet_no, h.cluster_id, h.old_value, h.new_value, u.login, h.device_id, "
-                  "DATE_FORMAT(h.at, '%Y-%m-%dT%H:%i:%sZ') FROM report_history h LEFT JOIN users u ON u.id = h.user_id "
-                  "WHERE h.report_id = ? ORDER BY h.id",
+                  "SELECT e.rev, e.kind, u.login, e.device_id, DATE_FORMAT(e.at, '%Y-%m-%dT%H:%i:%sZ'), e.changes "
+                  "FROM report_events e LEFT JOIN users u ON u.id = e.user_id WHERE e.report_id = ? ORDER BY e.id",
                   DB_ARGS(DB_STR(id)), &h, NULL);
     if (st != DB_OK) {
         *res = txn_result(st);
         return NULL;
     }
+    /* an entry per change; the create, one event that the report's row
+     * records (reports converted from schema 4 have it as an event) */
     json_object *arr = json_object_new_array();
-    for (size_t i = 0; i < h.nrows; i++) {
+    if (!strcmp(db_cell(&rows, 0, 5), "1")) {
         json_object *x = json_object_new_object();
-        jx_add_int(x, "rev", atoll(db_cell(&h, i, 0)));
-        jx_add_int(x, "sheet", atoll(db_cell(&h, i, 1)));
-        jx_add_int(x, "cluster", atoll(db_cell(&h, i, 2)));
-        jx_add_str(x, "old", db_cell(&h, i, 3));
-        jx_add_str(x, "new", db_cell(&h, i, 4));
-        jx_add_str(x, "user", db_cell(&h, i, 5));
-        jx_add_str(x, "device_id", db_cell(&h, i, 6));
-        jx_add_str(x, "at", db_cell(&h, i, 7));
+        jx_add_int(x, "rev", 1);
+        jx_add_str(x, "event", "create");
+        jx_add_str(x, "user", db_cell(&rows, 0, 2));
+        jx_add_str(x, "device_id", db_cell(&rows, 0, 3));
+        jx_add_str(x, "at", db_cell(&rows, 0, 4));
         json_object_array_add(arr, x);
+    }
+    for (size_t i = 0; i < h.nrows; i++) {
+        json_object *changes = db_cell(&h, i, 5) ? json_tokener_parse(db_cell(&h, i, 5)) : NULL;
+        size_t n = changes && json_object_is_type(changes, json_type_array) ? json_object_array_length(changes) : 0;
+        for (size_t k = 0; k < (n ? n : 1); k++) {
+            json_object *x = json_object_new_object(), *c = n ? json_object_array_get_idx(changes, k) : NULL;
+            jx_add_int(x, "rev", atoll(db_cell(&h, i, 0)));
+            jx_add_str(x, "event", db_cell(&h, i, 1));
+            if (c) {
+                jx_add_int(x, "sheet", json_object_get_int(json_object_object_get(c, "s")));
+                jx_add_int(x, "cluster", json_object_get_int(json_object_object_get(c, "c")));
+                json_object *o = json_object_object_get(c, "o"), *nw = json_object_object_get(c, "n");
+                jx_add_str(x, "old", o ? json_object_get_string(o) : NULL);
+                jx_add_str(x, "new", nw ? json_object_get_string(nw) : NULL);
+            }
+            jx_add_str(x, "user", db_cell(&h, i, 2));
+            jx_add_str(x, "device_id", db_cell(&h, i, 3));
+            jx_add_str(x, "at", db_cell(&h, i, 4));
+            json_object_array_add(arr, x);
+        }
+        json_object_put(changes);
     }
     json_object *o = json_object_new_object();
     json_object_object_add(o, "history", arr);

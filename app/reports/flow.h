@@ -8,6 +8,7 @@
 
 #include "db/db.h"
 #include "reports/report.h"
+#include "reports/values.h"
 
 /* The report row, read with FOR UPDATE (so concurrent workflow actions on
  * one report take turns). */
@@ -20,6 +21,8 @@ typedef struct flow_report {
     long long created_by, applicant_id;   /* applicant_id 0 when NULL */
     const char *scope;              /* the definition id as text, for def.* permissions */
     bool own;                       /* created by the request's user */
+    long long seq;                  /* reports.seq (the search index's key) */
+    rvals vals;                     /* the stored values */
 } flow_report;
 
 /* Lock and read report id.  Unknown, deleted, or not visible to the user
@@ -36,8 +39,10 @@ op_result flow_stale(op_ctx *op, const char *id, refusal *why);
  * (owned by the caller), *login the holder's login; *body NULL when there
  * is none. */
 db_status flow_other_holder(op_ctx *op, const char *id, json_object **body, const char **login);
-/* Write one cluster's value and its history row (revision rev); nothing
- * when it does not change. */
-db_status flow_set_value(op_ctx *op, const char *id, int rev, int sheet, int cluster, const char *old, const char *value);
+/* Write the report's values as after (definition d; revision rev, the history event of
+ * kind with what changed, the search index); *text the new reports.vals for
+ * the caller's UPDATE of the row, NULL when nothing changed. */
+db_status flow_set_values(op_ctx *op, const flow_report *fr, const definition *d, int rev, const char *kind,
+                          const rvals *after, const char **text);
 
 #endif

@@ -7,6 +7,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 
 bool idem_key_ok(const char *k)
 {
@@ -30,6 +31,48 @@ void idem_fingerprint(arena *a, long long user_id, const char *method, const cha
     unsigned char h[32];
     crypto_sha256(b.data, b.len, h);
     str_hex(h, 32, out);
+}
+
+/* Stored answers are zlib-compressed (a 250-value report's JSON shrinks to
+ * a fifth); a stored answer that does not start with zlib's header byte
+ * (0x78; JSON starts with '{') is plain text, as schema 4 kept them. */
+static const unsigned char *pack(arena *a, const char *body, size_t *n)
+{
+    size_t len = strlen(body);
+    uLongf out = compressBound((uLong)len);
+    unsigned char *z = arena_alloc(a, out);
+    if (len < 256 || compress2(z, &out, (const Bytef *)body, (uLong)len, 1) != Z_OK) {
+        *n = len;   /* small, or not compressible here: as it is */
+        return (const unsigned char *)body;
+    }
+    *n = out;
+    return z;
+}
+
+static const char *unpack(arena *a, const char *stored, size_t n)
+{
+    if (!stored || !n || (unsigned char)stored[0] != 0x78)
+        return stored ? stored : "";
+    z_stream zs;
+    memset(&zs, 0, sizeof zs);
+    if (inflateInit(&zs) != Z_OK)
+        return NULL;
+    buf b;
+    buf_init(&b, a);
+    unsigned char chunk[16384];
+    zs.next_in = (Bytef *)stored;
+    zs.avail_in = (uInt)n;
+    int rc;
+    do {
+        zs.next_out = chunk;
+        zs.avail_out = sizeof chunk;
+        rc = inflate(&zs, Z_NO_FLUSH);
+        if (rc != Z_OK && rc != Z_STREAM_END)
+            break;
+        buf_add(&b, chunk, sizeof chunk - zs.avail_out);
+    } while (rc != Z_STREAM_END && b.len < (16u << 20));
+    inflateEnd(&zs);
+    return rc == Z_STREAM_END ? b.data : NULL;
 }
 
 /* Now and then, forget keys older than the tenant's setting. */
@@ -75,14 +118,16 @@ idem_state idem_claim(op_ctx *op, const char *key, const char *fp, int *status, 
         return IDEM_IN_FLIGHT;
     *status = atoi(db_cell(&rows, 0, 2));
     *etag = db_cell(&rows, 0, 3);
-    *body = db_cell(&rows, 0, 4);
-    return IDEM_REPLAY;
+    *body = unpack(op->a, db_cell(&rows, 0, 4), rows.len[4]);
+    return *body ? IDEM_REPLAY : IDEM_ERROR;
 }
 
 db_status idem_finish(op_ctx *op, const char *key, int status, const char *etag, const char *body)
 {
+    size_t n;
+    const unsigned char *packed = pack(op->a, body ? body : "", &n);
     return db_query(op->tenant->db, op->a,
                     "UPDATE idempotency_keys SET state = 'done', status = ?, etag = ?, response = ?, done_at = "
                     "UTC_TIMESTAMP(3) WHERE k = ?",
-                    DB_ARGS(DB_INT(status), DB_STR(etag), DB_STR(body), DB_STR(key)), NULL, NULL);
+                    DB_ARGS(DB_INT(status), DB_STR(etag), DB_BLOB(packed, n), DB_STR(key)), NULL, NULL);
 }

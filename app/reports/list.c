@@ -55,16 +55,19 @@ json_object *reports_list(op_ctx *op, const report_filter *f, bool console, op_r
         "AND (? IS NULL OR rp.created_at < ?) AND (? IS NULL OR c.login = ?) "
         "AND (? = 0 OR rp.definition_id IN (SELECT definition_id FROM definition_labels WHERE label_id IN (SELECT id FROM sub))) "
         "AND (? IS NULL OR rp.name LIKE CONCAT('%%', ?, '%%') OR rp.number LIKE CONCAT('%%', ?, '%%')) "
-        "AND (? IS NULL OR EXISTS (SELECT 1 FROM report_values rv WHERE rv.report_id = rp.id AND rv.sheet_no = ? "
-        "AND rv.cluster_id = ? AND rv.value = ?)) "
+        /* one cluster's value, checked against the value itself: of an indexed
+         * type, among the narrow index's candidates (report_search); else
+         * among the definition's reports */
+        "AND (? IS NULL OR ((? = 0 OR rp.seq IN (SELECT s.seq FROM report_search s WHERE s.definition_id = ? "
+        "AND s.field = ? AND s.vhash = CRC32(?))) AND rp.definition_id = ? AND JSON_VALUE(rp.vals, ?) = ?)) "
         "AND (? IS NULL OR %s %s ? OR (%s = ? AND rp.id %s ?)) "
         "ORDER BY %s %s, rp.id %s LIMIT ?",
         order_col, order_col, console ? "<" : ">", order_col, console ? "<" : ">", order_col, console ? "DESC" : "ASC",
         console ? "DESC" : "ASC");
     /* the creation dates are the customer's days: [start of from, start of the day after to) */
     char from_utc[20], to_utc[20];
-    const char *from = f->from && tz_day_start_sql(op->tenant->tz, f->from, 0, from_utc) ? from_utc : NULL;
-    const char *to = f->to && tz_day_start_sql(op->tenant->tz, f->to, 1, to_utc) ? to_utc : NULL;
+    const char *from = f->from && tz_day_start_sql(tenant_zone(op->tenant), f->from, 0, from_utc) ? from_utc : NULL;
+    const char *to = f->to && tz_day_start_sql(tenant_zone(op->tenant), f->to, 1, to_utc) ? to_utc : NULL;
     db_rows rows;
     long long me = op->user->id;
     db_status st = db_query(
@@ -73,8 +76,11 @@ json_object *reports_list(op_ctx *op, const report_filter *f, bool console, op_r
                 DB_INT(f->definition), DB_INT(f->definition), DB_INT(f->mine), DB_INT(me), DB_STR(f->updated_since),
                 DB_STR(f->updated_since), DB_STR(from), DB_STR(from), DB_STR(to), DB_STR(to),
                 DB_STR(f->creator), DB_STR(f->creator), DB_INT(f->label), DB_STR(f->text), DB_STR(f->text),
-                DB_STR(f->text), DB_STR(f->value_text), DB_INT(f->value_sheet), DB_INT(f->value_cluster),
-                DB_STR(f->value_text), DB_STR(cat), DB_STR(cat), DB_STR(cat), DB_STR(cid), DB_INT(f->limit + 1)),
+                DB_STR(f->text), DB_STR(f->value_text), DB_INT(f->value_indexed), DB_INT(f->definition),
+                DB_INT((long long)f->value_sheet * 100000 + f->value_cluster), DB_STR(f->value_text),
+                DB_INT(f->definition),
+                DB_STR(arena_printf(op->a, "$.\"%d/%d\".v", f->value_sheet, f->value_cluster)), DB_STR(f->value_text),
+                DB_STR(cat), DB_STR(cat), DB_STR(cat), DB_STR(cid), DB_INT(f->limit + 1)),
         &rows, NULL);
     *res = txn_result(st);
     if (st != DB_OK)

@@ -19,8 +19,10 @@ typedef struct report_filter {
     const char *creator;         /* login, console */
     long long label;             /* definitions with this label (and below), console */
     const char *text;            /* in the name or number, console */
-    int value_sheet, value_cluster;   /* a cluster's value equals value_text, console */
+    int value_sheet, value_cluster;   /* a cluster's value equals value_text (definition set; at most
+                                         RVALS_SEARCH_MAX characters: the index holds no longer ones), console */
     const char *value_text;
+    bool value_indexed;              /* the cluster's type is in the search index (forms/value.h) */
     const char *cursor;
     int limit;
 } report_filter;

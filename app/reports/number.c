@@ -34,7 +34,7 @@ const char *number_date_part(op_ctx *op, const char *p, int y, int m, int d)
 db_status number_next(op_ctx *op, long long def_id, const definition *d, const char **out)
 {
     db_conn *db = op->tenant->db;
-    cdate today = tz_today(op->tenant->tz);   /* the customer's day */
+    cdate today = tz_today(tenant_zone(op->tenant));   /* the customer's day */
     const char *period = number_date_part(op, d->an_date ? d->an_date : "", today.y, today.m, today.d);
     int start = d->an_start, step = d->an_step > 0 ? d->an_step : 1;
     /* one statement takes the counter row's exclusive lock (a shared lock

@@ -39,8 +39,10 @@ typedef struct report_write {
 /* Parse {"values": [...]} items into w (400-worthy problems into e). */
 bool report_values_from_json(op_ctx *op, json_object *arr, report_write *w, errs *e);
 /* Create report w->id.  On OP_INVALID, e holds per-cluster details
- * (field "sheet S cluster C", code, arg); other refusals in *why. */
-op_result report_create(op_ctx *op, const report_write *w, errs *e, refusal *why);
+ * (field "sheet/cluster", code, arg); other refusals in *why.  *json (when
+ * json is not NULL): the new report as the API's JSON text, made from what
+ * was written (no reading back). */
+op_result report_create(op_ctx *op, const report_write *w, errs *e, refusal *why, const char **json);
 /* Update report id from revision if_match. */
 op_result report_update(op_ctx *op, const char *id, int if_match, const report_write *w, errs *e,
                         refusal *why);

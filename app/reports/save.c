@@ -9,6 +9,7 @@
 #include "forms/store.h"
 #include "forms/value.h"
 #include "reports/number.h"
+#include "reports/values.h"
 #include "tenant/resolve.h"
 #include "util/jsonx.h"
 #include "util/log.h"
@@ -23,6 +24,7 @@
 /* One cluster's value while a write is worked out. */
 typedef struct slot {
     const def_cluster *c;
+    const rvalue *stored;           /* as stored before this write, or NULL */
     const char *old, *value, *gps, *edited_at;
     bool out_of_normal, submitted;
 } slot;
@@ -30,15 +32,31 @@ typedef struct slot {
 typedef struct work {
     op_ctx *op;
     const definition *d;
-    slot *s;
+    slot *s;                        /* sorted by sheet, then cluster id */
     int n;
+    rvals before;                   /* the stored values */
 } work;
+
+static int slot_cmp(const void *a, const void *b)
+{
+    const slot *x = a, *y = b;
+    return x->c->sheet_no != y->c->sheet_no ? (x->c->sheet_no < y->c->sheet_no ? -1 : 1)
+                                            : (x->c->id > y->c->id) - (x->c->id < y->c->id);
+}
 
 static slot *find(work *w, int sheet, int id)
 {
-    for (int i = 0; i < w->n; i++)
-        if (w->s[i].c->sheet_no == sheet && w->s[i].c->id == id)
-            return &w->s[i];
+    int lo = 0, hi = w->n - 1;
+    while (lo <= hi) {
+        int mid = (lo + hi) / 2;
+        const def_cluster *c = w->s[mid].c;
+        if (c->sheet_no == sheet && c->id == id)
+            return &w->s[mid];
+        if (c->sheet_no < sheet || (c->sheet_no == sheet && c->id < id))
+            lo = mid + 1;
+        else
+            hi = mid - 1;
+    }
     return NULL;
 }
 
@@ -100,8 +118,10 @@ definition *report_definition(op_ctx *op, long long def_id, int rev, op_result *
     return (definition *)d;   /* read-only: shared with later requests of this thread */
 }
 
-/* Load the stored values of report id (or none) into w. */
-static db_status load(work *w, const char *id)
+/* A slot for every cluster of the definition, holding the stored values
+ * (reports.vals text; NULL for a new report).  false when the text does
+ * not parse (logged). */
+static bool load(work *w, const char *vals)
 {
     op_ctx *op = w->op;
     int total = 0;
@@ -112,20 +132,20 @@ static db_status load(work *w, const char *id)
     for (int s = 0; s < w->d->nsheets; s++)
         for (int i = 0; i < w->d->sheets[s].nclusters; i++)
             w->s[w->n++].c = &w->d->sheets[s].clusters[i];
-    if (!id)
-        return DB_OK;
-    db_rows rows;
-    db_status st = db_query(op->tenant->db, op->a,
-                            "SELECT sheet_no, cluster_id, value, gps FROM report_values WHERE report_id = ?",
-                            DB_ARGS(DB_STR(id)), &rows, NULL);
-    for (size_t i = 0; st == DB_OK && i < rows.nrows; i++) {
-        slot *sl = find(w, atoi(db_cell(&rows, i, 0)), atoi(db_cell(&rows, i, 1)));
+    qsort(w->s, (size_t)w->n, sizeof *w->s, slot_cmp);
+    if (!rvals_parse(op->a, vals, &w->before)) {
+        log_error("req id=%s tenant=%s: a report's stored values do not parse", op->req_id, op->tenant->code);
+        return false;
+    }
+    for (int i = 0; i < w->before.n; i++) {
+        slot *sl = find(w, w->before.v[i].sheet, w->before.v[i].cluster);
         if (sl) {
-            sl->old = sl->value = db_cell(&rows, i, 2);
-            sl->gps = db_cell(&rows, i, 3);
+            sl->stored = &w->before.v[i];
+            sl->old = sl->value = sl->stored->value;
+            sl->gps = sl->stored->gps;
         }
     }
-    return st;
+    return true;
 }
 
 static const char *lookup(void *ctx, int sheet, int cluster)
@@ -150,7 +170,7 @@ static slot *ref(work *w, const def_cluster *c, const char *spec)
  * RegisterDate and UpdateDate show the customer's day and clock. */
 static const char *local_time(op_ctx *op, const char *utc)
 {
-    return tz_show(op->a, op->tenant->tz, utc, TZ_SHOW_RFC3339);
+    return tz_show(op->a, tenant_zone(op->tenant), utc, TZ_SHOW_RFC3339);
 }
 
 /* The clusters the server fills. */
@@ -211,7 +231,13 @@ const char *report_signoff(op_ctx *op, const char *comment)
     return s;
 }
 
-static const char *iso_now(op_ctx *op)
+/* One instant as the API shows it ("2026-12-05T00:30:00Z") and as
+ * DATETIME(3) text for the rows ("2026-12-05 00:30:00.123"). */
+typedef struct instant {
+    const char *iso, *sql;
+} instant;
+
+static instant instant_now(op_ctx *op)
 {
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
@@ -219,7 +245,13 @@ static const char *iso_now(op_ctx *op)
     gmtime_r(&ts.tv_sec, &tm);
     char b[32];
     strftime(b, sizeof b, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return arena_strdup(op->a, b);
+    return (instant){.iso = arena_strdup(op->a, b),
+                     .sql = arena_printf(op->a, "%.10s %.8s.%03ld", b, b + 11, ts.tv_nsec / 1000000)};
+}
+
+static const char *iso_now(op_ctx *op)
+{
+    return instant_now(op).iso;
 }
 
 static bool attachment_present(op_ctx *op, const char *id, const def_cluster *c)
@@ -236,7 +268,7 @@ static bool apply(work *w, const report_write *wr, const char *id, const char *c
 {
     op_ctx *op = w->op;
     char today[11];
-    cdate_format(tz_today(op->tenant->tz), today);   /* "today" bounds are the customer's day */
+    cdate_format(tz_today(tenant_zone(op->tenant)), today);   /* "today" bounds are the customer's day */
     value_ctx vc = {.today = today};
     for (int i = 0; i < wr->nvalues; i++) {
         const report_value_in *in = &wr->values[i];
@@ -308,40 +340,74 @@ static bool apply(work *w, const report_write *wr, const char *id, const char *c
     return e->n == 0;
 }
 
-/* Write the changed values and their history. */
-static db_status store(work *w, const char *id, int rev)
+/* The values after the write: a changed (or newly located) value is
+ * stamped with now and the user; the others stay as stored.  Values that
+ * were never set and are empty are not kept. */
+static void settle(work *w, const char *now, rvals *after)
 {
     op_ctx *op = w->op;
-    db_conn *db = op->tenant->db;
-    db_status st = DB_OK;
-    for (int i = 0; st == DB_OK && i < w->n; i++) {
+    memset(after, 0, sizeof *after);
+    after->cap = w->n + 1;
+    after->v = arena_calloc(op->a, (size_t)after->cap, sizeof *after->v);
+    for (int i = 0; i < w->n; i++) {   /* slots are in sheet and cluster order: appended in order */
         slot *sl = &w->s[i];
-        const char *old = sl->old ? sl->old : "", *nv = sl->value ? sl->value : "";
-        if (!strcmp(old, nv) && !(sl->submitted && sl->gps))
-            continue;
-        st = db_query(db, op->a,
-                      "INSERT INTO report_values (report_id, sheet_no, cluster_id, value, out_of_normal, gps, edited_by, "
-                      "edited_at, device_id) VALUES (?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(3), ?) ON DUPLICATE KEY UPDATE "
-                      "value = VALUES(value), out_of_normal = VALUES(out_of_normal), gps = VALUES(gps), "
-                      "edited_by = VALUES(edited_by), edited_at = VALUES(edited_at), device_id = VALUES(device_id)",
-                      DB_ARGS(DB_STR(id), DB_INT(sl->c->sheet_no), DB_INT(sl->c->id), DB_STR(nv), DB_INT(sl->out_of_normal),
-                              DB_STR(sl->gps), DB_INT(op->user->id), DB_STR(op->user->device_id)),
-                      NULL, NULL);
-        if (st == DB_OK && strcmp(old, nv))
-            st = db_query(db, op->a,
-                          "INSERT INTO report_history (report_id, rev, sheet_no, cluster_id, old_value, new_value, user_id, "
-                          "device_id, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(3))",
-                          DB_ARGS(DB_STR(id), DB_INT(rev), DB_INT(sl->c->sheet_no), DB_INT(sl->c->id),
-                                  sl->old ? DB_STR(sl->old) : DB_NULLARG, DB_STR(nv), DB_INT(op->user->id),
-                                  DB_STR(op->user->device_id)),
-                          NULL, NULL);
+        const char *nv = sl->value ? sl->value : "";
+        bool changed = strcmp(sl->old ? sl->old : "", nv) || (sl->submitted && sl->gps);
+        if (!changed && sl->stored) {
+            after->v[after->n++] = *sl->stored;
+        } else if (changed) {
+            after->v[after->n++] = (rvalue){.sheet = sl->c->sheet_no, .cluster = sl->c->id, .value = nv, .at = now,
+                                            .by = op->user->login, .gps = sl->gps, .oon = sl->out_of_normal};
+        }
     }
-    return st;
 }
 
-op_result report_create(op_ctx *op, const report_write *wr, errs *e, refusal *why)
+/* The report as the API answers it, made from what was just written (no
+ * reading back): a new report has no attachments, and at most the
+ * approval it applied for. */
+static const char *new_report_json(op_ctx *op, const report_write *wr, const char *name, const char *number,
+                                   const char *status, bool applied, const char *now, const rvals *after)
+{
+    buf b;
+    buf_init(&b, op->a);
+    buf_adds(&b, "{\"id\":");
+    jx_buf_str(&b, wr->id);
+    buf_printf(&b, ",\"definition_id\":%lld,\"definition_revision\":%d,\"name\":", wr->definition_id,
+               wr->definition_revision);
+    jx_buf_str(&b, name);
+    buf_adds(&b, ",\"number\":");
+    jx_buf_str(&b, number);
+    buf_adds(&b, ",\"status\":");
+    jx_buf_str(&b, status);
+    buf_printf(&b, ",\"stage\":%s,\"rev\":1,\"created_at\":", applied ? "1" : "null");
+    jx_buf_str(&b, now);
+    buf_adds(&b, ",\"created_by\":");
+    jx_buf_str(&b, op->user->login);
+    buf_adds(&b, ",\"updated_at\":");
+    jx_buf_str(&b, now);
+    buf_adds(&b, ",\"updated_by\":");
+    jx_buf_str(&b, op->user->login);
+    buf_adds(&b, ",\"values\":");
+    rvals_api_text(&b, after);
+    buf_adds(&b, ",\"attachments\":[],\"approvals\":[");
+    if (applied) {
+        buf_adds(&b, "{\"stage\":1,\"action\":\"apply\",\"user\":");
+        jx_buf_str(&b, op->user->login);
+        buf_adds(&b, ",\"user_name\":");
+        jx_buf_str(&b, op->user->name);
+        buf_adds(&b, ",\"comment\":null,\"at\":");
+        jx_buf_str(&b, now);
+        buf_addc(&b, '}');
+    }
+    buf_adds(&b, "]}");
+    return b.data;
+}
+
+op_result report_create(op_ctx *op, const report_write *wr, errs *e, refusal *why, const char **json)
 {
     memset(why, 0, sizeof *why);
+    if (json)
+        *json = NULL;
     if (!str_uuid_ok(wr->id))
         return refuse(why, REF_BAD_INPUT, "bad_id", "The report id must be a UUID.");
     op_result res;
@@ -356,39 +422,48 @@ op_result report_create(op_ctx *op, const report_write *wr, errs *e, refusal *wh
     if (!perm_has(op, "def.reports.create", scope))
         return refuse(why, REF_FORBIDDEN, "forbidden", "You may not create reports of this definition.");
     work w = {.op = op, .d = d};
-    db_status st = load(&w, NULL);
-    const char *now = iso_now(op);
-    if (st == DB_OK && !apply(&w, wr, NULL, op->user->name, now, e))
+    if (!load(&w, NULL))
+        return OP_ERROR;
+    instant t = instant_now(op);
+    const char *now = t.iso;
+    if (!apply(&w, wr, NULL, op->user->name, now, e))
         return OP_INVALID;
     db_conn *db = op->tenant->db;
     const char *number = NULL;
-    if (st == DB_OK && d->has_autonumber)
+    db_status st = DB_OK;
+    if (d->has_autonumber)
         st = number_next(op, wr->definition_id, d, &number);
-    bool stages = d->nstages > 0;
+    bool stages = d->nstages > 0, applied = wr->complete && stages;
+    const char *name = wr->name ? wr->name : number ? arena_printf(op->a, "%s %s", d->name, number) : d->name;
+    const char *status = !wr->complete ? "editing" : stages ? "applying" : "completed";
+    rvals after;
+    settle(&w, now, &after);
     if (st == DB_OK)
         st = db_query(db, op->a,
                       "INSERT INTO reports (id, definition_id, definition_revision, name, number, status, stage, applicant_id, "
-                      "rev, created_by, created_at, updated_by, updated_at) VALUES (LOWER(?), ?, ?, ?, ?, ?, ?, ?, 1, ?, "
-                      "UTC_TIMESTAMP(3), ?, UTC_TIMESTAMP(3))",
-                      DB_ARGS(DB_STR(wr->id), DB_INT(wr->definition_id), DB_INT(wr->definition_revision),
-                              DB_STR(wr->name ? wr->name : number ? arena_printf(op->a, "%s %s", d->name, number) : d->name),
-                              DB_STR(number),
-                              DB_STR(!wr->complete ? "editing" : stages ? "applying" : "completed"),
-                              wr->complete && stages ? DB_INT(1) : DB_NULLARG,
-                              wr->complete && stages ? DB_INT(op->user->id) : DB_NULLARG, DB_INT(op->user->id),
-                              DB_INT(op->user->id)),
+                      "rev, created_by, created_at, created_device, updated_by, updated_at, vals) "
+                      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?)",
+                      DB_ARGS(DB_STR(wr->id), DB_INT(wr->definition_id), DB_INT(wr->definition_revision), DB_STR(name),
+                              DB_STR(number), DB_STR(status), applied ? DB_INT(1) : DB_NULLARG,
+                              applied ? DB_INT(op->user->id) : DB_NULLARG, DB_INT(op->user->id),
+                              DB_STR(t.sql), DB_STR(op->user->device_id), DB_INT(op->user->id), DB_STR(t.sql),
+                              DB_STR(rvals_text(op->a, &after))),
                       NULL, NULL);
     if (st == DB_DUP)
         return refuse(why, REF_CONFLICT, "report_exists", "A report with this id exists already; update it with PUT.");
+    long long seq = st == DB_OK ? (long long)db_insert_id(db) : 0;
     if (st == DB_OK)
-        st = store(&w, arena_strdup(op->a, wr->id), 1);
-    if (st == DB_OK && wr->complete && stages)
+        st = rvals_index(op, d, wr->definition_id, seq, NULL, &after);
+    /* no history row: the create is one event, which the report's row is
+     * (created_at, created_by, created_device; report_history shows it) */
+    if (st == DB_OK && applied)
         st = db_query(db, op->a,
-                      "INSERT INTO report_approvals (report_id, stage, action, user_id, at) VALUES (LOWER(?), 1, 'apply', ?, "
-                      "UTC_TIMESTAMP(3))",
-                      DB_ARGS(DB_STR(wr->id), DB_INT(op->user->id)), NULL, NULL);
-    if (st == DB_OK && wr->complete && stages)
+                      "INSERT INTO report_approvals (report_id, stage, action, user_id, at) VALUES (?, 1, 'apply', ?, ?)",
+                      DB_ARGS(DB_STR(wr->id), DB_INT(op->user->id), DB_STR(t.sql)), NULL, NULL);
+    if (st == DB_OK && applied)
         st = audit_log(op, NULL, "report.apply", "report", wr->id, AUDIT_OK, "stage 1");
+    if (st == DB_OK && json)
+        *json = new_report_json(op, wr, name, number, status, applied, now, &after);
     return st == DB_OK ? OP_OK : txn_result(st);
 }
 
@@ -427,7 +502,7 @@ op_result report_update(op_ctx *op, const char *id, int if_match, const report_w
     db_status st = db_query(db, op->a,
                             "SELECT definition_id, definition_revision, rev, status, created_by, "
                             "(SELECT name FROM users WHERE id = created_by), DATE_FORMAT(created_at, '%Y-%m-%dT%H:%i:%sZ'), "
-                            "applicant_id FROM reports WHERE id = ? AND deleted_at IS NULL FOR UPDATE",
+                            "applicant_id, seq, vals FROM reports WHERE id = ? AND deleted_at IS NULL FOR UPDATE",
                             DB_ARGS(DB_STR(id)), &rows, NULL);
     if (st != DB_OK)
         return txn_result(st);
@@ -454,9 +529,8 @@ op_result report_update(op_ctx *op, const char *id, int if_match, const report_w
     if (res != OP_OK)
         return res;
     work w = {.op = op, .d = d};
-    st = load(&w, id);
-    if (st != DB_OK)
-        return txn_result(st);
+    if (!load(&w, db_cell(&rows, 0, 9)))
+        return OP_ERROR;
     if (!apply(&w, wr, id, db_cell(&rows, 0, 5), db_cell(&rows, 0, 6), e))
         return OP_INVALID;
     bool stages = d->nstages > 0;
@@ -467,20 +541,26 @@ op_result report_update(op_ctx *op, const char *id, int if_match, const report_w
         for (int i = 0; i < w.n; i++)
             if (w.s[i].c->type == CT_APPROVE)
                 w.s[i].value = "";
-    st = store(&w, id, rev + 1);
+    instant t = instant_now(op);
+    rvals after;
+    settle(&w, t.iso, &after);
+    const char *changes = rvals_changes(op->a, &w.before, &after);
+    st = rvals_index(op, d, def_id, atoll(db_cell(&rows, 0, 8)), &w.before, &after);
+    if (st == DB_OK)
+        st = report_event(op, id, rev + 1, "update", changes);
     if (st == DB_OK && wr->complete && stages)
         st = audit_log(op, NULL, "report.apply", "report", id, AUDIT_OK, "stage 1");
     if (st == DB_OK)
         st = db_query(db, op->a,
                       "UPDATE reports SET rev = rev + 1, name = COALESCE(?, name), status = ?, stage = IF(?, 1, stage), "
-                      "applicant_id = IF(?, ?, applicant_id), updated_by = ?, updated_at = UTC_TIMESTAMP(3) WHERE id = ?",
+                      "applicant_id = IF(?, ?, applicant_id), updated_by = ?, updated_at = ?, vals = ? WHERE id = ?",
                       DB_ARGS(DB_STR(wr->name), DB_STR(nstatus), DB_INT(wr->complete && stages),
-                              DB_INT(wr->complete && stages), DB_INT(op->user->id), DB_INT(op->user->id), DB_STR(id)),
+                              DB_INT(wr->complete && stages), DB_INT(op->user->id), DB_INT(op->user->id), DB_STR(t.sql),
+                              DB_STR(rvals_text(op->a, &after)), DB_STR(id)),
                       NULL, NULL);
     if (st == DB_OK && wr->complete && stages)
         st = db_query(db, op->a,
-                      "INSERT INTO report_approvals (report_id, stage, action, user_id, at) VALUES (?, 1, 'apply', ?, "
-                      "UTC_TIMESTAMP(3))",
-                      DB_ARGS(DB_STR(id), DB_INT(op->user->id)), NULL, NULL);
+                      "INSERT INTO report_approvals (report_id, stage, action, user_id, at) VALUES (?, 1, 'apply', ?, ?)",
+                      DB_ARGS(DB_STR(id), DB_INT(op->user->id), DB_STR(t.sql)), NULL, NULL);
     return st == DB_OK ? OP_OK : txn_result(st);
 }

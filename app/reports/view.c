@@ -2,8 +2,10 @@
 #include "auth/perm.h"
 #include "auth/session.h"
 #include "db/txn.h"
+#include "reports/values.h"
 #include "tenant/resolve.h"
 #include "util/jsonx.h"
+#include "util/log.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -15,7 +17,7 @@ json_object *report_json(op_ctx *op, const char *id, op_result *res)
     db_status st = db_query(db, op->a,
                             "SELECT rp.id, rp.definition_id, rp.definition_revision, rp.name, rp.number, rp.status, rp.stage, "
                             "rp.rev, DATE_FORMAT(rp.created_at, '%Y-%m-%dT%H:%i:%sZ'), c.login, "
-                            "DATE_FORMAT(rp.updated_at, '%Y-%m-%dT%H:%i:%sZ'), u.login, rp.created_by "
+                            "DATE_FORMAT(rp.updated_at, '%Y-%m-%dT%H:%i:%sZ'), u.login, rp.created_by, rp.vals "
                             "FROM reports rp JOIN users c ON c.id = rp.created_by JOIN users u ON u.id = rp.updated_by "
                             "WHERE rp.id = ? AND rp.deleted_at IS NULL",
                             DB_ARGS(DB_STR(id)), &rows, NULL);
@@ -45,26 +47,14 @@ json_object *report_json(op_ctx *op, const char *id, op_result *res)
     jx_add_str(o, "updated_at", db_cell(&rows, 0, 10));
     jx_add_str(o, "updated_by", db_cell(&rows, 0, 11));
 
-    db_rows v;
-    st = db_query(db, op->a,
-                  "SELECT rv.sheet_no, rv.cluster_id, rv.value, DATE_FORMAT(rv.edited_at, '%Y-%m-%dT%H:%i:%sZ'), u.login, "
-                  "rv.gps, rv.out_of_normal FROM report_values rv LEFT JOIN users u ON u.id = rv.edited_by "
-                  "WHERE rv.report_id = ? ORDER BY rv.sheet_no, rv.cluster_id",
-                  DB_ARGS(DB_STR(id)), &v, NULL);
-    json_object *values = json_object_new_array();
-    for (size_t i = 0; st == DB_OK && i < v.nrows; i++) {
-        json_object *x = json_object_new_object();
-        jx_add_int(x, "sheet", atoll(db_cell(&v, i, 0)));
-        jx_add_int(x, "cluster", atoll(db_cell(&v, i, 1)));
-        jx_add_str(x, "value", db_cell(&v, i, 2));
-        jx_add_str(x, "edited_at", db_cell(&v, i, 3));
-        jx_add_str(x, "edited_by", db_cell(&v, i, 4));
-        if (db_cell(&v, i, 5))
-            json_object_object_add(x, "gps", json_tokener_parse(db_cell(&v, i, 5)));
-        if (!strcmp(db_cell(&v, i, 6), "1"))
-            jx_add_bool(x, "out_of_normal", true);
-        json_object_array_add(values, x);
+    rvals vals;
+    if (!rvals_parse(op->a, db_cell(&rows, 0, 13), &vals)) {
+        log_error("req id=%s tenant=%s: the stored values of report %s do not parse", op->req_id, op->tenant->code, id);
+        json_object_put(o);
+        *res = OP_ERROR;
+        return NULL;
     }
+    json_object *values = rvals_api_json(&vals);
     json_object_object_add(o, "values", values);
     db_rows at;
     if (st == DB_OK)

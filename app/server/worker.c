@@ -11,6 +11,7 @@
 #include "util/log.h"
 
 #include <errno.h>
+#include <malloc.h>
 #include <fcntl.h>
 #include <fcgiapp.h>
 #include <grp.h>
@@ -245,6 +246,11 @@ int worker_main(const char *config_path)
         return 1;
     }
     password_set_cost(cfg.argon2_memory, cfg.argon2_time, cfg.argon2_parallelism);   /* before any thread */
+    /* Large blocks (argon2id's 19 MiB a hash, big bodies) come from mmap and
+     * go back to the system when freed: a fixed threshold stops glibc from
+     * raising it after the first such free, which would leave every later
+     * one in the heap, 19 MiB a thread that ever signed someone in. */
+    mallopt(M_MMAP_THRESHOLD, 512 * 1024);
     if (!log_open(cfg.log_file)) {
         fprintf(stderr, "genba-fcgi worker: cannot open log %s\n", cfg.log_file);
         return 1;

@@ -41,6 +41,11 @@ op_result quota_check(op_ctx *op, uint64_t incoming, bool *fits);
  * NULL when the use could not be read (*res says why). */
 json_object *quota_json(op_ctx *op, op_result *res);
 
+/* The tables' size is read again after this many seconds (per thread). */
+#define QUOTA_TABLES_SECONDS 10
+/* quota_check counts anew when what it counted lately is within this much
+ * (or a tenth of the quota, the larger) of the quota. */
+#define QUOTA_MARGIN (64ULL << 20)
 #define QUOTA_CODE "quota_exceeded"
 #define QUOTA_MESSAGE "The storage quota of this tenant is used up; nothing was written. Please ask your administrator."
 

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 struct tslot {
     char code[TENANT_CODE_MAX + 1];
@@ -17,7 +18,10 @@ struct tslot {
     unsigned char datakey[CRYPTO_KEY_LEN];
     unsigned char fp[32];           /* fingerprint of the wrapped secrets it was opened with */
     unsigned long long used;
-    const tz_zone *tz;              /* the tenant's time zone at its last checkout */
+    const tz_zone *tz;              /* the tenant's time zone as last read */
+    long long checked_at;           /* when DATABASE() was last asserted (monotonic s), 0 = never */
+    long long used_at;              /* the last checkout (monotonic s) */
+    tenant_memo memo;
 };
 
 struct tenant_cache {
@@ -51,6 +55,11 @@ static void slot_close(const tenant_env *env, struct tslot *s)
     }
     crypto_wipe(s->datakey, sizeof s->datakey);
     s->code[0] = '\0';
+    if (s->memo.perms && s->memo.perms_free)
+        s->memo.perms_free(s->memo.perms);
+    memset(&s->memo, 0, sizeof s->memo);
+    s->checked_at = s->used_at = 0;
+    s->tz = NULL;
 }
 
 void tenant_cache_free(tenant_cache **cp)
@@ -158,15 +167,17 @@ static tenant_result connect_tenant(tenant_cache *c, arena *a, const char *code,
     return TR_OK;
 }
 
-/* Assert the connection is alive and on the tenant's own database; the same
- * round trip reads the tenant's time zone (*zone: the stored name or NULL). */
+/* Assert the connection is alive and on the tenant's own database (after a
+ * reconnect when the server had dropped it); the same round trip reads the
+ * tenant's time zone (*zone: the stored name or NULL). */
 static tenant_result assert_database(struct tslot *s, arena *a, const char *dbname, const char **zone)
 {
     for (int attempt = 0; attempt < 2; attempt++) {
         db_rows rows;
-        db_status st = db_query(s->db, a,
-                                "SELECT DATABASE(), (SELECT value FROM settings WHERE name = 'time_zone')",
-                                DB_NOARGS, &rows, NULL);
+        db_status st = db_broken(s->db) ? DB_GONE
+                                        : db_query(s->db, a,
+                                                   "SELECT DATABASE(), (SELECT value FROM settings WHERE name = 'time_zone')",
+                                                   DB_NOARGS, &rows, NULL);
         if (st == DB_OK) {
             *zone = db_cell(&rows, 0, 1);
             const char *cur = db_cell(&rows, 0, 0);
@@ -183,6 +194,43 @@ static tenant_result assert_database(struct tslot *s, arena *a, const char *dbna
             return TR_UNAVAILABLE;
     }
     return TR_UNAVAILABLE;
+}
+
+static long long mono_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec;
+}
+
+static const tz_zone *zone_named(const char *code, const char *zone)
+{
+    const tz_zone *z = tz_find(zone);
+    if (!z && zone)
+        log_warn("tenant %s: time zone '%s' is unknown; using %s", code, zone, TZ_DEFAULT);
+    return z ? z : tz_default();
+}
+
+void tenant_set_zone(tenant_ctx *t, const char *zone)
+{
+    t->tz = zone_named(t->code, zone);
+    if (t->slot)
+        ((struct tslot *)t->slot)->tz = t->tz;
+}
+
+const tz_zone *tenant_zone(tenant_ctx *t)
+{
+    if (t->tz)
+        return t->tz;
+    db_rows rows;
+    arena *a = arena_new();
+    const char *zone = NULL;
+    if (a && db_query(t->db, a, "SELECT value FROM settings WHERE name = 'time_zone'", DB_NOARGS, &rows, NULL) == DB_OK &&
+        rows.nrows)
+        zone = db_cell(&rows, 0, 0);
+    tenant_set_zone(t, zone);
+    arena_free(&a);
+    return t->tz;
 }
 
 const tz_zone *tenant_cached_zone(const tenant_cache *c, const char *code)
@@ -224,10 +272,19 @@ tenant_result tenant_checkout(tenant_cache *c, arena *a, const char *code, tenan
     tr = connect_tenant(c, a, code, &rows, &s);
     if (tr != TR_OK)
         return tr;
+    /* DATABASE() is asserted when the connection is new, broke, or sat idle
+     * long enough for the server to have gone away meanwhile (a restart):
+     * a connection in steady use costs no extra round trip */
     const char *zone = NULL;
-    tr = assert_database(s, a, db_cell(&rows, 0, 3), &zone);
-    if (tr != TR_OK)
-        return tr;
+    long long now = mono_now();
+    bool check = !s->checked_at || db_broken(s->db) || now - s->used_at >= TENANT_IDLE_CHECK;
+    if (check) {
+        tr = assert_database(s, a, db_cell(&rows, 0, 3), &zone);
+        if (tr != TR_OK)
+            return tr;
+        s->checked_at = now;
+    }
+    s->used_at = now;
     tenant_ctx *t = arena_calloc(a, 1, sizeof *t);
     t->id = atoll(db_cell(&rows, 0, 0));
     t->code = arena_strdup(a, code);
@@ -237,13 +294,10 @@ tenant_result tenant_checkout(tenant_cache *c, arena *a, const char *code, tenan
     t->quota_bytes = strtoull(db_cell(&rows, 0, 8) ? db_cell(&rows, 0, 8) : "0", NULL, 10);
     t->db = s->db;
     t->datakey = s->datakey;
-    t->tz = tz_find(zone);
-    if (!t->tz) {
-        if (zone)
-            log_warn("tenant %s: time zone '%s' is unknown; using %s", code, zone, TZ_DEFAULT);
-        t->tz = tz_default();
-    }
-    s->tz = t->tz;
+    t->slot = s;
+    if (check)   /* read with the check; else on first use (tenant_zone), or by the session's lookup */
+        tenant_set_zone(t, zone);
+    t->memo = &s->memo;
     *out = t;
     return TR_OK;
 }

@@ -22,6 +22,15 @@
 struct tz_zone;
 struct genba_config;
 
+/* What a thread remembers of a tenant between requests (in its cache slot). */
+typedef struct tenant_memo {
+    uint64_t table_bytes;           /* the tables' size (information_schema), 0 = not read yet */
+    long long table_bytes_at;       /* when it was read (monotonic seconds) */
+    uint64_t attach_bytes;          /* the sealed attachments' size when last counted */
+    void *perms;                    /* users' rights, auth/perm.c's (freed with perms_free) */
+    void (*perms_free)(void *);
+} tenant_memo;
+
 typedef struct tenant_ctx {
     long long id;
     const char *code, *name, *status;
@@ -29,8 +38,13 @@ typedef struct tenant_ctx {
     uint64_t quota_bytes;
     db_conn *db;
     const unsigned char *datakey;   /* CRYPTO_KEY_LEN bytes */
-    const struct tz_zone *tz;       /* the setting time_zone (util/tz.h; Asia/Tokyo when unset) */
+    const struct tz_zone *tz;       /* the setting time_zone: read it with tenant_zone() */
+    tenant_memo *memo;              /* this thread's memory of the tenant; never NULL */
+    void *slot;                     /* the cache slot (resolve.c) */
 } tenant_ctx;
+
+/* A connection unused this many seconds is checked again (DATABASE()) before use. */
+#define TENANT_IDLE_CHECK 2
 
 typedef enum tenant_result {
     TR_OK,
@@ -59,6 +73,12 @@ typedef struct tenant_cache tenant_cache;
 tenant_cache *tenant_cache_new(unsigned size, const tenant_env *env);
 /* Close every connection. */
 void tenant_cache_free(tenant_cache **c);
+/* The tenant's time zone (the setting time_zone, util/tz.h; Asia/Tokyo when
+ * unset or unknown), read once per request when nothing read it yet. */
+const struct tz_zone *tenant_zone(tenant_ctx *t);
+/* Set it from the setting's value (zone: a name or NULL), as a query that
+ * read it along with other things found it (auth/session.c). */
+void tenant_set_zone(tenant_ctx *t, const char *zone);
 /* The time zone tenant code had at this thread's last checkout of it, or
  * NULL: for pages drawn before the tenant step (maintenance). */
 const struct tz_zone *tenant_cached_zone(const tenant_cache *c, const char *code);

@@ -19,6 +19,7 @@ typedef struct auth_user {
     const char *device_id;                       /* tablet sessions */
     unsigned char token_hash[32];
     char csrf[65];                               /* console sessions */
+    long long perm_version;                      /* the tenant's settings.perm_version; 0 or less: unknown */
     /* effective permissions, loaded on first use (auth/perm.c) */
     bool perms_loaded;
     bool perms_failed;   /* the database failed while loading them: refusals become 503 */

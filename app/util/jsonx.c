@@ -1,6 +1,8 @@
 #include "util/jsonx.h"
+#include "util/buf.h"
 
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 void jx_add_str(json_object *o, const char *key, const char *s)
@@ -78,4 +80,39 @@ bool jx_only(json_object *o, const char *const *names, const char **unknown)
         }
     }
     return true;
+}
+
+void jx_buf_str(buf *b, const char *s)
+{
+    if (!s) {
+        buf_adds(b, "null");
+        return;
+    }
+    buf_addc(b, '"');
+    const char *run = s;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        const char *esc = NULL;
+        char u[8];
+        switch (*p) {
+        case '"': esc = "\\\""; break;
+        case '\\': esc = "\\\\"; break;
+        case '\b': esc = "\\b"; break;
+        case '\f': esc = "\\f"; break;
+        case '\n': esc = "\\n"; break;
+        case '\r': esc = "\\r"; break;
+        case '\t': esc = "\\t"; break;
+        default:
+            if (*p < 0x20) {
+                snprintf(u, sizeof u, "\\u%04x", *p);
+                esc = u;
+            }
+        }
+        if (!esc)
+            continue;
+        buf_add(b, run, (size_t)((const char *)p - run));
+        buf_adds(b, esc);
+        run = (const char *)p + 1;
+    }
+    buf_adds(b, run);
+    buf_addc(b, '"');
 }

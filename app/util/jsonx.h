@@ -7,6 +7,11 @@
 #include <json-c/json.h>
 #include <stdbool.h>
 
+struct buf;
+/* Append s to b as a JSON string literal (quoted; escaped as json-c's
+ * JSON_C_TO_STRING_PLAIN | NOSLASHESCAPE would), or null when s is NULL. */
+void jx_buf_str(struct buf *b, const char *s);
+
 /* Add s as a string, or null when s is NULL. */
 void jx_add_str(json_object *o, const char *key, const char *s);
 void jx_add_int(json_object *o, const char *key, long long v);

@@ -75,6 +75,10 @@ const q = (t, query) => {
 };
 const countWhere = (t, table, where) => Number(q(t, `SELECT COUNT(*) FROM ${table} WHERE ${where}`));
 const nReports = (t, id) => countWhere(t, 'reports', `id = '${id}'`);
+// the stored values (reports.vals: "sheet/cluster" -> {v, at, by, g, o}) and the history's changes
+const storedValue = (t, id, c, member = 'v') => q(t, `SELECT COALESCE(JSON_VALUE(vals, '$."1/${c}".${member}'), 'NULL') FROM reports WHERE id = '${id}'`);
+const CHANGES = "report_events e, JSON_TABLE(e.changes, '$[*]' COLUMNS (s INT PATH '$.s', c INT PATH '$.c', o TEXT PATH '$.o', n TEXT PATH '$.n')) j";
+const countChanges = (t, where) => Number(q(t, `SELECT COUNT(*) FROM ${CHANGES} WHERE ${where}`));
 
 function post(t, token, body, key = uuid(), headers = {}) {
   const h = { ...headers };
@@ -187,8 +191,8 @@ test('20 parallel requests with one key: exactly one report; the others replay i
     assert.equal(r.headers.etag, '"1"');
   }
   assert.equal(nReports(T, body.id), 1, 'one row in the tenant database');
-  assert.equal(countWhere(T, 'report_values', `report_id = '${body.id}' AND cluster_id = 2`), 1);
-  assert.equal(countWhere(T, 'report_history', `report_id = '${body.id}' AND cluster_id = 2`), 1, 'written once');
+  assert.equal(storedValue(T, body.id, 2), body.values.find((x) => x.cluster === 2).value);
+  assert.equal(countWhere(T, 'report_events', `report_id = '${body.id}'`), 0, 'written once: the create is the row itself, no history rows');
   // a late retry is a replay as well
   const late = await post(T, tab1, body, key);
   assert.equal(late.status, 201);
@@ -261,7 +265,8 @@ test('a retry after the first write committed (its answer lost) gets the stored 
   assert.equal(u2.headers.etag, '"2"');
   const g = await getReport(T, tab1, body.id);
   assert.equal(g.json.rev, 2, 'applied once');
-  assert.equal(countWhere(T, 'report_history', `report_id = '${body.id}' AND cluster_id = 2`), 2);
+  assert.equal(countChanges(T, `e.report_id = '${body.id}' AND j.c = 2`), 1, 'the update is one change');
+  assert.equal(countWhere(T, 'report_events', `report_id = '${body.id}'`), 1, 'the update, once');
 });
 
 test('a request whose connection drops right after sending, then retried with its key until answered: one report', async () => {
@@ -331,7 +336,7 @@ test('two tablets save from the same revision: one 200, one 412 with the current
   const now = await getReport(T, tab1, rep.id);
   assert.equal(now.json.rev, 2);
   assert.equal(v(now.json, 2), winner === 'tab1' ? '111' : '222');
-  assert.equal(countWhere(T, 'report_history', `report_id = '${rep.id}' AND rev = 2 AND cluster_id = 2`), 1, 'one change at rev 2');
+  assert.equal(countChanges(T, `e.report_id = '${rep.id}' AND e.rev = 2 AND j.c = 2`), 1, 'one change at rev 2');
   // the loser merges and saves on the new revision
   const again = await put(T, loser, rep.id, 2, { values: vals({ 2: '333' }), action: 'save' });
   assert.equal(again.status, 200, again.text);
@@ -418,7 +423,7 @@ test('good values are stored in their canonical form', async () => {
   };
   for (const [c, w] of Object.entries(want)) assert.equal(v(rep, Number(c)), w, `cluster ${c}`);
   // as stored
-  assert.equal(q(T, `SELECT value FROM report_values WHERE report_id = '${rep.id}' AND cluster_id = 2`), '7.5');
+  assert.equal(storedValue(T, rep.id, 2), '7.5');
   // empty means no value, for every type (read-only ones too)
   const e = await created(T, tab1, { 0: '', 13: '', 2: '', 11: '' });
   assert.equal(v(e, 0), undefined);
@@ -432,7 +437,7 @@ test('values outside the normal range are kept and flagged out_of_normal', async
   for (const [rep, flag] of [[hi, true], [lo, true], [ok, false]]) {
     const g = (await getReport(T, tab1, rep.id)).json;
     assert.equal(valueOf(g, 1).out_of_normal === true, flag, JSON.stringify(valueOf(g, 1)));
-    assert.equal(q(T, `SELECT out_of_normal FROM report_values WHERE report_id = '${rep.id}' AND cluster_id = 1`), flag ? '1' : '0');
+    assert.equal(storedValue(T, rep.id, 1, 'o'), flag ? '1' : 'NULL');
   }
   // an update back into range clears the flag
   const u = await put(T, tab1, hi.id, 1, { values: vals({ 1: '4.0' }), action: 'save' });
@@ -469,22 +474,22 @@ test('server-computed clusters cannot be overridden, and calculations are exact 
   assert.equal(v(u.json, 26), 'Tablet tab2');
   assert.equal(v(u.json, 20), v(rep, 20), 'the registration date stays');
   assert.ok(Date.parse(v(u.json, 22)) >= Date.parse(v(rep, 22)));
-  // the history (report_history): old, new and user of each change
-  const h = q(T, `SELECT rev, cluster_id, COALESCE(old_value, 'NULL'), new_value, user_id FROM report_history WHERE report_id = '${rep.id}' AND cluster_id IN (16, 18, 19, 21) ORDER BY cluster_id, id`);
+  // the history: the create is one event (the report's row), not copies of the values; the
+  // update (report_events) names old, new and user of each change, and only what changed
+  assert.equal(countWhere(T, 'report_events', `report_id = '${rep.id}' AND rev = 1`), 0);
+  const hist = (await api(T, 'GET', `/reports/${rep.id}/history`, { token: tab1 })).json.history;
+  assert.deepEqual(hist.filter((x) => x.rev === 1).map((x) => [x.event, x.user, x.sheet]), [['create', 'tab1', undefined]]);
+  const h = q(T, `SELECT e.rev, j.c, COALESCE(j.o, 'NULL'), j.n, e.user_id FROM ${CHANGES} WHERE e.report_id = '${rep.id}' AND j.c IN (16, 18, 19, 21) ORDER BY j.c, e.id`);
   assert.deepEqual(h.split('\n').map((l) => l.split('\t')), [
-    ['1', '16', 'NULL', '0.1', String(ids.tab1)],
     ['2', '16', '0.1', '0.7', String(ids.tab2)],
-    ['1', '18', 'NULL', '0.3', String(ids.tab1)],
     ['2', '18', '0.3', '0.9', String(ids.tab2)],
-    ['1', '19', 'NULL', 'Tablet tab1', String(ids.tab1)],
-    ['1', '21', 'NULL', 'Tablet tab1', String(ids.tab1)],
     ['2', '21', 'Tablet tab1', 'Tablet tab2', String(ids.tab2)],
   ]);
   // an unchanged value makes no history row; edited_by follows the last editor
   const g = (await getReport(T, tab1, rep.id)).json;
   assert.equal(valueOf(g, 16).edited_by, 'tab2');
   assert.equal(valueOf(g, 17).edited_by, 'tab1');
-  assert.equal(countWhere(T, 'report_history', `report_id = '${rep.id}' AND cluster_id = 17`), 1);
+  assert.equal(countChanges(T, `e.report_id = '${rep.id}' AND j.c = 17`), 0);
 });
 
 test('required is enforced only when completing', async () => {
@@ -527,7 +532,7 @@ test('lockAfterSave: a saved value cannot change afterwards (locked_after_save)'
   assert.equal(r.status, 200, r.text);
   r = await put(T, tab1, e.id, 2, { values: vals({ 15: '2' }), action: 'save' });
   assert.deepEqual(r.json.error?.details?.map((d) => d.code), ['locked_after_save']);
-  assert.equal(q(T, `SELECT value FROM report_values WHERE report_id = '${e.id}' AND cluster_id = 15`), '1');
+  assert.equal(storedValue(T, e.id, 15), '1');
   assert.notEqual(message, 'locked_after_save', 'the detail has a message for people');
 });
 

@@ -97,6 +97,8 @@ const put = (id, s, c, data, type, { token = admin, tenant = T, headers = {} } =
 const getAtt = (id, s, c, { token = admin, tenant = T, headers = {} } = {}) =>
   bin('GET', attPath(tenant, id, s, c), { token, headers });
 
+// the history's changes (report_events.changes), one row each
+const CHANGES = "report_events e, JSON_TABLE(e.changes, '$[*]' COLUMNS (s INT PATH '$.s', c INT PATH '$.c', o TEXT PATH '$.o', n TEXT PATH '$.n')) j";
 const q = (query, database = DB) => {
   const r = sql(query, { database });
   assert.equal(r.status, 0, r.stderr);
@@ -168,8 +170,8 @@ test('a PNG is stored (201), the same bytes again are 200 and write nothing, and
   assert.equal(revOf(rep), rev0 + 1);
   const updated = q(`SELECT updated_at FROM reports WHERE id = '${rep}'`);
   // history: old (none) and new = the SHA-256; access log
-  assert.equal(q(`SELECT CONCAT_WS('|', rev, COALESCE(old_value, 'NULL'), new_value) FROM report_history WHERE report_id = '${rep}' AND cluster_id = 1`),
-    `${rev0 + 1}|NULL|${sha(png)}`);
+  assert.equal(q(`SELECT CONCAT_WS('|', e.rev, e.kind, COALESCE(j.o, 'NULL'), j.n) FROM ${CHANGES} WHERE e.report_id = '${rep}' AND j.c = 1`),
+    `${rev0 + 1}|attachment|NULL|${sha(png)}`);
   assert.equal(q(`SELECT COUNT(*) FROM access_log WHERE action = 'report.attachment' AND object_id = '${rep}/1/1' AND result = 'ok'`), '1');
 
   r = await put(rep, 1, 1, png, 'image/png');
@@ -178,7 +180,7 @@ test('a PNG is stored (201), the same bytes again are 200 and write nothing, and
   assert.equal(r.json.rev, rev0 + 1);
   assert.equal(revOf(rep), rev0 + 1, 'the same bytes do not move the revision');
   assert.equal(q(`SELECT updated_at FROM reports WHERE id = '${rep}'`), updated);
-  assert.equal(q(`SELECT COUNT(*) FROM report_history WHERE report_id = '${rep}' AND cluster_id = 1`), '1');
+  assert.equal(q(`SELECT COUNT(*) FROM ${CHANGES} WHERE e.report_id = '${rep}' AND j.c = 1`), '1');
   assert.equal(q(`SELECT COUNT(*) FROM access_log WHERE action = 'report.attachment' AND object_id = '${rep}/1/1'`), '1');
 
   const g = await getAtt(rep, 1, 1);
@@ -207,7 +209,7 @@ test('a JPEG is stored and comes back identical; replacing it moves the rev with
   r = await put(rep, 1, 4, png2, 'image/png; charset=binary');
   assert.equal(r.status, 201, r.text);
   assert.equal(revOf(rep), rev0 + 2);
-  assert.equal(q(`SELECT CONCAT_WS('|', old_value, new_value) FROM report_history WHERE report_id = '${rep}' AND cluster_id = 4 AND rev = ${rev0 + 2}`),
+  assert.equal(q(`SELECT CONCAT_WS('|', j.o, j.n) FROM ${CHANGES} WHERE e.report_id = '${rep}' AND j.c = 4 AND e.rev = ${rev0 + 2}`),
     `${sha(jpeg)}|${sha(png2)}`);
   assert.ok((await getAtt(rep, 1, 4)).body.equals(png2));
   // a large image (6 MiB, within the default 10 MiB) makes the round trip too
@@ -367,11 +369,11 @@ test('storage quota: 507 and nothing written; administrators see the use', async
   try {
     // room for 256 KiB more: a 600 KB image does not fit, a small one does
     setQuota(await used() + 256 * 1024);
-    const before = nAttachments(rep), rev0 = revOf(rep), hist0 = q(`SELECT COUNT(*) FROM report_history WHERE report_id = '${rep}'`);
+    const before = nAttachments(rep), rev0 = revOf(rep), hist0 = q(`SELECT COUNT(*) FROM report_events WHERE report_id = '${rep}'`);
     assertError(await put(rep, 1, 2, paddedPng(600000, 5), 'image/png'), 507, 'quota_exceeded', 'over quota');
     assert.equal(nAttachments(rep), before);
     assert.equal(revOf(rep), rev0);
-    assert.equal(q(`SELECT COUNT(*) FROM report_history WHERE report_id = '${rep}'`), hist0);
+    assert.equal(q(`SELECT COUNT(*) FROM report_events WHERE report_id = '${rep}'`), hist0);
     // the same bytes as stored write nothing, so they are fine
     assert.equal((await put(rep, 1, 1, png, 'image/png')).status, 200);
     assert.equal((await put(rep, 1, 2, makePng(2, 2), 'image/png')).status, 201);
@@ -405,7 +407,7 @@ test('storage quota: 507 and nothing written; administrators see the use', async
     });
     assertError(u, 507, 'quota_exceeded', 'update over quota');
     assert.equal(revOf(rep), rev1);
-    assert.equal(q(`SELECT COUNT(*) FROM report_values WHERE report_id = '${rep}' AND cluster_id = 0`), '0');
+    assert.equal(q(`SELECT COALESCE(JSON_VALUE(vals, '$."1/0".v'), 'none') FROM reports WHERE id = '${rep}'`), 'none');
     assertError(await put(rep, 1, 2, makePng(3, 3), 'image/png'), 507, 'quota_exceeded', 'tiny image, no room');
     // reading is never refused
     assert.equal((await getAtt(rep, 1, 1)).status, 200);

@@ -1,0 +1,54 @@
+// test/bench/scale-setup.mjs: the tenant of the scale benchmark.
+//
+//   node test/bench/scale-setup.mjs URL TENANT ADMIN_ONE_TIME_PASSWORD OUT_DIR DEFINITION_XML...
+//
+// (NODE_EXTRA_CA_CERTS = the stack's CA.)  Signs the first administrator in
+// and sets its password, makes the groups the samples' approval stages name
+// (foremen, managers), uploads and publishes each definition, and writes to
+// OUT_DIR: token (the administrator's API token), password, and defs.json
+// ([{"file", "id"}] in the order given).
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import crypto from 'node:crypto';
+
+const [url, tenant, oneTime, out, ...xmlFiles] = process.argv.slice(2);
+if (!xmlFiles.length) {
+  console.error('usage: scale-setup.mjs URL TENANT ADMIN_ONE_TIME_PASSWORD OUT_DIR DEFINITION_XML...');
+  process.exit(2);
+}
+const api = `${url}/${tenant}/api/v1`;
+
+async function call(method, p, { token, json, body, type } = {}) {
+  const headers = {};
+  if (token) headers.Authorization = `Bearer ${token}`;
+  if (json !== undefined) { headers['Content-Type'] = 'application/json'; body = JSON.stringify(json); }
+  if (type) headers['Content-Type'] = type;
+  const r = await fetch(api + p, { method, headers, body });
+  const text = await r.text();
+  let data = null;
+  try { data = JSON.parse(text); } catch { /* not JSON */ }
+  return { status: r.status, text, data };
+}
+function must(r, status, what) {
+  if (r.status !== status) {
+    console.error(`scale-setup: ${what}: HTTP ${r.status} (expected ${status}): ${r.text.slice(0, 500)}`);
+    process.exit(1);
+  }
+  return r.data;
+}
+
+const pw = `Scale-${crypto.randomBytes(12).toString('hex')}`;
+const s = must(await call('POST', '/sessions', { json: { user: 'admin', password: oneTime } }), 201, 'admin sign-in');
+must(await call('POST', '/account/password', { token: s.token, json: { current: oneTime, new: pw } }), 204, 'admin password');
+const token = must(await call('POST', '/sessions', { json: { user: 'admin', password: pw } }), 201, 'admin sign-in').token;
+for (const name of ['foremen', 'managers'])
+  must(await call('POST', '/groups', { token, json: { name } }), 201, `group ${name}`);
+const defs = [];
+for (const f of xmlFiles) {
+  const d = must(await call('POST', '/definitions', { token, body: readFileSync(f, 'utf8'), type: 'application/xml' }), 201, `upload ${f}`);
+  must(await call('POST', `/definitions/${d.id}/status`, { token, json: { status: 'published' } }), 200, `publish ${f}`);
+  defs.push({ file: path.basename(f), id: d.id });
+}
+writeFileSync(path.join(out, 'token'), token);
+writeFileSync(path.join(out, 'password'), pw);
+writeFileSync(path.join(out, 'defs.json'), JSON.stringify(defs));

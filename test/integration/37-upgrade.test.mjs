@@ -1,0 +1,126 @@
+// An upgrade from schema 4 (values one row each in report_values, history one
+// row per value in report_history) with reports in it: genbactl migrate
+// converts them (sql/tenant/0005), and the reports read, search, show their
+// history and take updates as before.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { repo, ctl, sql, tenantDb, ensureTenant, adminToken, api, consoleCookie, consoleGet } from './lib.mjs';
+
+const T = 'upg-a';
+const PW = 'Upgrade-admin-55';
+const DB = tenantDb(T);
+let token, defId;
+const ids = [crypto.randomUUID(), crypto.randomUUID()];
+
+const q = (query) => {
+  const r = sql(query, { database: DB });
+  assert.equal(r.status, 0, `${query}\n${r.stderr}`);
+  return r.stdout;
+};
+
+const DEF = '<?xml version="1.0" encoding="UTF-8"?>\n<conmas><top><defTopName>Upgrade check</defTopName><sheets><sheet>' +
+  '<sheetNo>1</sheetNo><defSheetName>S</defSheetName><width>595</width><height>842</height><clusters>' +
+  '<cluster><sheetNo>1</sheetNo><clusterId>0</clusterId><clusterName>machine</clusterName><type>KeyboardText</type>' +
+  '<top>0.1</top><bottom>0.2</bottom><left>0.1</left><right>0.9</right></cluster>' +
+  '<cluster><sheetNo>1</sheetNo><clusterId>1</clusterId><clusterName>pressure</clusterName><type>Numeric</type>' +
+  '<top>0.3</top><bottom>0.4</bottom><left>0.1</left><right>0.9</right><decimalPlaces>1</decimalPlaces>' +
+  '<normalMinimum>2</normalMinimum><normalMaximum>6</normalMaximum></cluster>' +
+  '<cluster><sheetNo>1</sheetNo><clusterId>2</clusterId><clusterName>where</clusterName><type>Gps</type>' +
+  '<top>0.5</top><bottom>0.6</bottom><left>0.1</left><right>0.9</right></cluster>' +
+  '</clusters></sheet></sheets></top></conmas>\n';
+
+// The CREATE TABLE statement of table t as schema 4 made it (sql/tenant/0004-reports.sql).
+function schema4Table(t) {
+  const text = readFileSync(path.join(repo, 'sql/tenant/0004-reports.sql'), 'utf8');
+  const start = text.indexOf(`CREATE TABLE IF NOT EXISTS ${t} (`);
+  assert.ok(start >= 0, t);
+  return text.slice(start, text.indexOf(';', start) + 1);
+}
+
+test('setup: a tenant taken back to schema 4, with reports stored the old way', async () => {
+  token = await adminToken(T, ensureTenant(T), PW);
+  let r = await api(T, 'POST', '/definitions', { token, body: DEF, headers: { 'Content-Type': 'application/xml' } });
+  assert.equal(r.status, 201, r.text);
+  defId = r.json.id;
+  r = await api(T, 'POST', `/definitions/${defId}/status`, { token, body: { status: 'published' } });
+  assert.equal(r.status, 200, r.text);
+  const v = Number(sql(`SELECT MAX(version) FROM ${DB}.schema_migrations`).stdout);
+  assert.equal(v, 5, 'this build knows schema 5');
+  // undo what 0005 added, put back what schema 4 had
+  q('DROP TABLE report_events; DROP TABLE report_search');
+  q('ALTER TABLE reports DROP KEY reports_seq, DROP COLUMN seq, DROP COLUMN vals, DROP COLUMN created_device, ' +
+    'DROP KEY reports_created, DROP KEY reports_def_created');
+  q('ALTER TABLE idempotency_keys MODIFY response MEDIUMTEXT NULL');
+  q(schema4Table('report_values'));
+  q(schema4Table('report_history'));
+  q('DELETE FROM schema_migrations WHERE version = 5');
+  sql(`UPDATE genba_control.tenants SET schema_version = 4 WHERE code = '${T}'`);
+  // two reports as schema 4 wrote them: values a row each, history a row per change
+  const uid = q("SELECT id FROM users WHERE login = 'admin'");
+  for (const [i, id] of ids.entries()) {
+    q(`INSERT INTO reports (id, definition_id, definition_revision, name, status, rev, created_by, created_at, updated_by, updated_at)
+       VALUES ('${id}', ${defId}, 1, 'old ${i}', 'editing', 2, ${uid}, '2026-11-20 01:00:00.000', ${uid}, '2026-11-20 02:00:00.000')`);
+    q(`INSERT INTO report_values (report_id, sheet_no, cluster_id, value, out_of_normal, gps, edited_by, edited_at) VALUES
+       ('${id}', 1, 0, 'M-${i}7', 0, NULL, ${uid}, '2026-11-20 01:00:00.000'),
+       ('${id}', 1, 1, '${i ? '9.5' : '4.5'}', ${i ? 1 : 0}, NULL, ${uid}, '2026-11-20 02:00:00.000'),
+       ('${id}', 1, 2, '35.68,139.76', 0, '{"lat": 35.68, "lon": 139.76}', ${uid}, '2026-11-20 01:00:00.000')`);
+    q(`INSERT INTO report_history (report_id, rev, sheet_no, cluster_id, old_value, new_value, user_id, at) VALUES
+       ('${id}', 1, 1, 0, NULL, 'M-${i}7', ${uid}, '2026-11-20 01:00:00.000'),
+       ('${id}', 1, 1, 1, NULL, '3.0', ${uid}, '2026-11-20 01:00:00.000'),
+       ('${id}', 1, 1, 2, NULL, '35.68,139.76', ${uid}, '2026-11-20 01:00:00.000'),
+       ('${id}', 2, 1, 1, '3.0', '${i ? '9.5' : '4.5'}', ${uid}, '2026-11-20 02:00:00.000')`);
+  }
+  const refused = await api(T, 'GET', '/status');
+  assert.equal(refused.status, 503, 'a schema 4 tenant waits for its migration');
+  assert.equal(refused.json.error.code, 'schema_outdated');
+});
+
+test('genbactl migrate converts the values, the history and the search index; nothing old is left', async () => {
+  const r = ctl('migrate', '--tenant', T);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, new RegExp(`^${T}: migrated 4 -> 5$`, 'm'));
+  for (const gone of ['report_values', 'report_history'])
+    assert.equal(sql(`SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = '${DB}' AND table_name = '${gone}'`).stdout, '0', gone);
+  assert.equal(q('SELECT COUNT(*) FROM report_events'), '4', 'one event per report and revision');
+  assert.equal(q('SELECT COUNT(*) FROM report_search'), '2', 'the text of each report: the types searched by');
+  // running it again changes nothing (the conversion runs once)
+  const again = ctl('migrate', '--tenant', T);
+  assert.equal(again.status, 0, again.stderr);
+  assert.match(again.stdout, new RegExp(`^${T}: up to date`, 'm'));
+});
+
+test('converted reports read as before: values, editors, out of normal, GPS, history', async () => {
+  const r = await api(T, 'GET', `/reports/${ids[1]}`, { token });
+  assert.equal(r.status, 200, r.text);
+  const val = (c) => r.json.values.find((x) => x.cluster === c);
+  assert.deepEqual([val(0).value, val(0).edited_by, val(0).edited_at], ['M-17', 'admin', '2026-11-20T01:00:00Z']);
+  assert.deepEqual([val(1).value, val(1).out_of_normal], ['9.5', true]);
+  assert.deepEqual(val(2).gps, { lat: 35.68, lon: 139.76 });
+  assert.equal(r.headers.etag, '"2"');
+  const h = (await api(T, 'GET', `/reports/${ids[1]}/history`, { token })).json.history;
+  assert.deepEqual(h.map((x) => [x.rev, x.event, x.cluster, x.old, x.new]), [
+    [1, 'create', 0, null, 'M-17'], [1, 'create', 1, null, '3.0'], [1, 'create', 2, null, '35.68,139.76'],
+    [2, 'update', 1, '3.0', '9.5'],
+  ]);
+});
+
+test('converted reports are found by a value, and take updates', async () => {
+  const cookie = await consoleCookie(T, 'admin', PW);
+  const found = await consoleGet(T, `/reports?definition=${defId}&cluster=1-0&value=M-07`, cookie);
+  assert.equal(found.status, 200);
+  assert.ok(found.text.includes(ids[0]) && !found.text.includes(ids[1]), 'M-07 finds the first report only');
+  const u = await api(T, 'PUT', `/reports/${ids[0]}`, {
+    token, headers: { 'If-Match': '"2"', 'Idempotency-Key': crypto.randomUUID() },
+    body: { values: [{ sheet: 1, cluster: 0, value: 'M-08' }], action: 'save' },
+  });
+  assert.equal(u.status, 200, u.text);
+  assert.equal(u.json.values.find((x) => x.cluster === 0).value, 'M-08');
+  assert.equal(u.json.values.find((x) => x.cluster === 1).value, '4.5', 'the others stay');
+  const now = await consoleGet(T, `/reports?definition=${defId}&cluster=1-0&value=M-08`, cookie);
+  assert.ok(now.text.includes(ids[0]));
+  const before = await consoleGet(T, `/reports?definition=${defId}&cluster=1-0&value=M-07`, cookie);
+  assert.ok(!before.text.includes(ids[0]), 'the old value finds it no more');
+});
