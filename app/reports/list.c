@@ -3,6 +3,7 @@
 #include "auth/session.h"
 #include "db/txn.h"
 #include "tenant/resolve.h"
+#include "util/buf.h"
 #include "util/jsonx.h"
 #include "util/tz.h"
 
@@ -30,6 +31,18 @@ static bool parse_cursor(op_ctx *op, const char *c, const char **at, const char 
     return true;
 }
 
+/* The statement under construction: its text and its parameters. */
+typedef struct q {
+    buf sql;
+    db_arg *args;
+    size_t n;
+} q;
+
+static void arg(q *x, db_arg a)
+{
+    x->args[x->n++] = a;
+}
+
 json_object *reports_list(op_ctx *op, const report_filter *f, bool console, op_result *res)
 {
     const char *cat = NULL, *cid = NULL;
@@ -38,50 +51,100 @@ json_object *reports_list(op_ctx *op, const report_filter *f, bool console, op_r
         return NULL;
     }
     const char *scopes = perm_scopes(op, "def.reports.view");
-    /* the console orders by creation (newest first), the API by change (oldest first) */
-    const char *order_col = console ? "rp.created_at" : "rp.updated_at";
-    const char *sql = arena_printf(
-        op->a,
-        "WITH RECURSIVE sub (id) AS (SELECT id FROM labels WHERE id = ? UNION SELECT l.id FROM labels l JOIN sub ON "
-        "l.parent_id = sub.id) "
-        "SELECT rp.id, rp.definition_id, rp.definition_revision, rp.name, rp.number, rp.status, rp.stage, rp.rev, "
-        "DATE_FORMAT(rp.created_at, '%%Y-%%m-%%dT%%H:%%i:%%sZ'), c.login, DATE_FORMAT(rp.updated_at, '%%Y-%%m-%%dT%%H:%%i:%%sZ'), "
-        "u.login, DATE_FORMAT(%s, '%%Y-%%m-%%dT%%H:%%i:%%s.%%f'), d.name "
-        "FROM reports rp JOIN users c ON c.id = rp.created_by JOIN users u ON u.id = rp.updated_by "
-        "JOIN definitions d ON d.id = rp.definition_id "
-        "WHERE rp.deleted_at IS NULL AND (rp.created_by = ? OR ? IS NULL OR FIND_IN_SET(rp.definition_id, ?)) "
-        "AND (? IS NULL OR rp.status = ?) AND (? = 0 OR rp.definition_id = ?) AND (? = 0 OR rp.created_by = ?) "
-        "AND (? IS NULL OR rp.updated_at > ?) AND (? IS NULL OR rp.created_at >= ?) "
-        "AND (? IS NULL OR rp.created_at < ?) AND (? IS NULL OR c.login = ?) "
-        "AND (? = 0 OR rp.definition_id IN (SELECT definition_id FROM definition_labels WHERE label_id IN (SELECT id FROM sub))) "
-        "AND (? IS NULL OR rp.name LIKE CONCAT('%%', ?, '%%') OR rp.number LIKE CONCAT('%%', ?, '%%')) "
-        /* one cluster's value, checked against the value itself: of an indexed
-         * type, among the narrow index's candidates (report_search); else
-         * among the definition's reports */
-        "AND (? IS NULL OR ((? = 0 OR rp.seq IN (SELECT s.seq FROM report_search s WHERE s.definition_id = ? "
-        "AND s.field = ? AND s.vhash = CRC32(?))) AND rp.definition_id = ? AND JSON_VALUE(rp.vals, ?) = ?)) "
-        "AND (? IS NULL OR %s %s ? OR (%s = ? AND rp.id %s ?)) "
-        "ORDER BY %s %s, rp.id %s LIMIT ?",
-        order_col, order_col, console ? "<" : ">", order_col, console ? "<" : ">", order_col, console ? "DESC" : "ASC",
-        console ? "DESC" : "ASC");
+    /* the console orders by creation (newest first), the API by change
+     * (oldest first); only the filters in use are in the statement, so
+     * MariaDB plans each shape for what it is (indexes: reports_created,
+     * reports_def_created, reports_updated, reports_definition,
+     * reports_creator; a value through report_search) */
+    const char *order_col = console ? "rp.created_at" : "rp.updated_at", *dir = console ? "DESC" : "ASC";
+    q x = {.args = arena_calloc(op->a, 32, sizeof(db_arg))};
+    buf_init(&x.sql, op->a);
+    bool by_index = f->value_text && f->value_indexed && f->definition;
+    if (f->label) {
+        buf_adds(&x.sql, "WITH RECURSIVE sub (id) AS (SELECT id FROM labels WHERE id = ? UNION SELECT l.id FROM labels l "
+                         "JOIN sub ON l.parent_id = sub.id) ");
+        arg(&x, DB_INT(f->label));
+    }
+    buf_printf(&x.sql,
+               "SELECT rp.id, rp.definition_id, rp.definition_revision, rp.name, rp.number, rp.status, rp.stage, rp.rev, "
+               "DATE_FORMAT(rp.created_at, '%%Y-%%m-%%dT%%H:%%i:%%sZ'), c.login, "
+               "DATE_FORMAT(rp.updated_at, '%%Y-%%m-%%dT%%H:%%i:%%sZ'), u.login, DATE_FORMAT(%s, '%%Y-%%m-%%dT%%H:%%i:%%s.%%f'), "
+               "d.name FROM ",
+               order_col);
+    if (by_index) {
+        /* the few reports holding the value come first: the index's entries
+         * (definition, cluster, CRC32), then their rows by reports.seq */
+        buf_adds(&x.sql, "(SELECT seq FROM report_search WHERE definition_id = ? AND field = ? AND vhash = CRC32(?)) s "
+                         "STRAIGHT_JOIN reports rp ON rp.seq = s.seq ");
+        arg(&x, DB_INT(f->definition));
+        arg(&x, DB_INT((long long)f->value_sheet * 100000 + f->value_cluster));
+        arg(&x, DB_STR(f->value_text));
+    } else {
+        buf_adds(&x.sql, "reports rp ");
+    }
+    /* the users and the definition only for the rows chosen */
+    buf_adds(&x.sql, "STRAIGHT_JOIN users c ON c.id = rp.created_by STRAIGHT_JOIN users u ON u.id = rp.updated_by "
+                     "STRAIGHT_JOIN definitions d ON d.id = rp.definition_id WHERE rp.deleted_at IS NULL ");
+    if (scopes) {   /* NULL: the user may see every definition's reports */
+        buf_adds(&x.sql, "AND (rp.created_by = ? OR FIND_IN_SET(rp.definition_id, ?)) ");
+        arg(&x, DB_INT(op->user->id));
+        arg(&x, DB_STR(scopes));
+    }
+    if (f->status) {
+        buf_adds(&x.sql, "AND rp.status = ? ");
+        arg(&x, DB_STR(f->status));
+    }
+    if (f->definition) {
+        buf_adds(&x.sql, "AND rp.definition_id = ? ");
+        arg(&x, DB_INT(f->definition));
+    }
+    if (f->mine) {
+        buf_adds(&x.sql, "AND rp.created_by = ? ");
+        arg(&x, DB_INT(op->user->id));
+    }
+    if (f->updated_since) {
+        buf_adds(&x.sql, "AND rp.updated_at > ? ");
+        arg(&x, DB_STR(f->updated_since));
+    }
     /* the creation dates are the customer's days: [start of from, start of the day after to) */
     char from_utc[20], to_utc[20];
-    const char *from = f->from && tz_day_start_sql(tenant_zone(op->tenant), f->from, 0, from_utc) ? from_utc : NULL;
-    const char *to = f->to && tz_day_start_sql(tenant_zone(op->tenant), f->to, 1, to_utc) ? to_utc : NULL;
+    if (f->from && tz_day_start_sql(tenant_zone(op->tenant), f->from, 0, from_utc)) {
+        buf_adds(&x.sql, "AND rp.created_at >= ? ");
+        arg(&x, DB_STR(from_utc));
+    }
+    if (f->to && tz_day_start_sql(tenant_zone(op->tenant), f->to, 1, to_utc)) {
+        buf_adds(&x.sql, "AND rp.created_at < ? ");
+        arg(&x, DB_STR(to_utc));
+    }
+    if (f->creator) {
+        buf_adds(&x.sql, "AND rp.created_by = (SELECT id FROM users WHERE login = ?) ");
+        arg(&x, DB_STR(f->creator));
+    }
+    if (f->label)
+        buf_adds(&x.sql, "AND rp.definition_id IN (SELECT definition_id FROM definition_labels WHERE label_id IN "
+                         "(SELECT id FROM sub)) ");
+    if (f->text) {
+        buf_adds(&x.sql, "AND (rp.name LIKE CONCAT('%', ?, '%') OR rp.number LIKE CONCAT('%', ?, '%')) ");
+        arg(&x, DB_STR(f->text));
+        arg(&x, DB_STR(f->text));
+    }
+    if (f->value_text) {   /* the value itself (the index holds its CRC32; other types: read every report's) */
+        buf_adds(&x.sql, "AND rp.definition_id = ? AND JSON_VALUE(rp.vals, ?) = ? ");
+        arg(&x, DB_INT(f->definition));
+        arg(&x, DB_STR(arena_printf(op->a, "$.\"%d/%d\".v", f->value_sheet, f->value_cluster)));
+        arg(&x, DB_STR(f->value_text));
+    }
+    if (cat) {
+        buf_printf(&x.sql, "AND (%s %s ? OR (%s = ? AND rp.id %s ?)) ", order_col, console ? "<" : ">", order_col,
+                   console ? "<" : ">");
+        arg(&x, DB_STR(cat));
+        arg(&x, DB_STR(cat));
+        arg(&x, DB_STR(cid));
+    }
+    buf_printf(&x.sql, "ORDER BY %s %s, rp.id %s LIMIT ?", order_col, dir, dir);
+    arg(&x, DB_INT(f->limit + 1));
     db_rows rows;
-    long long me = op->user->id;
-    db_status st = db_query(
-        op->tenant->db, op->a, sql,
-        DB_ARGS(DB_INT(f->label), DB_INT(me), DB_STR(scopes), DB_STR(scopes), DB_STR(f->status), DB_STR(f->status),
-                DB_INT(f->definition), DB_INT(f->definition), DB_INT(f->mine), DB_INT(me), DB_STR(f->updated_since),
-                DB_STR(f->updated_since), DB_STR(from), DB_STR(from), DB_STR(to), DB_STR(to),
-                DB_STR(f->creator), DB_STR(f->creator), DB_INT(f->label), DB_STR(f->text), DB_STR(f->text),
-                DB_STR(f->text), DB_STR(f->value_text), DB_INT(f->value_indexed), DB_INT(f->definition),
-                DB_INT((long long)f->value_sheet * 100000 + f->value_cluster), DB_STR(f->value_text),
-                DB_INT(f->definition),
-                DB_STR(arena_printf(op->a, "$.\"%d/%d\".v", f->value_sheet, f->value_cluster)), DB_STR(f->value_text),
-                DB_STR(cat), DB_STR(cat), DB_STR(cat), DB_STR(cid), DB_INT(f->limit + 1)),
-        &rows, NULL);
+    db_status st = db_query(op->tenant->db, op->a, x.sql.data, x.args, x.n, &rows, NULL);
     *res = txn_result(st);
     if (st != DB_OK)
         return NULL;

@@ -12,7 +12,8 @@ ALTER TABLE reports
     COMMENT 'JSON object "sheet/cluster" -> {"v": value, "at": edited (UTC), "by": login, "g": gps, "o": 1 out of normal}',
   ADD COLUMN IF NOT EXISTS created_device CHAR(36) NULL COMMENT 'the device it was created from (the history''s first entry)',
   ADD KEY IF NOT EXISTS reports_created (created_at, id),
-  ADD KEY IF NOT EXISTS reports_def_created (definition_id, status, created_at);
+  ADD KEY IF NOT EXISTS reports_def_created (definition_id, created_at, id),
+  DROP KEY IF EXISTS reports_status;
 
 -- Stored idempotent answers are compressed (reports/idem.c); plain ones
 -- written before stay readable.
