@@ -59,3 +59,17 @@ count_tap() {
   passed=$((passed + ${s[pass]})); failed=$((failed + ${s[fail]} + ${s[cancelled]}))
   count_exit "$status" $((${s[fail]} + ${s[cancelled]})) "node --test"
 }
+
+# warning_free LOG: true when a build log holds no compiler warning; else
+# prints the first 20 and is false.  (The warnings are collected first: a
+# "grep | head" pipeline under pipefail fails when head stops reading, and
+# negating that turned many warnings into a pass.)
+warning_free() {
+  local w
+  [ -r "$1" ] || { echo "no build log $1"; return 1; }
+  w=$(grep -E 'warning:' "$1" | grep -v 'ar: ') || true
+  [ -z "$w" ] && return 0
+  printf '%s\n' "$w" | sed -n '1,20p'
+  echo "($(printf '%s\n' "$w" | wc -l) warnings)"
+  return 1
+}
