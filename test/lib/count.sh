@@ -73,3 +73,17 @@ warning_free() {
   echo "($(printf '%s\n' "$w" | wc -l) warnings)"
   return 1
 }
+
+# sanitizer_clean FILE...: true when none of the files holds a sanitizer
+# report (ASan, LSan, UBSan, ...); else prints the reports and is false.
+# Missing files and empty globs are ignored.
+sanitizer_clean() {
+  local pat='ERROR: [A-Za-z]*Sanitizer|runtime error:'
+  local -a hits=()
+  [ $# -gt 0 ] || return 0
+  mapfile -t hits < <(grep -lE "$pat" "$@" 2>/dev/null)
+  [ ${#hits[@]} -eq 0 ] && return 0
+  echo "sanitizer reports in:"; printf '  %s\n' "${hits[@]}"
+  grep -hE -A12 "$pat" "${hits[@]}" | sed -n '1,80p'
+  return 1
+}
