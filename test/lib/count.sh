@@ -4,7 +4,7 @@
 # Two totals, $passed and $failed, that every function below adds to.  The
 # rules, so that a run cannot look better than it was:
 #   - a log without its summary line is one failure;
-#   - a tier that ran no test is one failure;
+#   - a tier that ran no test (none, or every one skipped) is one failure;
 #   - node's "cancelled" tests (a timed-out test, or one cut short when its
 #     file ended) are failures;
 #   - a tier whose program exited non-zero is at least one failure, even
@@ -53,9 +53,9 @@ count_tap() {
     s[$k]=$n
   done
   if [ -z "${s[pass]}" ] || [ -z "${s[fail]}" ]; then count_fail "no TAP summary in $log (exit status $status)"; return 0; fi
-  : "${s[tests]:=0}" "${s[cancelled]:=0}" "${s[skipped]:=0}" "${s[todo]:=0}"
+  : "${s[tests]:=?}" "${s[cancelled]:=0}" "${s[skipped]:=0}" "${s[todo]:=0}"
   echo "tests ${s[tests]}: pass ${s[pass]}, fail ${s[fail]}, cancelled ${s[cancelled]}, skipped ${s[skipped]}, todo ${s[todo]}"
-  if [ "${s[tests]}" -eq 0 ]; then count_fail "node ran no test ($log)"; return 0; fi
+  if [ $((${s[pass]} + ${s[fail]} + ${s[cancelled]})) -eq 0 ]; then count_fail "node ran no test ($log)"; return 0; fi
   passed=$((passed + ${s[pass]})); failed=$((failed + ${s[fail]} + ${s[cancelled]}))
   count_exit "$status" $((${s[fail]} + ${s[cancelled]})) "node --test"
 }
