@@ -91,6 +91,7 @@ int main(int argc, char **argv)
     char err[1024];
     if (!config_load(&c.cfg, config, err, sizeof err)) {
         fprintf(stderr, "genbactl: %s\n", err);
+        config_free(&c.cfg);   /* config_load's strings live until config_free, failed or not */
         return 1;
     }
     password_set_cost(c.cfg.argon2_memory, c.cfg.argon2_time, c.cfg.argon2_parallelism);

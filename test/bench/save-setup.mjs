@@ -58,7 +58,7 @@ const xml = readFileSync(xmlFile, 'utf8');
 const def = must(await call('POST', '/definitions', { token: admin, body: xml, type: 'application/xml' }), 201, 'definition upload');
 must(await call('POST', `/definitions/${def.id}/status`, { token: admin, json: { status: 'published' } }), 200, 'publish');
 
-// A value for every cluster, valid for its type and limits.
+// A value for every cluster, valid for its type and limits, never empty.
 const values = [];
 const clusters = [...xml.matchAll(/<cluster>([\s\S]*?)<\/cluster>/g)].map((m) => m[1]);
 const tag = (c, t) => (c.match(new RegExp(`<${t}>([^<]*)</${t}>`)) || [])[1];
@@ -80,7 +80,9 @@ for (const c of clusters) {
     }
     case 'Date': value = `2026-${String(1 + (n % 12)).padStart(2, '0')}-${String(1 + (n % 28)).padStart(2, '0')}`; break;
     case 'Time': value = `${String(n % 24).padStart(2, '0')}:${String(n % 60).padStart(2, '0')}`; break;
-    case 'Check': value = n % 3 ? '1' : ''; break;
+    // ticked: an empty value is no value (nothing is stored for it), and
+    // test/bench/run checks that every report holds one value per cluster
+    case 'Check': value = '1'; break;
     case 'Select': {
       const items = [...c.matchAll(/<item value="([^"]*)"/g)].map((m) => m[1]);
       value = items[n % items.length];
@@ -89,6 +91,10 @@ for (const c of clusters) {
     default:
       console.error(`save-setup: cluster ${sheet}/${cluster} has type ${type}, which this script does not fill`);
       process.exit(1);
+  }
+  if (value === undefined || value === '') {
+    console.error(`save-setup: no value for cluster ${sheet}/${cluster} (${type})`);
+    process.exit(1);
   }
   values.push({ sheet, cluster, value, edited_at: '2026-11-25T08:30:00Z' });
 }

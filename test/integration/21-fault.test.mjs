@@ -184,6 +184,7 @@ async function saveOne(i, deadline) {
 // idempotency key claimed); or kill MariaDB and start it
 const PLAN = [[0.06, 'worker'], [0.16, 'worker-mid-write'], [0.28, 'worker'], [0.42, 'mariadb'], [0.6, 'worker-mid-write'], [0.75, 'worker'], [0.88, 'worker']];
 const faults = [];
+const midWrite = [];   // at each mid-write kill: write transactions found waiting on the counter
 
 async function killWorker() {
   const master = pidOf(env.GENBA_FCGI_PIDFILE);
@@ -203,6 +204,7 @@ async function killWorkerMidWrite() {
   await sleep(1200);
   faults.push(`(hold from ${at}, ${Date.now() - t0} ms)`);
   const waiting = Number(q(`SELECT COUNT(*) FROM information_schema.innodb_trx t JOIN information_schema.processlist p ON p.id = t.trx_mysql_thread_id WHERE p.db = '${db}' AND p.state LIKE '%metadata lock%'`));
+  midWrite.push(waiting);
   await killWorker();
   faults[faults.length - 1] += ` (${waiting} write transactions waiting on the counter)`;
   const rc = await closed;
@@ -259,6 +261,11 @@ test(`${N} reports saved by ${CONC} clients while workers and MariaDB are killed
   assert.equal(faults.filter((f) => f.includes('killed')).length, PLAN.length, faults.join('; '));
   agent.destroy();
   assert.ok(faults.some((f) => f.includes('mariadbd started')), 'MariaDB was started again');
+  // each "mid-write" kill happened while write transactions were open and
+  // blocked inside the database (else it was only another random kill)
+  assert.equal(midWrite.length, PLAN.filter(([, kind]) => kind === 'worker-mid-write').length, faults.join('; '));
+  assert.ok(!faults.some((f) => f.startsWith('(hold failed')), faults.join('; '));
+  assert.ok(midWrite.every((n) => n > 0), `write transactions waiting at each mid-write kill: ${midWrite.join(', ')}; ${faults.join('; ')}`);
   assert.ok(stats.retries > 0, 'the faults made requests fail and be retried');
   // nginx answers 503 "unavailable" for the requests a dying worker had (its 502)
   assert.ok(stats.network + (stats.byStatus['502'] || 0) + (stats.byStatus['503 unavailable'] || 0) > 0, 'some requests were cut by a killed worker');

@@ -32,7 +32,7 @@ Suite *suite_sheetview(void);   /* the console's report sheets: text fitting, st
 
 struct arena;
 /* A sample definition from $GENBA_SAMPLES (else SAMPLES_DIR: the shared
- * samples beside the source tree), NUL-terminated, in a; NULL (with a
- * message on stderr) when it is not there. */
+ * samples beside the source tree), NUL-terminated, in a.  When it is not
+ * there the calling test fails (ck_abort_msg): call it from a test only. */
 char *sample_read(struct arena *a, const char *name, size_t *len);
 #endif
