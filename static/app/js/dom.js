@@ -66,7 +66,7 @@ export function toast(text, { kind = 'info', ms = 4000 } = {}) {
     document.body.append(box);
   }
   const el = h(`div.toast.${kind}`, text);
-  box.append(el);
+  box.replaceChildren(el);   // one message at a time: the newest
   setTimeout(() => el.remove(), ms);
 }
 

@@ -50,7 +50,6 @@ export async function reportView(view, id) {
   const fileUrls = {};             // key → URL of the image shown
   const bgUrls = {};
   const unsaved = new Map();       // values typed whose write to IndexedDB has not finished
-  let persist = Promise.resolve();
   let showMissing = false;         // after a refused completion: mark the empty required items
   let lastResult = null;           // what the last save said (invalid / missing)
   let zoom = 1;
@@ -98,7 +97,7 @@ export async function reportView(view, id) {
   const sheetsBox = h('div.sheets');
   const sheetNav = def.sheets.length > 1 ? h('nav.sheet-nav', { 'aria-label': t('report.sheet', { n: '' }) },
     def.sheets.map((sh) => h('a', { href: `#/report/${id}`, dataset: { sheetLink: String(sh.no) },
-      on: { click: (e) => { e.preventDefault(); builders[sh.no].el.scrollIntoView({ behavior: 'smooth', block: 'start' }); } } },
+      on: { click: (e) => { e.preventDefault(); builders[sh.no].el.parentElement.scrollIntoView({ behavior: 'smooth', block: 'start' }); } } },
     `${sh.no}. ${sh.name}`))) : null;
   fill(view, tools, notices, h('div.sheet-scroll', sheetNav, sheetsBox));
   const panel = createPanel(view, { onClose: () => { view.classList.remove('panel-open'); draw(); } });
@@ -229,7 +228,7 @@ export async function reportView(view, id) {
     });
     apply.addEventListener('click', async () => {
       apply.disabled = true;
-      await persist;
+      await flush();
       await outbox.resolve(def, id, choices);
     });
     return h('div.notice.conflict', { dataset: { notice: 'conflict' } },
@@ -245,6 +244,20 @@ export async function reportView(view, id) {
     toast(t('storage.failed'), { kind: 'error', ms: 10000 });
   }
 
+  // Every change is written at once (IndexedDB runs the writes in the order they were made);
+  // [data-stored] on the view says whether everything typed is on the device yet.
+  const writing = new Set();
+  function track(w) {
+    writing.add(w);
+    view.dataset.stored = 'false';
+    w.catch(storageFailed).finally(() => {
+      writing.delete(w);
+      if (!writing.size) view.dataset.stored = 'true';
+    });
+    return w;
+  }
+  const flush = async () => { while (writing.size) await Promise.allSettled([...writing]); };
+
   function set(key, value) {
     if (readonly()) return;
     if ((rep.values[key] ?? '') === value) return;
@@ -252,8 +265,7 @@ export async function reportView(view, id) {
     rep.dirty = true;
     rep.touched = true;
     unsaved.set(key, value);
-    const v = value;
-    persist = persist.then(() => reports.setValue(id, key, v)).then(() => { if (unsaved.get(key) === v) unsaved.delete(key); }).catch(storageFailed);
+    track(reports.setValue(id, key, value).then(() => { if (unsaved.get(key) === value) unsaved.delete(key); }));
     draw();
   }
 
@@ -262,16 +274,14 @@ export async function reportView(view, id) {
     for (const [k, v] of pairs) { if (v === '') delete rep.values[k]; else rep.values[k] = v; unsaved.set(k, v); }
     rep.dirty = true;
     rep.touched = true;
-    persist = persist.then(() => reports.setValues(id, pairs)).then(() => { for (const [k, v] of pairs) if (unsaved.get(k) === v) unsaved.delete(k); }).catch(storageFailed);
+    track(reports.setValues(id, pairs).then(() => { for (const [k, v] of pairs) if (unsaved.get(k) === v) unsaved.delete(k); }));
     draw();
   }
 
   async function setFile(key, img) {
     if (readonly()) return;
-    const p = persist.then(() => reports.setFile(id, key, img.blob,
+    const stored = await track(reports.setFile(id, key, img.blob,
       { sha256: img.sha256, type: img.type, width: img.width, height: img.height, size: img.size }));
-    persist = p.then(() => {}, storageFailed);
-    const stored = await p;
     rep = { ...stored, values: { ...stored.values, ...Object.fromEntries(unsaved) } };
     const u = URL.createObjectURL(img.blob);
     urls.push(u);
@@ -353,11 +363,12 @@ export async function reportView(view, id) {
 
   async function save(complete) {
     panel.close();
-    await persist;
+    await flush();
     showMissing = complete;
     const res = await reports.save(def, id, { complete, rebuild: rep.sync?.state === 'refused' });
     lastResult = res;
-    rep = { ...(await reports.get(id)), values: { ...(await reports.get(id)).values, ...Object.fromEntries(unsaved) } };
+    const stored = await reports.get(id);
+    rep = { ...stored, values: { ...stored.values, ...Object.fromEntries(unsaved) } };
     if (res.invalid) toast(t('report.invalid', { n: res.invalid.length }), { kind: 'warn' });
     else if (res.missing) toast(t('report.missing', { n: res.missing.length }), { kind: 'warn' });
     else {
@@ -371,7 +382,7 @@ export async function reportView(view, id) {
 
   async function discard() {
     if (!(await confirmBox(t('report.discard_confirm'), { ok: t('report.discard'), cancel: t('common.cancel'), danger: true }))) return;
-    await persist;
+    await flush();
     const r = await reports.discard(def, id);
     if (!r) { back(); return; }
     rep = r;
@@ -379,7 +390,7 @@ export async function reportView(view, id) {
   }
 
   async function asNew() {
-    await persist;
+    await flush();
     const r = await reports.asNew(def, id);
     await reports.save(def, r.id, {});
     outbox.kick(0);
@@ -389,7 +400,7 @@ export async function reportView(view, id) {
   saveBtn.addEventListener('click', () => save(false));
   completeBtn.addEventListener('click', () => save(true));
   copyBtn.addEventListener('click', async () => {
-    await persist;
+    await flush();
     const c = await reports.copy(rep, def, me.login);
     toast(t('home.copied'));
     location.hash = `#/report/${c.id}`;
@@ -413,12 +424,14 @@ export async function reportView(view, id) {
     draw();
   });
 
+  view.dataset.stored = 'true';
   draw();
 
   return async () => {
     off();
+    delete view.dataset.stored;
     panel.close();
-    await persist;
+    await flush();
     const cur = await reports.get(id);
     if (cur && !cur.touched && !cur.server && !cur.pending && !cur.sent.exists) await reports.dropUntouched(id);
     else if (cur?.dirty && !readonly()) {

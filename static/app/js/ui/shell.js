@@ -12,7 +12,8 @@ import { refreshCatalog } from '../refresh.js';
 export function mountBar(bar) {
   let st = { phase: 'idle', count: 0, blocked: 0 };
   const count = h('span.count', { dataset: { outbox: '' }, 'aria-label': t('sync.waiting') }, '0');
-  const syncBtn = h('button.sync', { type: 'button', dataset: { action: 'sync' } }, h('span.sync-label', t('sync.button')), count);
+  const syncLabel = h('span.sync-label', t('sync.button'));
+  const syncBtn = h('button.sync', { type: 'button', dataset: { action: 'sync' } }, syncLabel, count);
   const statusText = h('span.sync-status', { role: 'status', 'aria-live': 'polite' });
   const net = h('span.net');
   const lang = h('button.lang', { type: 'button' });
@@ -39,6 +40,8 @@ export function mountBar(bar) {
   function render() {
     const u = session.current()?.user;
     count.textContent = String(st.count);
+    syncLabel.textContent = t('sync.button');
+    count.setAttribute('aria-label', t('sync.waiting'));
     syncBtn.classList.toggle('has', st.count > 0);
     syncBtn.title = `${t('sync.waiting')}: ${st.count}`;
     const online = navigator.onLine;
