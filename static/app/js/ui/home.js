@@ -10,6 +10,7 @@ import * as catalog from '../catalog.js';
 import * as reports from '../reports.js';
 import { refreshCatalog } from '../refresh.js';
 import { stateBadges, searchText } from './badges.js';
+import { valueText } from './text.js';
 
 const PAGE = 50;
 
@@ -71,20 +72,34 @@ export async function homeView(view) {
       listMeta.textContent = '';
       return;
     }
-    fill(list, rows.slice(0, shown).map((r) => {
+    const items = [];
+    for (const r of rows.slice(0, shown)) items.push([r, preview(await definitionOf(r), r)]);
+    fill(list, items.map(([r, pv]) => {
       const s = reports.serverState(r);
-      const title = s?.name || `${r.definitionName}`;
       return h('li.report', { dataset: { report: r.id, state: reports.syncState(r) } },
         h('a.report-main', { href: `#/report/${r.id}` },
-          h('span.report-title', title),
-          h('span.report-sub', s?.number ? `${t('report.number')} ${s.number} · ` : '', r.definitionName, ' · ',
-            t('home.updated', { t: formatTime(r.changedAt, getLang()) }))),
+          h('span.report-title', r.definitionName, s?.number ? h('span.number', ` ${s.number}`) : null),
+          pv ? h('span.report-preview', pv) : null,
+          h('span.report-sub', t('home.updated', { t: formatTime(r.changedAt, getLang()) }))),
         h('span.badges', stateBadges(r)),
         h('button.small', { type: 'button', dataset: { action: 'copy', report: r.id }, on: { click: () => copyReport(r) } }, t('home.copy')));
     }));
     listMeta.replaceChildren();
     if (rows.length > shown)
       listMeta.append(h('button.link', { type: 'button', on: { click: () => { shown += PAGE; renderList(); } } }, t('home.more')));
+  }
+
+  /** The first few values entered, so a report can be told from the others at a glance. */
+  function preview(def, r) {
+    if (!def) return '';
+    const out = [];
+    for (const c of reports.clustersOf(def)) {
+      const v = r.values[c.key] ?? reports.serverState(r)?.values?.[c.key];
+      if (!v || !['KeyboardText', 'Numeric', 'Select', 'Date', 'CodeReader', 'MasterSelect', 'NumericSelect'].includes(c.type)) continue;
+      out.push(valueText(c, v, getLang()).split('\n')[0].slice(0, 40));
+      if (out.length === 4) break;
+    }
+    return out.join(' · ');
   }
 
   async function copyReport(r) {
