@@ -144,3 +144,47 @@ test('the server dies halfway through the outbox and loses an answer; the tablet
   const pr = appProblems(b.problems);
   assert.ok(noProblems(pr), JSON.stringify(pr, null, 2));
 });
+
+test('a change the server refuses is shown with its reasons; corrected, it is sent', T, async () => {
+  const p = b.page;
+  await b.context.setOffline(true);
+  // offline, a part is chosen from the master data on the device ...
+  await p.click(`[data-action=new][data-definition="${ctx.defs.every.id}"]`);
+  await p.waitForSelector('.sheet-frame');
+  const id = await d.reportId();
+  await d.tap('1/7');
+  await p.click('.panel [data-record="P-2"]');
+  await d.ok();
+  assert.equal(await d.drawn('1/8'), 'ナット M8');
+  await p.check('[data-cluster="1/13"]');
+  await p.click('[data-action=save]');
+  await d.waitState('waiting');
+  // ... which the office removes from the master meanwhile
+  const up = await ctx.api('POST', '/masters?name=parts', { token: ctx.adminToken, body: 'code,name,price:number\nP-1,ボルト M8,12.5\nP-3,ワッシャー M8,1.2\n', headers: { 'Content-Type': 'text/csv' } });
+  assert.equal(up.status, 200, up.text);
+  await b.context.setOffline(false);
+  await p.waitForSelector('[data-notice=refused]', { timeout: 60_000 });
+  assert.equal(await p.getAttribute('.rtools [data-sync]', 'data-sync'), 'refused');
+  const notice = await p.textContent('[data-notice=refused]');
+  assert.ok(notice.includes('part'), notice);
+  assert.match(await d.classOf('1/7'), /\bbad\b/, 'the refused item is marked on the sheet');
+  assert.equal(await d.outbox(), '1', 'the refused change waits, kept');
+  await d.shot('04-refused');
+  // the device's master data follows the office's (refreshed when it came online): P-2 is gone
+  await d.tap('1/7');
+  await p.waitForSelector('.panel [data-record="P-1"]');
+  assert.equal(await p.locator('.panel [data-record="P-2"]').count(), 0);
+  await p.click('.panel [data-record="P-1"]');
+  await d.ok();
+  await p.click('[data-action=save]');
+  await d.waitOutbox(0);
+  await d.waitState('sent');
+  const r = await ctx.api('GET', `/reports/${id}`, { token: ctx.adminToken });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(valueOf(r.json, 1, 7), 'P-1');
+  assert.equal(valueOf(r.json, 1, 8), 'ボルト M8');
+  await d.shot('05-refused-corrected');
+  await d.back();
+  const pr = appProblems(b.problems);
+  assert.ok(noProblems(pr), JSON.stringify(pr, null, 2));
+});

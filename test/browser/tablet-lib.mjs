@@ -208,9 +208,9 @@ export const valueOf = (report, sheet, cluster) => report.values.find((v) => v.s
 /** The problems a page of the app had that no test step expects. */
 export function appProblems(problems) {
   // a browser writes a console line for every API answer with an error status the app expects:
-  // 403 device_pending while approval waits, 412 for a conflict, 5xx while the server is down,
-  // and failed fetches while the device is offline
-  const expected = (c) => /Failed to load resource: (the server responded with a status of (403|409|412|502|503) |net::ERR_(INTERNET_DISCONNECTED|CONNECTION_RESET|CONNECTION_REFUSED|FAILED))/.test(c.text) &&
+  // 403 device_pending while approval waits, 412 for a conflict, 422 for a refused value, 5xx while
+  // the server is down, and failed fetches while the device is offline
+  const expected = (c) => /Failed to load resource: (the server responded with a status of (403|409|412|422|502|503) |net::ERR_(INTERNET_DISCONNECTED|CONNECTION_RESET|CONNECTION_REFUSED|FAILED))/.test(c.text) &&
     /\/api\/v1\//.test(c.url || '');
   return {
     console: problems.console.filter((c) => !expected(c)),

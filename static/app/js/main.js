@@ -8,6 +8,7 @@ import { h, fill } from './dom.js';
 import * as session from './session.js';
 import * as outbox from './outbox.js';
 import { refreshCatalog } from './refresh.js';
+import * as reports from './reports.js';
 import { mountBar } from './ui/shell.js';
 import { signInView, passwordView } from './ui/signin.js';
 import { homeView } from './ui/home.js';
@@ -58,6 +59,8 @@ async function boot() {
   onLangChange(() => { document.title = `genba ${t('app.tagline')}`; route(); });
   session.onSessionChange((s) => { if (!s && !view.querySelector('form.signin')) route(); });
   await route();
+  // images nothing refers to any more (replaced before they were sent) go, once the app is up
+  setTimeout(() => reports.collectBlobs().catch((e) => console.warn('cleaning images', e)), 5000);
   const online = () => {
     if (!session.current() || !navigator.onLine) return;
     session.refreshMe().catch(() => {});

@@ -407,3 +407,29 @@ export function adopt(def, r, snap) {
   if (!same) r.valuesVersion = (r.valuesVersion || 0) + 1;
   return r;
 }
+
+/**
+ * Removes stored images nothing refers to any more: replaced photos and
+ * drawings whose upload is done, copies of server images of reports that
+ * are gone or changed. Images of reports on the device and of operations
+ * still in the outbox always stay.
+ */
+export async function collectBlobs() {
+  const d = await db();
+  const tx = d.transaction(['reports', 'outbox', 'blobs'], 'readwrite');
+  const keep = new Set();
+  const serverCopies = new Set();
+  for (const r of await tx.objectStore('reports').getAll()) {
+    for (const f of Object.values(r.files || {})) keep.add(f.key);
+    for (const [k, sha] of Object.entries(r.server?.files || {})) serverCopies.add(`srv:${r.id}/${k}/${sha}`);
+  }
+  for (const op of await tx.objectStore('outbox').getAll()) if (op.file) keep.add(op.file.blobKey);
+  let removed = 0;
+  for (const key of await tx.objectStore('blobs').getAllKeys()) {
+    if (keep.has(key) || serverCopies.has(key)) continue;
+    await tx.objectStore('blobs').delete(key);
+    removed++;
+  }
+  await tx.done;
+  return removed;
+}
