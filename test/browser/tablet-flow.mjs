@@ -179,7 +179,10 @@ export function tabletFlow({ label, viewport, locale, contextOptions = {}, appro
     await p.click('[data-sheet-link="1"]');
     await d.shot('06-report-1-sheet-1');
     await p.click('[data-sheet-link="2"]');
-    await p.waitForFunction(() => document.querySelector('.sheet-frame[data-sheet="2"]').getBoundingClientRect().top < 300);
+    await p.waitForFunction(() => {   // scrolled to the top of sheet 2
+      const box = document.querySelector('.sheet-frame[data-sheet="2"]').parentElement.getBoundingClientRect().top;
+      return Math.abs(box - document.querySelector('.sheet-scroll').getBoundingClientRect().top) < 24;
+    });
     await d.shot('06-report-1-sheet-2');
     await p.click('[data-action=complete]');
     await p.waitForSelector('[data-notice=readonly]');

@@ -58,12 +58,13 @@ export async function reportView(view, id) {
     const b = await catalog.background(def.id, def.revision, sh.no);
     if (b) { bgUrls[sh.no] = URL.createObjectURL(b); urls.push(bgUrls[sh.no]); }
   }
-  async function loadFiles() {
+  async function loadFiles({ remote = true } = {}) {
     for (const [k, f] of Object.entries(rep.files)) {
       if (fileUrls[k]?.sha === f.sha256) continue;
       const b = await reports.blob(f.key);
       if (b) { const u = URL.createObjectURL(b); urls.push(u); fileUrls[k] = { url: u, sha: f.sha256 }; }
     }
+    if (!remote) return;
     // images only the server has (made on another device, or drawn by the server): fetched once, kept
     for (const [k, sha] of Object.entries(rep.server?.files || {})) {
       if (rep.files[k] || fileUrls[k]?.sha === sha) continue;
@@ -78,7 +79,7 @@ export async function reportView(view, id) {
       if (b) { const u = URL.createObjectURL(b); urls.push(u); fileUrls[k] = { url: u, sha }; }
     }
   }
-  await loadFiles();
+  await loadFiles({ remote: false });   // the server's images come after the first drawing
 
   // ---------------------------------------------------------------- layout
   const title = h('div.rtitle');
@@ -426,6 +427,7 @@ export async function reportView(view, id) {
 
   view.dataset.stored = 'true';
   draw();
+  loadFiles().then(draw).catch((e) => console.warn('images of the server', e));
 
   return async () => {
     off();
