@@ -9,7 +9,7 @@
 // worker takes over. Caches are per scope (one per tenant), so a new
 // version for one tenant never removes another tenant's offline copy.
 
-const VERSION = 'b0e888da9e54bc8c';
+const VERSION = '22cd28adbe81d469';
 const FILES = [
   './',
   'app.css',

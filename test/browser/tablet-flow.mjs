@@ -256,6 +256,7 @@ export function tabletFlow({ label, viewport, locale, contextOptions = {}, appro
     await p.click(`[data-action=new][data-definition="${ctx.defs.every.id}"]`);
     await p.waitForSelector('.sheet-frame');
     ids.every = await d.reportId();
+    assert.match(await p.getAttribute('.sheet-frame[data-sheet="1"] .bg image', 'href'), /^blob:/, 'the sheet\'s background image, kept on the device');
     await d.choose('1/1', '20');
     await d.ok();
     await p.click('.cl[data-key="1/2"]');                      // a Toggle moves on at each tap

@@ -17,6 +17,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import https from 'node:https';
 import { createTenant, stackRequest, stackEnv, screenshot, HERE } from './lib.mjs';
+import { makeZip } from '../integration/zip.mjs';
 
 export const SAMPLES = path.resolve(HERE, '../../../shared/samples');
 export const ADMIN_PW = 'Tablet-admin-2026';
@@ -60,8 +61,18 @@ export function everyTypeXml() {
     `<cluster><sheetNo>1</sheetNo><clusterId>${id}</clusterId><clusterName>${name}</clusterName><type>${type}</type>` +
     `<top>${top.toFixed(3)}</top><bottom>${bottom.toFixed(3)}</bottom><left>${left.toFixed(3)}</left><right>${right.toFixed(3)}</right>${p}</cluster>`).join('\n');
   return '<?xml version="1.0" encoding="UTF-8"?>\n<conmas><top><defTopName>全種類 Every type</defTopName><sheets><sheet>' +
-    '<sheetNo>1</sheetNo><defSheetName>全種類 Every type</defSheetName><width>595</width><height>842</height><clusters>\n' +
+    '<sheetNo>1</sheetNo><defSheetName>全種類 Every type</defSheetName><width>595</width><height>842</height>' +
+    '<background>sheet1.png</background><clusters>\n' +
     `${cl}\n</clusters></sheet></sheets></top></conmas>\n`;
+}
+/** The every-type form as a zip with its sheet's background image (a printed form: a header band and ruled lines). */
+export function everyTypeZip() {
+  const bg = png(595, 842, (x, y) => {
+    if (y < 60) return [214, 232, 224];
+    if (y % 42 === 0 || x === 20 || x === 574) return [176, 196, 188];
+    return [252, 252, 248];
+  });
+  return makeZip([{ name: 'definition.xml', data: Buffer.from(everyTypeXml()), deflate: true }, { name: 'sheet1.png', data: bg }]);
 }
 export const PARTS_CSV = 'code,name,price:number\nP-1,ボルト M8,12.5\nP-2,ナット M8,3\nP-3,ワッシャー M8,1.2\n';
 
@@ -146,8 +157,9 @@ export async function setUpTenant(prefix) {
   r = await api('POST', '/masters?name=parts', { token: adminToken, body: PARTS_CSV, headers: { 'Content-Type': 'text/csv' } });
   assert.equal(r.status, 201, r.text);
   const defs = {};
-  for (const [key, xml] of [['inspection', fs.readFileSync(path.join(SAMPLES, 'daily-inspection.xml'))], ['every', everyTypeXml()]]) {
-    r = await api('POST', '/definitions', { token: adminToken, body: xml, headers: { 'Content-Type': 'application/xml' } });
+  for (const [key, body, type] of [['inspection', fs.readFileSync(path.join(SAMPLES, 'daily-inspection.xml')), 'application/xml'],
+    ['every', everyTypeZip(), 'application/zip']]) {
+    r = await api('POST', '/definitions', { token: adminToken, body, headers: { 'Content-Type': type } });
     assert.equal(r.status, 201, r.text);
     defs[key] = { id: r.json.id, revision: r.json.revision };
     r = await api('POST', `/definitions/${defs[key].id}/status`, { token: adminToken, body: { status: 'published' } });

@@ -57,7 +57,12 @@ async function boot() {
   outbox.start();
   addEventListener('hashchange', route);
   onLangChange(() => { document.title = `genba ${t('app.tagline')}`; route(); });
-  session.onSessionChange((s) => { if (!s && !view.querySelector('form.signin')) route(); });
+  // the session ended (401, sign-out): to the sign-in form, unless a report is open (it is kept, and
+  // leaving it leads there)
+  session.onSessionChange(() => {
+    if (!session.current() && !view.querySelector('form.signin') && !location.hash.startsWith('#/report/')) route();
+  });
+  addEventListener('genba:route', () => route());
   await route();
   // images nothing refers to any more (replaced before they were sent) go, once the app is up
   setTimeout(() => reports.collectBlobs().catch((e) => console.warn('cleaning images', e)), 5000);

@@ -15,6 +15,11 @@ export function mountBar(bar) {
   const syncLabel = h('span.sync-label', t('sync.button'));
   const syncBtn = h('button.sync', { type: 'button', dataset: { action: 'sync' } }, syncLabel, count);
   const statusText = h('span.sync-status', { role: 'status', 'aria-live': 'polite' });
+  // signed out with changes waiting: the status is the way back to the sign-in form
+  statusText.addEventListener('click', () => {
+    if (session.current()) return;
+    if (location.hash !== '#/') location.hash = '#/'; else dispatchEvent(new Event('genba:route'));
+  });
   const net = h('span.net');
   const lang = h('button.lang', { type: 'button' });
   const who = h('button.who', { type: 'button', 'aria-haspopup': 'true' });
@@ -56,7 +61,8 @@ export function mountBar(bar) {
     else if (st.blocked) text = t('sync.blocked', { n: st.blocked });
     else if (!st.count && u && online && st.lastSync) text = t('sync.all_sent');
     statusText.textContent = text;
-    statusText.className = `sync-status ${st.blocked || st.phase === 'quota' ? 'warn' : ''}`;
+    statusText.className = `sync-status ${st.blocked || st.phase === 'quota' || (st.phase === 'signed_out' && st.count) ? 'warn' : ''}`;
+    statusText.classList.toggle('link', !session.current() && Boolean(u || session.user()));
     lang.textContent = t('lang.other');
     lang.setAttribute('aria-label', t('lang.other_label'));
     lang.lang = getLang() === 'ja' ? 'en' : 'ja';
