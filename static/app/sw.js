@@ -9,7 +9,7 @@
 // worker takes over. Caches are per scope (one per tenant), so a new
 // version for one tenant never removes another tenant's offline copy.
 
-const VERSION = '22cd28adbe81d469';
+const VERSION = 'd40586688721da82';
 const FILES = [
   './',
   'app.css',

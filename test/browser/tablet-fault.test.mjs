@@ -174,6 +174,7 @@ test('a change the server refuses is shown with its reasons; corrected, it is se
   await d.tap('1/7');
   await p.waitForSelector('.panel [data-record="P-1"]');
   assert.equal(await p.locator('.panel [data-record="P-2"]').count(), 0);
+  await d.shot('05-landscape-panel');   // a tablet held sideways: the panel beside the sheet
   await p.click('.panel [data-record="P-1"]');
   await d.ok();
   await p.click('[data-action=save]');
@@ -183,7 +184,7 @@ test('a change the server refuses is shown with its reasons; corrected, it is se
   assert.equal(r.status, 200, r.text);
   assert.equal(valueOf(r.json, 1, 7), 'P-1');
   assert.equal(valueOf(r.json, 1, 8), 'ボルト M8');
-  await d.shot('05-refused-corrected');
+  await d.shot('06-refused-corrected');
   await d.back();
   const pr = appProblems(b.problems);
   assert.ok(noProblems(pr), JSON.stringify(pr, null, 2));

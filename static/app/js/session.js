@@ -142,5 +142,8 @@ export async function signOut() {
   changed();
 }
 
+/** Whether the last session ended by itself (expired, revoked) rather than by signing out. */
+export const ended = () => Boolean(session?.expired && !session?.token);
+
 /** The login of the last user of this device (to fill the sign-in form), or "". */
 export const lastLogin = () => session?.user?.login || '';

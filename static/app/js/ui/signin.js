@@ -43,12 +43,12 @@ export async function signInView(view, { onSignedIn }) {
   login.value = kept?.login || session.lastLogin();
   const last = session.lastLogin();
   const unsent = await unsentOf(last);
-  const expired = Boolean(last && !session.current());
+  const expired = session.ended();
 
   const form = h('form.signin.card.narrow', { novalidate: true },
     h('h1', t('signin.title')),
     h('p.tenant-line', `${t('signin.tenant')}: `, h('strong', TENANT)),
-    expired ? h('p.notice', t('signin.expired')) : null,
+    expired ? h('p.notice.info', t('signin.expired')) : null,
     unsent ? h('p.notice.warn', t('signin.same_user', { login: last })) : null,
     field(t('signin.login'), login),
     field(t('signin.password'), pw),
