@@ -118,12 +118,20 @@ export function serverPin() {
 /**
  * Starts Chromium with a fresh profile and one page, and watches that page.
  * Options: locale (default en-US), pin (default: the stack's server key;
- * null for no pin at all), viewport.
+ * null for no pin at all), viewport, serviceWorkers ('block' by default;
+ * 'allow' for the tablet app), contextOptions (more of playwright's
+ * launchPersistentContext options: hasTouch, isMobile, permissions,
+ * geolocation, timezoneId, …), profile (a folder to keep the browser's
+ * data in, which close() then leaves alone: a second browser started on it
+ * finds what the first stored, as a tablet does after a restart).
  * Returns { context, page, problems, responses, close }.
  */
-export async function openBrowser({ locale = 'en-US', pin, viewport = { width: 1280, height: 800 } } = {}) {
+export async function openBrowser({
+  locale = 'en-US', pin, viewport = { width: 1280, height: 800 }, serviceWorkers = 'block', contextOptions = {}, profile: keep,
+} = {}) {
   const spki = pin === undefined ? serverPin() : pin;
-  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'genba-chromium-'));
+  const profile = keep || fs.mkdtempSync(path.join(os.tmpdir(), 'genba-chromium-'));
+  const remove = () => { if (!keep) fs.rmSync(profile, { recursive: true, force: true }); };
   const args = [...CHROMIUM_FLAGS];
   if (spki) args.push(`--ignore-certificate-errors-spki-list=${spki}`);
   let context;
@@ -137,11 +145,12 @@ export async function openBrowser({ locale = 'en-US', pin, viewport = { width: 1
       viewport,
       deviceScaleFactor: 1,
       ignoreHTTPSErrors: false,
-      serviceWorkers: 'block',
+      serviceWorkers,
       timeout: 60_000,
+      ...contextOptions,
     });
   } catch (e) {
-    fs.rmSync(profile, { recursive: true, force: true });
+    remove();
     throw e;
   }
   const problems = { console: [], pageErrors: [], csp: [], failedRequests: [] };
@@ -169,7 +178,7 @@ export async function openBrowser({ locale = 'en-US', pin, viewport = { width: 1
   const close = async () => {
     if (closed) return;
     closed = true;
-    try { await context.close(); } finally { fs.rmSync(profile, { recursive: true, force: true }); }
+    try { await context.close(); } finally { remove(); }
   };
   return { context, page, problems, responses, close };
 }
