@@ -229,12 +229,9 @@ static op_result put_once(void *arg)
     op_result res = load_report(op, t->report_id, true, &rp, why);
     if (res == OP_OK)
         res = may_edit(op, &rp, t->def, why);   /* again, under the row lock */
-    if (res == OP_OK && if_match && if_match != rp.rev) {
-        op_result jr;
-        why->body = report_json(op, rp.id, &jr);
-        res = refuse(why, REF_STALE, "stale_revision",
-                     "The report changed since you read it; the current report is in the body.");
-    }
+    /* the same bytes sent again (a retry whose answer was lost) are 200
+     * whatever revision the client read: nothing is written, nothing lost;
+     * If-Match is checked below, before anything is */
     db_rows old;
     if (res == OP_OK) {
         st = db_query(db, op->a,
@@ -257,6 +254,12 @@ static op_result put_once(void *arg)
         if (res == OP_OK)
             log_warn("req id=%s tenant=%s: attachment %s does not open; replaced by the same image uploaded again",
                      op->req_id, op->tenant->code, object_id(op, t));
+    }
+    if (res == OP_OK && if_match && if_match != rp.rev) {
+        op_result jr;
+        why->body = report_json(op, rp.id, &jr);
+        res = refuse(why, REF_STALE, "stale_revision",
+                     "The report changed since you read it; the current report is in the body.");
     }
     if (res == OP_OK && old_sha && !repair && t->lock_after_save)
         res = refuse(why, REF_INVALID, "locked_after_save", "This cluster cannot be changed once saved.");

@@ -305,6 +305,13 @@ test('who may upload: the report rules (view-only 403, others\' reports 404, app
   const ok = await put(rep, 1, 3, png, 'image/png', { headers: { 'If-Match': `"${rev}"` } });
   assert.equal(ok.status, 201, ok.text);
   assert.equal(ok.json.rev, rev + 1);
+  // a retry of that upload whose answer was lost: the same bytes with the
+  // If-Match it was sent with (stale now) are 200, nothing written
+  const retry = await put(rep, 1, 3, png, 'image/png', { headers: { 'If-Match': `"${rev}"` } });
+  assert.equal(retry.status, 200, retry.text);
+  assert.equal(revOf(rep), rev + 1);
+  // other bytes with that stale If-Match are still refused
+  assertError(await put(rep, 1, 3, makePng(12, 6), 'image/png', { headers: { 'If-Match': `"${rev}"` } }), 412, 'stale_revision', 'stale If-Match, new bytes');
 });
 
 test('stored sealed: not the plain bytes; opens in JS with the tenant key for its own place only', async () => {
