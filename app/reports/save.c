@@ -273,9 +273,8 @@ static bool apply(work *w, const report_write *wr, const char *id, const char *c
     for (int i = 0; i < wr->nvalues; i++) {
         const report_value_in *in = &wr->values[i];
         slot *sl = find(w, in->sheet, in->cluster);
-        const char *f = where(op, in->sheet, in->cluster);
         if (!sl) {
-            errs_add(e, f, "unknown_cluster");
+            errs_add(e, where(op, in->sheet, in->cluster), "unknown_cluster");
             continue;
         }
         if (value_server_computed(sl->c->type))
@@ -284,18 +283,18 @@ static bool apply(work *w, const report_write *wr, const char *id, const char *c
             /* labels, attachments and sign-offs are set elsewhere: sending
              * what is stored is harmless, anything else (even "") is refused */
             if (strcmp(in->value ? in->value : "", sl->old ? sl->old : ""))
-                errs_add(e, f, "read_only");
+                errs_add(e, where(op, in->sheet, in->cluster), "read_only");
             continue;
         }
         const char *canon = NULL;
         bool oon = false;
         const char *code = value_check(op->a, sl->c, in->value, &vc, &canon, &oon);
         if (code) {
-            errs_add(e, f, code);
+            errs_add(e, where(op, in->sheet, in->cluster), code);
             continue;
         }
         if (sl->c->lock_after_save && sl->old && *sl->old && strcmp(sl->old, canon)) {
-            errs_add(e, f, "locked_after_save");
+            errs_add(e, where(op, in->sheet, in->cluster), "locked_after_save");
             continue;
         }
         /* a value drawn from master data must be a live record of it; a
@@ -304,7 +303,7 @@ static bool apply(work *w, const report_write *wr, const char *id, const char *c
         if (master && *canon && (sl->c->type == CT_SELECT || sl->c->type == CT_MASTER_SELECT)) {
             bool gone = false;
             if (!masters_field(op, master, canon, NULL, &gone)) {
-                errs_add(e, f, gone ? "master_unavailable" : "not_in_items");
+                errs_add(e, where(op, in->sheet, in->cluster), gone ? "master_unavailable" : "not_in_items");
                 continue;
             }
             for (int k = 0; sl->c->type == CT_MASTER_SELECT && k < sl->c->nfills; k++) {

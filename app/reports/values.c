@@ -123,7 +123,11 @@ const char *rvals_text(arena *a, const rvals *r)
     buf_addc(&b, '{');
     for (int i = 0; i < r->n; i++) {
         const rvalue *v = &r->v[i];
-        buf_printf(&b, "%s\"%d/%d\":{\"v\":", i ? "," : "", v->sheet, v->cluster);
+        buf_adds(&b, i ? ",\"" : "\"");
+        buf_addi(&b, v->sheet);
+        buf_addc(&b, '/');
+        buf_addi(&b, v->cluster);
+        buf_adds(&b, "\":{\"v\":");
         jx_buf_str(&b, v->value ? v->value : "");
         if (v->at) {
             buf_adds(&b, ",\"at\":");
@@ -150,7 +154,11 @@ void rvals_api_text(buf *b, const rvals *r)
     buf_addc(b, '[');
     for (int i = 0; i < r->n; i++) {
         const rvalue *v = &r->v[i];
-        buf_printf(b, "%s{\"sheet\":%d,\"cluster\":%d,\"value\":", i ? "," : "", v->sheet, v->cluster);
+        buf_adds(b, i ? ",{\"sheet\":" : "{\"sheet\":");
+        buf_addi(b, v->sheet);
+        buf_adds(b, ",\"cluster\":");
+        buf_addi(b, v->cluster);
+        buf_adds(b, ",\"value\":");
         jx_buf_str(b, v->value ? v->value : "");
         buf_adds(b, ",\"edited_at\":");
         jx_buf_str(b, v->at);

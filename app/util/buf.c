@@ -39,6 +39,20 @@ void buf_adds(buf *b, const char *s)
     buf_add(b, s, strlen(s));
 }
 
+void buf_addi(buf *b, long long n)
+{
+    char d[24];
+    int i = sizeof d;
+    unsigned long long u = n < 0 ? 0ULL - (unsigned long long)n : (unsigned long long)n;
+    do {
+        d[--i] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (n < 0)
+        d[--i] = '-';
+    buf_add(b, d + i, sizeof d - (size_t)i);
+}
+
 void buf_addc(buf *b, char c)
 {
     buf_add(b, &c, 1);

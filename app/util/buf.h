@@ -17,5 +17,7 @@ void buf_add(buf *b, const void *p, size_t n);
 void buf_adds(buf *b, const char *s);
 void buf_addc(buf *b, char c);
 void buf_printf(buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The decimal digits of n (what "%lld" gives, without printf's cost in loops). */
+void buf_addi(buf *b, long long n);
 
 #endif
