@@ -13,6 +13,9 @@ ALTER TABLE reports
   ADD COLUMN IF NOT EXISTS created_device CHAR(36) NULL COMMENT 'the device it was created from (the history''s first entry)',
   ADD KEY IF NOT EXISTS reports_created (created_at, id),
   ADD KEY IF NOT EXISTS reports_def_created (definition_id, created_at, id),
+  -- the console's filters by status (an approver's "applying"), newest first
+  ADD KEY IF NOT EXISTS reports_status_created (status, created_at, id),
+  ADD KEY IF NOT EXISTS reports_def_status_created (definition_id, status, created_at, id),
   DROP KEY IF EXISTS reports_status;
 
 -- Stored idempotent answers are compressed (reports/idem.c); plain ones

@@ -52,7 +52,7 @@ test('setup: a tenant taken back to schema 4, with reports stored the old way', 
   // undo what 0005 added, put back what schema 4 had
   q('DROP TABLE report_events; DROP TABLE report_search');
   q('ALTER TABLE reports DROP KEY reports_seq, DROP COLUMN seq, DROP COLUMN vals, DROP COLUMN created_device, ' +
-    'DROP KEY reports_created, DROP KEY reports_def_created, ADD KEY reports_status (status, updated_at)');
+    'DROP KEY reports_created, DROP KEY reports_def_created, DROP KEY reports_status_created, DROP KEY reports_def_status_created, ADD KEY reports_status (status, updated_at)');
   q('ALTER TABLE idempotency_keys MODIFY response MEDIUMTEXT NULL');
   q(schema4Table('report_values'));
   q(schema4Table('report_history'));
