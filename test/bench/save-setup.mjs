@@ -14,37 +14,17 @@
 // definition id.
 import { readFileSync, writeFileSync } from 'node:fs';
 import crypto from 'node:crypto';
+import { client, firstAdmin } from './lib.mjs';
 
 const [url, tenant, oneTime, xmlFile, out] = process.argv.slice(2);
 if (!out) {
   console.error('usage: save-setup.mjs URL TENANT ADMIN_ONE_TIME_PASSWORD DEFINITION_XML OUT_DIR');
   process.exit(2);
 }
-const api = `${url}/${tenant}/api/v1`;
 
-async function call(method, path, { token, json, body, type } = {}) {
-  const headers = {};
-  if (token) headers.Authorization = `Bearer ${token}`;
-  if (json !== undefined) { headers['Content-Type'] = 'application/json'; body = JSON.stringify(json); }
-  if (type) headers['Content-Type'] = type;
-  const r = await fetch(api + path, { method, headers, body });
-  const text = await r.text();
-  let data = null;
-  try { data = JSON.parse(text); } catch { /* not JSON */ }
-  return { status: r.status, text, data };
-}
-function must(r, status, what) {
-  if (r.status !== status) {
-    console.error(`save-setup: ${what}: HTTP ${r.status} (expected ${status}): ${r.text.slice(0, 500)}`);
-    process.exit(1);
-  }
-  return r.data;
-}
+const { call, must } = client(url, tenant, 'save-setup');
 
-const adminPw = `Bench-${crypto.randomBytes(12).toString('hex')}`;
-let s = must(await call('POST', '/sessions', { json: { user: 'admin', password: oneTime } }), 201, 'admin sign-in');
-must(await call('POST', '/account/password', { token: s.token, json: { current: oneTime, new: adminPw } }), 204, 'admin password');
-const admin = must(await call('POST', '/sessions', { json: { user: 'admin', password: adminPw } }), 201, 'admin sign-in').token;
+const { token: admin } = await firstAdmin({ call, must }, oneTime, 'Bench');
 must(await call('PUT', '/settings', { token: admin, json: { 'devices.auto_approve': true } }), 200, 'device auto-approval');
 const g = must(await call('POST', '/groups', {
   token: admin, json: { name: 'bench', permissions: ['def.view', 'def.reports.view', 'def.reports.create', 'def.reports.edit'] },

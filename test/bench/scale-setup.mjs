@@ -9,38 +9,17 @@
 // ([{"file", "id"}] in the order given).
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import crypto from 'node:crypto';
+import { client, firstAdmin } from './lib.mjs';
 
 const [url, tenant, oneTime, out, ...xmlFiles] = process.argv.slice(2);
 if (!xmlFiles.length) {
   console.error('usage: scale-setup.mjs URL TENANT ADMIN_ONE_TIME_PASSWORD OUT_DIR DEFINITION_XML...');
   process.exit(2);
 }
-const api = `${url}/${tenant}/api/v1`;
 
-async function call(method, p, { token, json, body, type } = {}) {
-  const headers = {};
-  if (token) headers.Authorization = `Bearer ${token}`;
-  if (json !== undefined) { headers['Content-Type'] = 'application/json'; body = JSON.stringify(json); }
-  if (type) headers['Content-Type'] = type;
-  const r = await fetch(api + p, { method, headers, body });
-  const text = await r.text();
-  let data = null;
-  try { data = JSON.parse(text); } catch { /* not JSON */ }
-  return { status: r.status, text, data };
-}
-function must(r, status, what) {
-  if (r.status !== status) {
-    console.error(`scale-setup: ${what}: HTTP ${r.status} (expected ${status}): ${r.text.slice(0, 500)}`);
-    process.exit(1);
-  }
-  return r.data;
-}
+const { call, must } = client(url, tenant, 'scale-setup');
 
-const pw = `Scale-${crypto.randomBytes(12).toString('hex')}`;
-const s = must(await call('POST', '/sessions', { json: { user: 'admin', password: oneTime } }), 201, 'admin sign-in');
-must(await call('POST', '/account/password', { token: s.token, json: { current: oneTime, new: pw } }), 204, 'admin password');
-const token = must(await call('POST', '/sessions', { json: { user: 'admin', password: pw } }), 201, 'admin sign-in').token;
+const { token, password: pw } = await firstAdmin({ call, must }, oneTime, 'Scale');
 for (const name of ['foremen', 'managers'])
   must(await call('POST', '/groups', { token, json: { name } }), 201, `group ${name}`);
 const defs = [];
