@@ -1,5 +1,5 @@
 #include "tests.h"
-#include "manager/sheetview.h"
+#include "export/sheetview.h"
 #include "util/arena.h"
 
 #include <string.h>
