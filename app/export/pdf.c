@@ -317,7 +317,8 @@ static bool doc_open(pdf_doc *d, op_ctx *op, const export_report *r, const expor
     d->env = (layout_env){.a = op->a, .zone = tenant_zone(op->tenant), .lang = op->lang ? op->lang : "ja",
                           .msg = o ? o->msg : NULL};
     d->surf = cairo_pdf_surface_create_for_stream(out ? write_sink : write_nowhere, out, 595, 842);
-    d->scratch = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 1, 1);
+    /* a recording surface: nothing is rasterised for pages that are only counted */
+    d->scratch = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, &(cairo_rectangle_t){0, 0, 1, 1});
     d->pdf_cr = cairo_create(d->surf);
     d->scratch_cr = cairo_create(d->scratch);
     d->cr = d->scratch_cr;
@@ -399,7 +400,8 @@ op_result export_pdf_write(op_ctx *op, const export_report *r, const export_pdf_
     }
     for (int s = 0; s < nsheets; s++)
         draw_sheet(&d, &r->def->sheets[s]);
-    int pages = nsheets + pdf_record_pages(&d);
+    /* the record pages, unless the range ends before them (then their count is not known: -1) */
+    int pages = d.last && d.last <= nsheets ? -1 : nsheets + pdf_record_pages(&d);
     if (d.drawing) {
         cairo_show_page(d.pdf_cr);
         d.shown++;

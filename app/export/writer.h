@@ -32,7 +32,8 @@ typedef const char *(*export_msg_fn)(const char *lang, const char *key);
  * last; a last page past the end means the end).  OP_INVALID, before a
  * byte is written, when the range is empty or starts past the document's
  * end; *pages (when not NULL) is then, and after a success, the number of
- * pages of the whole document.  Times in the tenant's time zone. */
+ * pages of the whole document (-1 after a range that ends before the
+ * record pages: they are then not laid out, so not counted).  Times in the tenant's time zone. */
 typedef struct export_pdf_opts {
     int first_page, last_page;
     bool history;

@@ -32,8 +32,9 @@ void resp_unavailable(request *r, const char *code, const char *message);
 /* 303 See Other to location (a path on this site). */
 void resp_redirect(request *r, const char *location);
 /* The Content-Disposition of a download named filename (UTF-8), in a
- * (RFC 6266): attachment; filename="<ASCII stand-in>", and when the name
- * is not plain ASCII also filename*=UTF-8''<percent-encoded> (RFC 5987).
+ * (RFC 6266): attachment; filename="<ASCII stand-in>", and when the
+ * stand-in is not the name itself also filename*=UTF-8''<percent-encoded>
+ * (RFC 5987).
  * The stand-in has "_" for each other character, quote, backslash or
  * control character ("download.pdf" when nothing readable is left). */
 struct arena;
