@@ -324,8 +324,8 @@ static bool doc_open(pdf_doc *d, op_ctx *op, const export_report *r, const expor
     d->cr = d->scratch_cr;
     if (cairo_surface_status(d->surf) || cairo_surface_status(d->scratch))
         return false;
-    cairo_pdf_surface_set_metadata(d->surf, CAIRO_PDF_METADATA_TITLE, r->name);
-    cairo_pdf_surface_set_metadata(d->surf, CAIRO_PDF_METADATA_CREATOR, "genba");
+    /* no document title or creator: cairo 1.16's cairo_pdf_surface_set_metadata
+     * leaks about 1.5 KB a document (seen with LeakSanitizer) */
     /* the same metrics on both surfaces: unhinted, as printed */
     d->pc = pango_cairo_create_context(d->pdf_cr);
     cairo_font_options_t *fo = cairo_font_options_create();
