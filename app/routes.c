@@ -14,6 +14,7 @@
 #include "api/masters.h"
 #include "api/reports.h"
 #include "api/reports_flow.h"
+#include "api/reports_out.h"
 #include "api/sessions.h"
 #include "api/settings.h"
 #include "api/status.h"
@@ -28,6 +29,7 @@
 #include "manager/login.h"
 #include "manager/masters.h"
 #include "manager/reports.h"
+#include "manager/report_out.h"
 #include "manager/settings.h"
 #include "manager/users.h"
 #include "manager/maintenance.h"
@@ -90,6 +92,8 @@ const route routes[] = {
     {"PUT",    "/{tenant}/api/v1/reports/{id}",          api_reports_update,   KIND_API,     AUTH_TOKEN,       false, JSON,  NULL},
     {"DELETE", "/{tenant}/api/v1/reports/{id}",          api_reports_delete,   KIND_API,     AUTH_TOKEN,       false, NULL,  NULL},
     {"GET",    "/{tenant}/api/v1/reports/{id}/history",  api_reports_history,  KIND_API,     AUTH_TOKEN,       false, NULL,  NULL},
+    {"GET",    "/{tenant}/api/v1/reports/{id}/pdf",      api_reports_pdf,      KIND_API,     AUTH_TOKEN,       false, NULL,  NULL},
+    {"GET",    "/{tenant}/api/v1/reports/{id}/xlsx",     api_reports_xlsx,     KIND_API,     AUTH_TOKEN,       false, NULL,  NULL},
     {"POST",   "/{tenant}/api/v1/reports/{id}/lock",     api_reports_lock,     KIND_API,     AUTH_TOKEN,       false, NULL,  NULL},
     {"DELETE", "/{tenant}/api/v1/reports/{id}/lock",     api_reports_unlock,   KIND_API,     AUTH_TOKEN,       false, NULL,  NULL},
     {"POST",   "/{tenant}/api/v1/reports/{id}/approvals", api_reports_approvals, KIND_API,   AUTH_TOKEN,       false, JSON,  NULL},
@@ -153,6 +157,8 @@ const route routes[] = {
     {"POST",   "/{tenant}/manager/reports/{id}/copy",    manager_report_copy,  KIND_CONSOLE, AUTH_SESSION,     true,  FORM,  "reports.edit"},
     {"POST",   "/{tenant}/manager/reports/{id}/delete",  manager_report_delete, KIND_CONSOLE, AUTH_SESSION,    true,  FORM,  "reports.delete"},
     {"GET",    "/{tenant}/manager/reports/{id}/attachments/{sheet}/{cluster}", manager_report_attachment, KIND_CONSOLE, AUTH_SESSION, false, NULL, "reports.view"},
+    {"GET",    "/{tenant}/manager/reports/{id}/pdf",     manager_report_pdf,   KIND_CONSOLE, AUTH_SESSION,     false, NULL,  "reports.view"},
+    {"GET",    "/{tenant}/manager/reports/{id}/xlsx",    manager_report_xlsx,  KIND_CONSOLE, AUTH_SESSION,     false, NULL,  "reports.view"},
 
     /* only when test_hooks = 1 (test stacks): a slow request for the drain test */
     {"GET",    "/__test/sleep",                          testhook_sleep,       KIND_PLAIN,   AUTH_LOCAL,       false, NULL,  NULL},

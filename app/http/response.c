@@ -179,3 +179,50 @@ void resp_redirect(request *r, const char *location)
     resp_header(r, "Location", location);
     resp_send(r, 303, "text/plain; charset=utf-8", "", 0);
 }
+
+const char *resp_disposition(arena *a, const char *filename)
+{
+    buf ascii, ext;
+    buf_init(&ascii, a);
+    buf_init(&ext, a);
+    bool plain = true, meaningful = false;   /* meaningful: a letter or digit before the extension */
+    const char *ext_dot = filename ? strrchr(filename, '.') : NULL;
+    for (const unsigned char *p = (const unsigned char *)(filename ? filename : ""); *p; p++) {
+        unsigned c = *p;
+        bool attr = (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+                    (c && strchr("!#$&+-.^_`|~", (int)c));
+        if (attr)
+            buf_addc(&ext, (char)c);
+        else
+            buf_printf(&ext, "%%%02X", c);
+        if (c >= 0x80) {
+            plain = false;
+            if ((c & 0xc0) != 0x80)   /* one stand-in per code point */
+                buf_addc(&ascii, '_');
+        } else if (c < 0x20 || c == 0x7f || c == '"' || c == '\\') {
+            plain = false;   /* the stand-in differs: the real name goes in filename* */
+            buf_addc(&ascii, '_');
+        } else {
+            buf_addc(&ascii, (char)c);
+            meaningful |= (!ext_dot || (const char *)p < ext_dot) &&
+                          ((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'));
+        }
+    }
+    const char *fallback = meaningful ? ascii.data : "download";
+    if (!meaningful) {   /* nothing readable: "download", keeping the (stand-in's) extension */
+        const char *dot = ascii.data ? strrchr(ascii.data, '.') : NULL;
+        if (dot && strlen(dot) <= 6)
+            fallback = arena_printf(a, "download%s", dot);
+        plain = false;
+    }
+    if (plain)
+        return arena_printf(a, "attachment; filename=\"%s\"", fallback);
+    return arena_printf(a, "attachment; filename=\"%s\"; filename*=UTF-8''%s", fallback, ext.data ? ext.data : "");
+}
+
+void resp_download(request *r, const char *content_type, const char *filename, const void *body, size_t len)
+{
+    resp_header(r, "Content-Disposition", resp_disposition(r->a, filename));
+    resp_header(r, "Cache-Control", "private, no-store");
+    resp_send(r, 200, content_type, body, len);
+}

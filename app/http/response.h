@@ -31,6 +31,17 @@ int resp_refusal_status(refusal_kind k);
 void resp_unavailable(request *r, const char *code, const char *message);
 /* 303 See Other to location (a path on this site). */
 void resp_redirect(request *r, const char *location);
+/* The Content-Disposition of a download named filename (UTF-8), in a
+ * (RFC 6266): attachment; filename="<ASCII stand-in>", and when the
+ * stand-in is not the name itself also filename*=UTF-8''<percent-encoded>
+ * (RFC 5987).
+ * The stand-in has "_" for each other character, quote, backslash or
+ * control character ("download.pdf" when nothing readable is left). */
+struct arena;
+const char *resp_disposition(struct arena *a, const char *filename);
+/* Answer 200 with a file to save (a report's PDF, XLSX): its type, the
+ * Content-Disposition of filename, never cached. */
+void resp_download(request *r, const char *content_type, const char *filename, const void *body, size_t len);
 /* Standard reason phrase. */
 const char *resp_reason(int status);
 /* The security headers for a kind (exposed for tests). */

@@ -12,7 +12,7 @@
 #include "http/form.h"
 #include "http/response.h"
 #include "manager/report_view.h"
-#include "manager/sheetview.h"
+#include "export/layout.h"
 #include "manager/view.h"
 #include "reports/attach.h"
 #include "reports/report.h"
@@ -56,95 +56,18 @@ const char *rpt_msg(request *r, const char *key)
 
 /* ------------------------------------------------------------------ values as people read them */
 
-static bool is_signoff(cluster_type t)
+/* The layout's view of the page: the arena, the tenant's zone, the page's
+ * language and catalog. */
+static layout_env env_of(request *r)
 {
-    return t == CT_CREATE || t == CT_INSPECT || t == CT_APPROVE;
-}
-
-static bool is_attachment(cluster_type t)
-{
-    return t == CT_IMAGE || t == CT_HANDWRITING || t == CT_FREE_DRAW;
-}
-
-static const char *item_label(const def_cluster *c, const char *v)
-{
-    for (int i = 0; i < c->nitems; i++)
-        if (!strcmp(c->items[i].value, v))
-            return c->items[i].label && *c->items[i].label ? c->items[i].label : c->items[i].value;
-    return v;
-}
-
-/* A sign-off value {"user", "name", "at", "comment"}; false when it is not one. */
-typedef struct signoff {
-    const char *user, *name, *at, *comment;
-} signoff;
-
-static bool signoff_parse(request *r, const char *v, signoff *s)
-{
-    memset(s, 0, sizeof *s);
-    if (!v || *v != '{')
-        return false;
-    json_object *o = json_tokener_parse(v);
-    if (!o || !json_object_is_type(o, json_type_object)) {
-        json_object_put(o);
-        return false;
-    }
-    const char *x;
-    if ((x = rpt_jstr(o, "user")))
-        s->user = arena_strdup(r->a, x);
-    if ((x = rpt_jstr(o, "name")))
-        s->name = arena_strdup(r->a, x);
-    if ((x = rpt_jstr(o, "at")))
-        s->at = arena_strdup(r->a, x);
-    if ((x = rpt_jstr(o, "comment")))
-        s->comment = arena_strdup(r->a, x);
-    json_object_put(o);
-    if (!s->name)
-        s->name = s->user;
-    return s->name != NULL;
+    return (layout_env){.a = r->a, .zone = tenant_zone(r->op.tenant), .lang = r->lang, .msg = page_msg};
 }
 
 /* The value of c as a person reads it ("" when none). */
 static const char *display(request *r, const def_cluster *c, const char *v)
 {
-    if (c->type == CT_FIXED_TEXT) {
-        const char *t = def_param_get(c, "text");
-        return t ? t : v ? v : "";
-    }
-    if (!v || !*v)
-        return "";
-    if (is_attachment(c->type))   /* (in the history) the image's SHA-256 */
-        return arena_printf(r->a, "%s %.8s", rpt_msg(r, "report.image"), v);
-    if (is_signoff(c->type)) {
-        signoff s;
-        if (!signoff_parse(r, v, &s))
-            return v;
-        return arena_printf(r->a, "%s%s%s%s%s", s.name, s.at ? " — " : "", s.at ? rpt_short_time(r, s.at) : "",
-                            s.comment ? " — " : "", s.comment ? s.comment : "");
-    }
-    switch (c->type) {
-    case CT_CHECK: return !strcmp(v, "1") ? "✓" : v;
-    case CT_SELECT: case CT_TOGGLE: case CT_NUMERIC_SELECT: return item_label(c, v);
-    case CT_MULTIPLE_CHOICE: {
-        buf b;
-        buf_init(&b, r->a);
-        const char *p = v;
-        while (*p) {
-            const char *tab = strchr(p, '\t');
-            size_t n = tab ? (size_t)(tab - p) : strlen(p);
-            buf_printf(&b, "%s%s", b.len ? ", " : "", item_label(c, arena_strndup(r->a, p, n)));
-            if (!tab)
-                break;
-            p = tab + 1;
-        }
-        return b.data ? b.data : "";
-    }
-    case CT_NUMERIC: case CT_CALCULATE: {
-        const char *pre = def_param_get(c, "prefix"), *suf = def_param_get(c, "suffix"), *unit = def_param_get(c, "unit");
-        return arena_printf(r->a, "%s%s%s%s%s", pre ? pre : "", v, suf ? suf : "", unit ? " " : "", unit ? unit : "");
-    }
-    default: return v;
-    }
+    layout_env e = env_of(r);
+    return layout_display(&e, c, v);
 }
 
 /* ------------------------------------------------------------------ the report page */
@@ -263,144 +186,97 @@ bool rpt_same_text(const char *a, const char *b)
     }
 }
 
-/* The role printed on a stamp. */
-static const char *stamp_role(request *r, cluster_type t)
+/* The lines of a fitted text as page data: fs, anchor, tx, tl, lines. */
+static void put_lines(request *r, json_object *co, const layout_cluster *l)
 {
-    return rpt_msg(r, t == CT_CREATE ? "stamp.create" : t == CT_INSPECT ? "stamp.inspect" : "stamp.approve");
-}
-
-/* A stamp's date: the customer's day of the sign-off ("2026.12.05"). */
-static const char *stamp_date(request *r, const char *at)
-{
-    time_t u;
-    if (!tz_parse_utc(at, &u))
-        return at ? at : "";
-    cdate d = tz_date(tenant_zone(r->op.tenant), u);
-    return arena_printf(r->a, "%04d.%02d.%02d", d.y, d.m, d.d);
-}
-
-/* Lay a text out in the box as page data: fs, anchor, tx, lines. */
-static void put_text(request *r, json_object *co, const char *text, double x, double y, double w, double h, double max_fs,
-                     const char *anchor)
-{
-    sv_text t;
-    double pad = w > 12 ? 2 : 0.5;
-    sheetview_fit(r->a, text, w - 2 * pad, h, max_fs, 4, &t);
-    if (!t.nlines)
+    static const char *anchors[] = {"start", "middle", "end"};
+    if (!l->t.nlines)
         return;
-    /* in a box meant for several lines the text starts at the top, as written by hand */
-    double block = t.nlines * SV_LINE_HEIGHT * t.fs, lift = (h - block) / 2 - pad;
-    if (h >= 40 && lift > 0)
-        for (int i = 0; i < t.nlines; i++)
-            t.y[i] -= lift;
-    jx_add_str(co, "fs", num(r, t.fs));
-    jx_add_str(co, "anchor", anchor);
-    jx_add_str(co, "tx", num(r, !strcmp(anchor, "end") ? x + w - pad : !strcmp(anchor, "middle") ? x + w / 2 : x + pad));
-    if (t.squeezed)
-        jx_add_str(co, "tl", num(r, w - 2 * pad));
+    jx_add_str(co, "fs", num(r, l->t.fs));
+    jx_add_str(co, "anchor", anchors[l->anchor]);
+    jx_add_str(co, "tx", num(r, l->tx));
+    if (l->tl > 0)
+        jx_add_str(co, "tl", num(r, l->tl));
     json_object *lines = json_object_new_array();
-    for (int i = 0; i < t.nlines; i++) {
-        json_object *l = json_object_new_object();
-        jx_add_str(l, "y", num(r, y + t.y[i]));
-        jx_add_str(l, "t", t.lines[i]);
-        json_object_array_add(lines, l);
+    for (int i = 0; i < l->t.nlines; i++) {
+        json_object *o = json_object_new_object();
+        jx_add_str(o, "y", num(r, l->t.y[i]));
+        jx_add_str(o, "t", l->t.lines[i]);
+        json_object_array_add(lines, o);
     }
     json_object_object_add(co, "lines", lines);
 }
 
-/* The drawing of one cluster on its sheet. */
+/* The drawing of one cluster on its sheet (export/layout.c places it). */
 static void draw(request *r, const rview *rv, const def_sheet *sh, const def_cluster *c, const char *value, json_object *co)
 {
-    double x = c->fleft * sh->width, y = c->ftop * sh->height;
-    double w = (c->fright - c->fleft) * sh->width, h = (c->fbottom - c->ftop) * sh->height;
-    jx_add_str(co, "x", num(r, x));
-    jx_add_str(co, "y", num(r, y));
-    jx_add_str(co, "w", num(r, w));
-    jx_add_str(co, "h", num(r, h));
-    /* without a background image nothing on the sheet names the boxes: a small caption does */
-    double vy = y, vh = h;
-    bool caption = !sh->background && c->type != CT_FIXED_TEXT;
-    if (caption) {   /* at most 5.5 pt, smaller (or cut) to stay inside the box */
-        double cfs = h < 14 ? 3.5 : 5.5, em = sheetview_em_width(c->name, strlen(c->name));
-        if (em * cfs > w - 3)
-            cfs = em > 0 && (w - 3) / em > 3 ? (w - 3) / em : 3;
+    layout_env e = env_of(r);
+    layout_cluster l;
+    layout_cluster_place(&e, sh, c, value, attached(rv, c->sheet_no, c->id), &l);
+    jx_add_str(co, "x", num(r, l.x));
+    jx_add_str(co, "y", num(r, l.y));
+    jx_add_str(co, "w", num(r, l.w));
+    jx_add_str(co, "h", num(r, l.h));
+    if (l.cap) {
         jx_add_bool(co, "cap", true);
-        jx_add_str(co, "capfs", num(r, cfs));
-        jx_add_str(co, "capx", num(r, x + 1.5));
-        jx_add_str(co, "capy", num(r, y + cfs + 0.5));
-        if (em * cfs > w - 3)
-            jx_add_str(co, "capw", num(r, w - 3));
-        if (!is_signoff(c->type) && !is_attachment(c->type) && h >= 14)
-            vy = y + cfs, vh = h - cfs;
+        jx_add_str(co, "capfs", num(r, l.capfs));
+        jx_add_str(co, "capx", num(r, l.capx));
+        jx_add_str(co, "capy", num(r, l.capy));
+        if (l.capw > 0)
+            jx_add_str(co, "capw", num(r, l.capw));
     }
-    if (c->type == CT_FIXED_TEXT) {
-        const char *t = display(r, c, value);
-        if (*t) {
-            jx_add_str(co, "kind", "fixed");
-            put_text(r, co, t, x, y, w, h, 14, "start");
-        }
-        return;
-    }
-    if (is_attachment(c->type)) {
-        if (attached(rv, c->sheet_no, c->id)) {
-            jx_add_str(co, "kind", "image");
-            jx_add_str(co, "href", arena_printf(r->a, "/%s/manager/reports/%s/attachments/%d/%d", r->tenant_code, rv->id,
-                                                c->sheet_no, c->id));
-        }
-        return;
-    }
-    if (is_signoff(c->type)) {
-        signoff s;
-        double cx = x + w / 2, cy = y + h / 2, rr = (w < h ? w : h) / 2 * 0.9;
-        if (value && *value && signoff_parse(r, value, &s)) {
-            sv_stamp st;
-            const char *role = stamp_role(r, c->type), *date = stamp_date(r, s.at);
-            sheetview_stamp(x, y, w, h, role, date, s.name, &st);
-            jx_add_str(co, "kind", "stamp");
-            jx_add_str(co, "cx", num(r, st.cx));
-            jx_add_str(co, "cy", num(r, st.cy));
-            jx_add_str(co, "r", num(r, st.r));
-            jx_add_str(co, "sw", num(r, st.stroke));
-            jx_add_str(co, "bx1", num(r, st.cx - st.band_hw));
-            jx_add_str(co, "bx2", num(r, st.cx + st.band_hw));
-            jx_add_str(co, "by1", num(r, st.band_y1));
-            jx_add_str(co, "by2", num(r, st.band_y2));
-            jx_add_str(co, "role", role);
-            jx_add_str(co, "rolefs", num(r, st.role_fs));
-            jx_add_str(co, "roley", num(r, st.role_y));
-            jx_add_str(co, "date", date);
-            jx_add_str(co, "datefs", num(r, st.date_fs));
-            jx_add_str(co, "datey", num(r, st.date_y));
-            jx_add_str(co, "signer", s.name);
-            jx_add_str(co, "namefs", num(r, st.name_fs));
-            jx_add_str(co, "namey", num(r, st.name_y));
-            if (st.role_squeeze)
-                jx_add_str(co, "rolew", num(r, st.role_w));
-            if (st.date_squeeze)
-                jx_add_str(co, "datew", num(r, st.date_w));
-            if (st.name_squeeze)
-                jx_add_str(co, "namew", num(r, st.name_w));
-        } else {
-            jx_add_str(co, "kind", "slot");
-            jx_add_str(co, "cx", num(r, cx));
-            jx_add_str(co, "cy", num(r, cy));
-            jx_add_str(co, "r", num(r, rr));
-        }
-        return;
-    }
-    if (!value || !*value)
-        return;
-    if (c->type == CT_CHECK) {   /* a mark in the middle of what the caption leaves */
-        double side = (w < vh ? w : vh) * 0.85;
+    switch (l.kind) {
+    case LAY_NONE: break;
+    case LAY_FIXED: case LAY_TEXT:
+        jx_add_str(co, "kind", l.kind == LAY_FIXED ? "fixed" : "text");
+        put_lines(r, co, &l);
+        break;
+    case LAY_IMAGE:
+        jx_add_str(co, "kind", "image");
+        jx_add_str(co, "href", arena_printf(r->a, "/%s/manager/reports/%s/attachments/%d/%d", r->tenant_code, rv->id,
+                                            c->sheet_no, c->id));
+        break;
+    case LAY_CHECK:
         jx_add_str(co, "kind", "check");
-        jx_add_str(co, "fs", num(r, side));
-        jx_add_str(co, "tx", num(r, x + w / 2));
-        jx_add_str(co, "ty", num(r, vy + vh / 2 + side * 0.36));
-        return;
+        jx_add_str(co, "fs", num(r, l.mark_fs));
+        jx_add_str(co, "tx", num(r, l.mark_x));
+        jx_add_str(co, "ty", num(r, l.mark_y));
+        break;
+    case LAY_STAMP: {
+        const sv_stamp *st = &l.st;
+        jx_add_str(co, "kind", "stamp");
+        jx_add_str(co, "cx", num(r, st->cx));
+        jx_add_str(co, "cy", num(r, st->cy));
+        jx_add_str(co, "r", num(r, st->r));
+        jx_add_str(co, "sw", num(r, st->stroke));
+        jx_add_str(co, "bx1", num(r, st->cx - st->band_hw));
+        jx_add_str(co, "bx2", num(r, st->cx + st->band_hw));
+        jx_add_str(co, "by1", num(r, st->band_y1));
+        jx_add_str(co, "by2", num(r, st->band_y2));
+        jx_add_str(co, "role", l.role);
+        jx_add_str(co, "rolefs", num(r, st->role_fs));
+        jx_add_str(co, "roley", num(r, st->role_y));
+        jx_add_str(co, "date", l.date);
+        jx_add_str(co, "datefs", num(r, st->date_fs));
+        jx_add_str(co, "datey", num(r, st->date_y));
+        jx_add_str(co, "signer", l.signer);
+        jx_add_str(co, "namefs", num(r, st->name_fs));
+        jx_add_str(co, "namey", num(r, st->name_y));
+        if (st->role_squeeze)
+            jx_add_str(co, "rolew", num(r, st->role_w));
+        if (st->date_squeeze)
+            jx_add_str(co, "datew", num(r, st->date_w));
+        if (st->name_squeeze)
+            jx_add_str(co, "namew", num(r, st->name_w));
+        break;
     }
-    jx_add_str(co, "kind", "text");
-    bool number = c->type == CT_NUMERIC || c->type == CT_CALCULATE || c->type == CT_NUMERIC_SELECT;
-    put_text(r, co, display(r, c, value), x, vy, w, vh, 12, number ? "end" : "start");
+    case LAY_SLOT:
+        jx_add_str(co, "kind", "slot");
+        jx_add_str(co, "cx", num(r, l.cx));
+        jx_add_str(co, "cy", num(r, l.cy));
+        jx_add_str(co, "r", num(r, l.r));
+        break;
+    }
 }
 
 /* The form input of an editable cluster: kind, limits, choices. */
@@ -503,7 +379,7 @@ static json_object *sheets_json(request *r, const rview *rv, const outcome *oc)
                 jx_add_str(co, "normal", lo && hi ? arena_printf(r->a, "%s – %s", lo, hi)
                                          : hi ? arena_printf(r->a, "≤ %s", hi) : lo ? arena_printf(r->a, "≥ %s", lo) : NULL);
             }
-            if (is_attachment(c->type) && attached(rv, c->sheet_no, c->id))
+            if (layout_is_attachment(c->type) && attached(rv, c->sheet_no, c->id))
                 jx_add_str(co, "href", arena_printf(r->a, "/%s/manager/reports/%s/attachments/%d/%d", r->tenant_code, rv->id,
                                                     c->sheet_no, c->id));
             if (rv->can_edit && rpt_editable(c, value)) {

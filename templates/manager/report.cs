@@ -23,6 +23,18 @@
     <dt><?cs var:L.reports.definition ?></dt><dd><?cs if:Perm.definitions_view ?><a href="/<?cs var:Tenant.code ?>/manager/definitions/<?cs var:R.definition_id ?>?revision=<?cs var:R.definition_revision ?>"><?cs var:R.definition_name ?></a><?cs else ?><?cs var:R.definition_name ?><?cs /if ?> <span class="help">(<?cs var:L.defs.revision ?> <?cs var:R.definition_revision ?>)</span></dd>
     <dt><?cs var:L.report.created ?></dt><dd><?cs var:R.creator ?> <span class="help"><time><?cs var:R.created ?></time></span></dd>
     <dt><?cs var:L.report.updated ?></dt><dd><?cs var:R.updater ?> <span class="help"><time><?cs var:R.updated ?></time> · <?cs var:L.report.rev ?> <?cs var:R.rev ?></span></dd>
+    <dt><?cs var:L.report.download ?></dt><dd class="downloads">
+      <a class="button" href="/<?cs var:Tenant.code ?>/manager/reports/<?cs var:R.id ?>/pdf" id="download-pdf" download><?cs var:L.report.download_pdf ?></a>
+      <a class="button" href="/<?cs var:Tenant.code ?>/manager/reports/<?cs var:R.id ?>/xlsx" id="download-xlsx" download><?cs var:L.report.download_xlsx ?></a>
+      <details class="pdf-options"><summary><?cs var:L.report.download_pdf ?>: <?cs var:L.report.download_pages ?> · <?cs var:L.report.download_history ?></summary>
+        <form method="get" action="/<?cs var:Tenant.code ?>/manager/reports/<?cs var:R.id ?>/pdf" id="pdf-form" class="row">
+          <label for="pdf-pages"><?cs var:L.report.download_pages ?></label>
+          <input id="pdf-pages" name="pages" size="8" inputmode="numeric" pattern="[0-9]*-?[0-9]*" placeholder="1-2" aria-describedby="pdf-pages-help">
+          <label class="check"><input type="checkbox" name="history" value="1" id="pdf-history"> <?cs var:L.report.download_history ?></label>
+          <button type="submit" id="download-pdf-options"><?cs var:L.report.download_pdf ?></button>
+          <span class="help" id="pdf-pages-help"><?cs var:L.report.download_pages_help ?></span>
+        </form>
+      </details></dd>
   </dl>
 </section>
 <?cs each:sh = Sheets ?>

@@ -4,12 +4,12 @@
 import crypto from 'node:crypto';
 
 // client(URL, TENANT, WHO): {call, must}.  call(method, path, {token, json,
-// body, type}) -> {status, text, data}; must(answer, status, what) -> data,
+// body, type, headers}) -> {status, text, data}; must(answer, status, what) -> data,
 // or ends the process with a message naming WHO when the status differs.
 export function client(url, tenant, who) {
   const api = `${url}/${tenant}/api/v1`;
-  async function call(method, p, { token, json, body, type } = {}) {
-    const headers = {};
+  async function call(method, p, { token, json, body, type, headers: extra = {} } = {}) {
+    const headers = { ...extra };
     if (token) headers.Authorization = `Bearer ${token}`;
     if (json !== undefined) { headers['Content-Type'] = 'application/json'; body = JSON.stringify(json); }
     if (type) headers['Content-Type'] = type;

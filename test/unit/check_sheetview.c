@@ -1,5 +1,5 @@
 #include "tests.h"
-#include "manager/sheetview.h"
+#include "export/sheetview.h"
 #include "util/arena.h"
 
 #include <string.h>
@@ -120,5 +120,6 @@ Suite *suite_sheetview(void)
     tcase_add_test(tc, fit_prefers_large);
     tcase_add_test(tc, stamp_geometry);
     suite_add_tcase(s, tc);
+    suite_add_tcase(s, tcase_export());
     return s;
 }

@@ -1,4 +1,4 @@
-#include "manager/sheetview.h"
+#include "export/sheetview.h"
 
 #include <string.h>
 
