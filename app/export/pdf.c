@@ -333,9 +333,12 @@ static bool doc_open(pdf_doc *d, op_ctx *op, const export_report *r, const expor
     cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
     pango_cairo_context_set_font_options(d->pc, fo);
     cairo_font_options_destroy(fo);
+    /* one face for the whole document: cairo 1.16 copies a CJK font's
+     * tables (16-27 MB) twice for every face it embeds, some 30 ms a face;
+     * emphasis is colour and size, not a second face */
     d->sans = pango_font_description_from_string(PDF_SANS);
-    d->bold = pango_font_description_from_string(PDF_SANS " Bold");
-    d->stamp = pango_font_description_from_string(PDF_SERIF " Bold");
+    d->bold = pango_font_description_from_string(PDF_SANS);
+    d->stamp = pango_font_description_from_string(PDF_SANS);
     return true;
 }
 

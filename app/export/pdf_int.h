@@ -20,7 +20,6 @@
 
 /* The fonts (fontconfig finds Debian's fonts-noto-cjk). */
 #define PDF_SANS "Noto Sans CJK JP"
-#define PDF_SERIF "Noto Serif CJK JP"
 
 typedef struct pdf_doc {
     op_ctx *op;

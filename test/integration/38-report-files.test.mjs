@@ -186,16 +186,17 @@ test('pdftotext finds every value, as people read it, on its sheet; the stamps; 
   assert.ok(!p3.includes('変更履歴'), 'no history without history=1');
 });
 
-test('pdffonts: every font embedded as a subset with a Unicode map (Noto Sans / Serif CJK)', () => {
+test('pdffonts: one face, Noto Sans CJK, embedded as a subset with a Unicode map', () => {
   const fonts = pdfFonts(pdf);
-  assert.ok(fonts.length >= 2, JSON.stringify(fonts));
+  assert.ok(fonts.length >= 1, JSON.stringify(fonts));
   for (const f of fonts) {
     assert.equal(f.emb, 'yes', f.line);
     assert.equal(f.sub, 'yes', f.line);
     assert.equal(f.uni, 'yes', f.line);
-    assert.match(f.name, /^[A-Z]{6}\+Noto(Sans|Serif)CJK/, f.line);
+    assert.match(f.name, /^[A-Z]{6}\+NotoSansCJK/, f.line);
   }
-  assert.ok(fonts.some((f) => /Serif/.test(f.name)), 'the stamps are in the serif');
+  // one face (each embedded face costs cairo 1.16 some 30 ms a document)
+  assert.equal(new Set(fonts.map((f) => f.name.slice(7))).size, 1, JSON.stringify(fonts.map((f) => f.name)));
 });
 
 test('golden files: each page rendered (pdftoppm) matches its stored reference within the tolerance', () => {
