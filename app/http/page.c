@@ -377,8 +377,7 @@ static NEOERR *cs_when(CSPARSE *parse, CS_FUNCTION *csf, CSARG *args, CSARG *res
     return STATUS_OK;
 }
 
-/* Render into out; false (logged) when the template fails. */
-static bool render(request *r, page **pp, const char *tmpl, buf *out)
+bool page_render_buf(request *r, page **pp, const char *tmpl, buf *out)
 {
     page *p = pp ? *pp : NULL;
     CSPARSE *cs = NULL;
@@ -429,7 +428,7 @@ static bool render(request *r, page **pp, const char *tmpl, buf *out)
 void page_render(request *r, int status, page **pp, const char *tmpl)
 {
     buf out;
-    if (render(r, pp, tmpl, &out))
+    if (page_render_buf(r, pp, tmpl, &out))
         resp_send(r, status, "text/html; charset=utf-8", out.data, out.len);
     else
         resp_send(r, 500, "text/plain; charset=utf-8", "internal error: the page could not be rendered\n", 47);
@@ -457,7 +456,7 @@ void page_error(request *r, int status, const char *code, const char *message)
         detail = NULL;
     page_set(p, "Error.detail", detail);
     buf out;
-    if (render(r, &p, "error.cs", &out)) {
+    if (page_render_buf(r, &p, "error.cs", &out)) {
         resp_send(r, status, "text/html; charset=utf-8", out.data, out.len);
     } else {
         /* keep the status even when the page itself cannot be drawn */
