@@ -1,0 +1,29 @@
+/* jobs/zipw.h - a zip archive written as a stream to an export_sink: each
+ * entry's local header, its data (deflated, or stored when that is not
+ * smaller... decided per entry by the caller), a data descriptor, and at
+ * the end the central directory (zip64 records when the archive passes 4
+ * GiB or 65535 entries).  Memory: the entry being added plus one record
+ * per entry for the central directory (name and figures, ~100 bytes).
+ * One writer per thread.
+ */
+#ifndef GENBA_JOBS_ZIPW_H
+#define GENBA_JOBS_ZIPW_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "export/writer.h"
+
+typedef struct zipw zipw;
+
+/* A writer to out (kept by pointer: it must outlive the writer). */
+zipw *zipw_new(export_sink *out);
+/* Add the whole entry name (UTF-8, '/' separated) with data; deflate:
+ * compress it (else stored).  A name already added gets " (2)", " (3)" ...
+ * before its extension.  false when the sink refused or memory ran out. */
+bool zipw_add(zipw *z, const char *name, const void *data, size_t n, bool deflate);
+/* Write the central directory and free z; false when the sink refused. */
+bool zipw_finish(zipw **z);
+/* Free without finishing; NULL-safe. */
+void zipw_free(zipw **z);
+
+#endif
