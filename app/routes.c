@@ -9,6 +9,7 @@
 #include "api/account.h"
 #include "api/definitions.h"
 #include "api/devices.h"
+#include "api/exports.h"
 #include "api/groups.h"
 #include "api/health.h"
 #include "api/masters.h"
@@ -100,6 +101,12 @@ const route routes[] = {
     {"POST",   "/{tenant}/api/v1/reports/{id}/copy",     api_reports_copy,     KIND_API,     AUTH_TOKEN,       false, JSON,  NULL},
     {"PUT",    "/{tenant}/api/v1/reports/{id}/attachments/{sheet}/{cluster}", api_attachment_put, KIND_API, AUTH_TOKEN, false, "image/png|image/jpeg", NULL},
     {"GET",    "/{tenant}/api/v1/reports/{id}/attachments/{sheet}/{cluster}", api_attachment_get, KIND_API, AUTH_TOKEN, false, NULL, NULL},
+    {"POST",   "/{tenant}/api/v1/exports",               api_exports_create,   KIND_API,     AUTH_TOKEN,       false, JSON,  NULL},
+    {"GET",    "/{tenant}/api/v1/exports",               api_exports_list,     KIND_API,     AUTH_TOKEN,       false, NULL,  NULL},
+    {"POST",   "/{tenant}/api/v1/exports/full",          api_exports_full,     KIND_API,     AUTH_TOKEN,       false, NULL,  "admin"},
+    {"GET",    "/{tenant}/api/v1/exports/{id}",          api_exports_get,      KIND_API,     AUTH_TOKEN,       false, NULL,  NULL},
+    {"DELETE", "/{tenant}/api/v1/exports/{id}",          api_exports_cancel,   KIND_API,     AUTH_TOKEN,       false, NULL,  NULL},
+    {"GET",    "/{tenant}/api/v1/exports/{id}/file",     api_exports_file,     KIND_API,     AUTH_TOKEN,       false, NULL,  NULL},
     {"GET",    "/{tenant}/api/v1/masters",               api_masters_list,     KIND_API,     AUTH_TOKEN,       false, NULL,  NULL},
     {"POST",   "/{tenant}/api/v1/masters",               api_masters_upload,   KIND_API,     AUTH_TOKEN,       false, CSV,   "definitions.edit"},
     {"GET",    "/{tenant}/api/v1/masters/{id}/records",  api_masters_records,  KIND_API,     AUTH_TOKEN,       false, NULL,  NULL},

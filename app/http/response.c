@@ -64,10 +64,10 @@ static bool has_header(request *r, const char *name)
     return false;
 }
 
-void resp_send(request *r, int status, const char *ctype, const void *body, size_t len)
+bool resp_begin(request *r, int status, const char *ctype, uint64_t len)
 {
     if (r->responded)
-        return;
+        return false;
     r->responded = true;
     r->status = status;
     buf h;
@@ -90,17 +90,28 @@ void resp_send(request *r, int status, const char *ctype, const void *body, size
         buf_printf(&h, "%s: %s\r\n", r->hdr_name[i], r->hdr_value[i]);
     buf_adds(&h, "\r\n");
     FCGX_PutStr(h.data, (int)h.len, r->fcgx->out);
-    if (len && strcmp(r->method, "HEAD") != 0 && status != 204 && status != 304) {
-        const char *p = body;
-        size_t left = len;
-        while (left) {
-            int n = left > 1 << 20 ? 1 << 20 : (int)left;
-            if (FCGX_PutStr(p, n, r->fcgx->out) < 0)
-                break;
-            p += n;
-            left -= (size_t)n;
-        }
+    return strcmp(r->method, "HEAD") != 0 && status != 204 && status != 304;
+}
+
+bool resp_write(request *r, const void *body, size_t len)
+{
+    const char *p = body;
+    size_t left = len;
+    while (left) {
+        int n = left > 1 << 20 ? 1 << 20 : (int)left;
+        if (FCGX_PutStr(p, n, r->fcgx->out) < 0)
+            return false;
+        p += n;
+        left -= (size_t)n;
+        r->bytes_out += (uint64_t)n;
     }
+    return true;
+}
+
+void resp_send(request *r, int status, const char *ctype, const void *body, size_t len)
+{
+    if (resp_begin(r, status, ctype, len) && len)
+        resp_write(r, body, len);
     r->bytes_out = len;
 }
 

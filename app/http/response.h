@@ -19,6 +19,12 @@
 void resp_header(request *r, const char *name, const char *value);
 /* Send status, content type and body.  A second answer is ignored. */
 void resp_send(request *r, int status, const char *content_type, const void *body, size_t len);
+/* A long answer in pieces: the status and headers (Content-Length len),
+ * then resp_write as the body comes.  resp_begin is false when no body
+ * is to follow (HEAD, an answer already sent); resp_write false when the
+ * client went away.  Writing other than len bytes breaks the answer. */
+bool resp_begin(request *r, int status, const char *content_type, uint64_t len);
+bool resp_write(request *r, const void *body, size_t len);
 /* Send obj as JSON and release it (json_object_put). */
 void resp_json(request *r, int status, json_object *obj);
 /* Answer an error in the request's kind (JSON / XML / page).  code is a

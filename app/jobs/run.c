@@ -3,6 +3,7 @@
 #include "jobs/file.h"
 #include "jobs/job.h"
 #include "jobs/queue.h"
+#include "auth/perm.h"
 #include "db/txn.h"
 #include "tenant/quota.h"
 #include "tenant/resolve.h"
@@ -328,6 +329,14 @@ static void work(runner *r, arena *a, const job *j)
                 return;
             }
             return fail(r, a, j, "The user who asked for it can no longer sign in.");
+        }
+        /* the rights now, in the job's arena: the walks lend op->a to a
+         * report's arena that they reset */
+        perm_has(&op, "def.reports.view", NULL);
+        if (op.user->perms_failed) {
+            json_object_put(params);
+            release(r, a, j);
+            return;
         }
     }
     const char *dir = arena_printf(a, "%s/%s/exports", cfg->data_dir, code);
