@@ -25,6 +25,7 @@
 #include "manager/definitions.h"
 #include "manager/account.h"
 #include "manager/devices.h"
+#include "manager/exports.h"
 #include "manager/groups.h"
 #include "manager/home.h"
 #include "manager/login.h"
@@ -158,6 +159,12 @@ const route routes[] = {
     {"GET",    "/{tenant}/manager/masters/{id}",         manager_master,       KIND_CONSOLE, AUTH_SESSION,     false, NULL,  "definitions.view"},
 
     {"GET",    "/{tenant}/manager/reports",              manager_reports,      KIND_CONSOLE, AUTH_SESSION,     false, NULL,  "reports.view"},
+    {"GET",    "/{tenant}/manager/exports",              manager_exports,      KIND_CONSOLE, AUTH_SESSION,     false, NULL,  NULL},
+    {"POST",   "/{tenant}/manager/exports",              manager_exports_start, KIND_CONSOLE, AUTH_SESSION,    true,  FORM,  "reports.view"},
+    {"GET",    "/{tenant}/manager/exports/status",       manager_exports_status, KIND_CONSOLE, AUTH_SESSION,   false, NULL,  NULL},
+    {"POST",   "/{tenant}/manager/exports/full",         manager_exports_full, KIND_CONSOLE, AUTH_SESSION,     true,  FORM,  "admin"},
+    {"POST",   "/{tenant}/manager/exports/{id}/cancel",  manager_exports_cancel, KIND_CONSOLE, AUTH_SESSION,   true,  FORM,  NULL},
+    {"GET",    "/{tenant}/manager/exports/{id}/file",    manager_exports_file, KIND_CONSOLE, AUTH_SESSION,     false, NULL,  NULL},
     {"GET",    "/{tenant}/manager/reports/{id}",         manager_report,       KIND_CONSOLE, AUTH_SESSION,     false, NULL,  "reports.view"},
     {"POST",   "/{tenant}/manager/reports/{id}",         manager_report_save,  KIND_CONSOLE, AUTH_SESSION,     true,  FORM,  "reports.edit"},
     {"POST",   "/{tenant}/manager/reports/{id}/approvals", manager_report_approval, KIND_CONSOLE, AUTH_SESSION, true, FORM, "reports.view"},

@@ -92,26 +92,7 @@ void api_exports_cancel(request *r)
     resp_json(r, 200, exports_json(&r->op, &j));
 }
 
-typedef struct stream {
-    request *r;
-    const job *j;
-    bool begun, body;
-} stream;
-
-static bool to_client(void *ctx, const void *p, size_t n)
-{
-    stream *s = ctx;
-    if (!s->begun) {   /* the file opened: now the headers */
-        s->begun = true;
-        resp_header(s->r, "Content-Disposition", resp_disposition(s->r->a, s->j->file_name ? s->j->file_name : "export"));
-        resp_header(s->r, "Cache-Control", "private, no-store");
-        s->body = resp_begin(s->r, 200, s->j->content_type ? s->j->content_type : "application/octet-stream",
-                             (uint64_t)s->j->bytes);
-    }
-    return !s->body || resp_write(s->r, p, n);
-}
-
-void exports_send_file(request *r, const char *id)
+static void send_file(request *r, const char *id)
 {
     db_conn *c;
     job j;
@@ -123,12 +104,12 @@ void exports_send_file(request *r, const char *id)
     if (strcmp(j.status, "done"))
         return resp_error(r, 409, "not_ready",
                           arena_printf(r->a, "The export is %s; only a finished export can be downloaded.", j.status));
-    stream s = {.r = r, .j = &j};
-    res = exports_read(&r->op, &j, to_client, &s);
+    resp_stream s = {.r = r, .content_type = j.content_type, .filename = j.file_name, .len = (uint64_t)j.bytes};
+    res = exports_read(&r->op, &j, resp_stream_write, &s);
     if (s.begun)
         return;   /* sent, or cut short: the client sees fewer bytes than announced */
     if (res == OP_OK)
-        to_client(&s, "", 0);
+        resp_stream_write(&s, "", 0);
     else if (res == OP_NOT_FOUND)
         resp_error(r, 410, "expired", "The export's file is no longer kept.");
     else
@@ -137,5 +118,5 @@ void exports_send_file(request *r, const char *id)
 
 void api_exports_file(request *r)
 {
-    exports_send_file(r, req_param(r, "id"));
+    send_file(r, req_param(r, "id"));
 }

@@ -12,6 +12,4 @@ void api_exports_list(request *r);
 void api_exports_get(request *r);
 void api_exports_file(request *r);
 void api_exports_cancel(request *r);
-/* The file of a done export, streamed (shared with the console). */
-void exports_send_file(request *r, const char *id);
 #endif

@@ -108,6 +108,18 @@ bool resp_write(request *r, const void *body, size_t len)
     return true;
 }
 
+bool resp_stream_write(void *ctx, const void *p, size_t n)
+{
+    resp_stream *s = ctx;
+    if (!s->begun) {
+        s->begun = true;
+        resp_header(s->r, "Content-Disposition", resp_disposition(s->r->a, s->filename ? s->filename : "download"));
+        resp_header(s->r, "Cache-Control", "private, no-store");
+        s->body = resp_begin(s->r, 200, s->content_type ? s->content_type : "application/octet-stream", s->len);
+    }
+    return !s->body || !n || resp_write(s->r, p, n);
+}
+
 void resp_send(request *r, int status, const char *ctype, const void *body, size_t len)
 {
     if (resp_begin(r, status, ctype, len) && len)
