@@ -10,6 +10,8 @@
 #include <string.h>
 #include <zlib.h>
 
+#define ZBUF (256u << 10)
+
 typedef struct zent {
     char *name;
     uint32_t crc;
@@ -22,8 +24,10 @@ struct zipw {
     uint64_t off;
     zent *e;
     size_t n, cap;
-    unsigned char *cbuf;
-    size_t ccap;
+    unsigned char *cbuf;       /* ZBUF bytes of deflate output */
+    z_stream zs;               /* the open entry's deflate state */
+    bool open;
+    uint64_t data_start;
     size_t *slot;              /* open addressing over names: entry index + 1, 0 = free */
     size_t nslot;
     bool failed;
@@ -72,6 +76,8 @@ void zipw_free(zipw **zp)
     if (!zp || !*zp)
         return;
     zipw *z = *zp;
+    if (z->open && z->e[z->n - 1].method == 8)
+        deflateEnd(&z->zs);
     for (size_t i = 0; i < z->n; i++)
         free(z->e[i].name);
     free(z->e);
@@ -142,9 +148,9 @@ static char *unique_name(const zipw *z, const char *name)
     return s;
 }
 
-bool zipw_add(zipw *z, const char *name, const void *data, size_t n, bool compress)
+bool zipw_begin(zipw *z, const char *name, bool compress)
 {
-    if (z->failed)
+    if (z->failed || z->open)
         return false;
     if (z->n == z->cap) {
         size_t cap = z->cap ? z->cap * 2 : 64;
@@ -163,44 +169,15 @@ bool zipw_add(zipw *z, const char *name, const void *data, size_t n, bool compre
     if (!name_keep(z, z->n - 1))
         return z->failed = true, false;
     e->offset = z->off;
-    e->usize = n;
-    e->crc = (uint32_t)crc32(0L, data, (uInt)0);
-    /* crc32 in pieces: uInt is 32 bits */
-    const unsigned char *p = data;
-    for (size_t left = n; left;) {
-        uInt k = left > (1u << 30) ? (1u << 30) : (uInt)left;
-        e->crc = (uint32_t)crc32(e->crc, p, k);
-        p += k;
-        left -= k;
-    }
-    const void *body = data;
-    e->csize = n;
-    e->method = 0;
-    if (compress && n > 64) {
-        uLong bound = compressBound((uLong)n) + 64;
-        if (bound > z->ccap) {
-            unsigned char *b = realloc(z->cbuf, bound);
-            if (!b)
-                return z->failed = true, false;
-            z->cbuf = b;
-            z->ccap = bound;
-        }
-        z_stream s;
-        memset(&s, 0, sizeof s);
+    e->crc = (uint32_t)crc32(0L, Z_NULL, 0);
+    e->method = compress ? 8 : 0;
+    if (compress) {
+        memset(&z->zs, 0, sizeof z->zs);
         /* raw deflate (no zlib header), as zip wants */
-        if (deflateInit2(&s, 6, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) == Z_OK) {
-            s.next_in = (Bytef *)data;
-            s.avail_in = (uInt)n;
-            s.next_out = z->cbuf;
-            s.avail_out = (uInt)z->ccap;
-            int rc = deflate(&s, Z_FINISH);
-            if (rc == Z_STREAM_END && s.total_out < n) {
-                body = z->cbuf;
-                e->csize = s.total_out;
-                e->method = 8;
-            }
-            deflateEnd(&s);
-        }
+        if (deflateInit2(&z->zs, 6, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+            return z->failed = true, false;
+        if (!z->cbuf && !(z->cbuf = malloc(ZBUF)))
+            return z->failed = true, false;
     }
     size_t nl = strlen(e->name);
     unsigned char h[30];
@@ -215,8 +192,70 @@ bool zipw_add(zipw *z, const char *name, const void *data, size_t n, bool compre
     le32(h + 22, 0);
     le16(h + 26, (uint16_t)nl);
     le16(h + 28, 0);
-    if (!put(z, h, 30) || !put(z, e->name, nl) || !put(z, body, e->csize))
+    z->open = true;
+    z->data_start = z->off + 30 + nl;
+    return put(z, h, 30) && put(z, e->name, nl);
+}
+
+static bool pump(zipw *z, int flush)
+{
+    do {
+        z->zs.next_out = z->cbuf;
+        z->zs.avail_out = ZBUF;
+        int rc = deflate(&z->zs, flush);
+        if (rc == Z_STREAM_ERROR)
+            return z->failed = true, false;
+        if (!put(z, z->cbuf, ZBUF - z->zs.avail_out))
+            return false;
+    } while (z->zs.avail_out == 0);
+    return true;
+}
+
+bool zipw_data(zipw *z, const void *data, size_t n)
+{
+    if (z->failed || !z->open)
         return false;
+    zent *e = &z->e[z->n - 1];
+    const unsigned char *p = data;
+    while (n) {
+        uInt k = n > (1u << 30) ? (1u << 30) : (uInt)n;
+        e->crc = (uint32_t)crc32(e->crc, p, k);
+        e->usize += k;
+        if (e->method == 8) {
+            z->zs.next_in = (Bytef *)p;
+            z->zs.avail_in = k;
+            if (!pump(z, Z_NO_FLUSH))
+                return false;
+        } else if (!put(z, p, k)) {
+            return false;
+        }
+        p += k;
+        n -= k;
+    }
+    return true;
+}
+
+/* zipw_data as an export_sink's write. */
+bool zipw_write(void *ctx, const void *p, size_t n)
+{
+    return zipw_data(ctx, p, n);
+}
+
+bool zipw_end(zipw *z)
+{
+    if (z->failed || !z->open)
+        return false;
+    zent *e = &z->e[z->n - 1];
+    z->open = false;
+    if (e->method == 8) {
+        z->zs.next_in = Z_NULL;
+        z->zs.avail_in = 0;
+        bool ok = pump(z, Z_FINISH);
+        deflateEnd(&z->zs);
+        if (!ok)
+            return false;
+    }
+    e->csize = z->off - z->data_start;
     /* data descriptor, zip64 form (8-byte sizes) */
     unsigned char d[24];
     le32(d, 0x08074b50);
@@ -226,9 +265,16 @@ bool zipw_add(zipw *z, const char *name, const void *data, size_t n, bool compre
     return put(z, d, 24);
 }
 
+bool zipw_add(zipw *z, const char *name, const void *data, size_t n, bool compress)
+{
+    return zipw_begin(z, name, compress && n > 64) && zipw_data(z, data, n) && zipw_end(z);
+}
+
 bool zipw_finish(zipw **zp)
 {
     zipw *z = *zp;
+    if (z->open)
+        z->failed = true;
     uint64_t cd_start = z->off;
     for (size_t i = 0; i < z->n && !z->failed; i++) {
         zent *e = &z->e[i];

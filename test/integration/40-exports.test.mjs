@@ -10,10 +10,12 @@
 // is taken over, completes, and no partial file is ever offered.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import { readFileSync, readdirSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import {
-  repo, env, ensureTenant, adminToken, api, sql, tenantDb, tokenFor, newDevice, assertError, detailCodes, pidOf,
+  repo, env, ctl, ensureTenant, adminToken, api, sql, tenantDb, tokenFor, newDevice, assertError, detailCodes, pidOf,
   childrenOf, alive, sleep, waitFor, request,
 } from './lib.mjs';
 import { bulkReports, waitJob, exportFile, zipEntries } from './exports-lib.mjs';
@@ -201,6 +203,45 @@ test('cancel: a running export stops between reports, its file is never offered;
   await waitJob(T, admin, d.json.id);
   assert.equal((await api(T, 'DELETE', `/exports/${d.json.id}`, { token: admin })).json.status, 'cancelled');
   assertError(await api(T, 'GET', `/exports/${d.json.id}/file`, { token: admin }), 409, 'not_ready');
+});
+
+test('the full export: a tenant administrator\'s background job, one zip holding what genbactl tenant export writes', async () => {
+  const r = await api(T, 'POST', '/exports/full', { token: admin });
+  assert.equal(r.status, 202, r.text);
+  const j = await waitJob(T, admin, r.json.id);
+  assert.equal(j.status, 'done', JSON.stringify(j));
+  assert.equal(j.kind, 'tenant-export');
+  assert.match(j.file_name, new RegExp(`^${T}-export-\\d{4}-\\d{2}-\\d{2}\\.zip$`));
+  const f = await exportFile(T, admin, r.json.id);
+  assert.equal(f.status, 200);
+  assert.equal(f.body.length, j.bytes);
+  // every file's SHA-256 as SHA256SUMS says, checked by python3 itself
+  const check = spawnSync('python3', ['-c', `
+import sys, zipfile, io, hashlib, json
+z = zipfile.ZipFile(io.BytesIO(sys.stdin.buffer.read()))
+names = z.namelist()
+root = names[0].split('/')[0]
+sums = dict(reversed(l.split('  ', 1)) for l in z.read(root + '/SHA256SUMS').decode().splitlines())
+bad = [n for n, h in sums.items() if hashlib.sha256(z.read(root + '/' + n)).hexdigest() != h]
+rows = z.read(root + '/reports/reports.csv').decode('utf-8-sig').count('\\r\\n') - 1
+print(json.dumps({"root": root, "files": sorted(n[len(root) + 1:] for n in names), "sums": len(sums), "bad": bad, "rows": rows}))
+`], { input: f.body, maxBuffer: 1 << 28 });
+  assert.equal(check.status, 0, String(check.stderr));
+  const o = JSON.parse(check.stdout);
+  assert.deepEqual(o.bad, []);
+  assert.equal(o.sums, o.files.length - 1);   // every file but SHA256SUMS itself
+  const total = Number(sql('SELECT COUNT(*) FROM reports WHERE deleted_at IS NULL', { database: tenantDb(T) }).stdout);
+  assert.equal(o.rows, total);
+  // the same files as the operator's export of the same tenant
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'ex-full-'));
+  const c = ctl('tenant', 'export', T, path.join(dir, 'out'));
+  assert.equal(c.status, 0, c.stderr);
+  const walk = (d, pre = '') => readdirSync(d, { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? walk(path.join(d, e.name), `${pre}${e.name}/`) : [`${pre}${e.name}`]));
+  assert.deepEqual(o.files, walk(path.join(dir, 'out')).sort());
+  rmSync(dir, { recursive: true, force: true });
+  // no working folder left behind
+  assert.deepEqual(readdirSync(exportDir(T)).filter((n) => n.startsWith(r.json.id)), [`${r.json.id}-1.job`]);
 });
 
 test('a runner killed halfway: the job is taken over and completes; no partial file is ever offered', async () => {
