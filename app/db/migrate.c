@@ -35,6 +35,15 @@ int migrate_version_of(migrate_kind k, const int *applied, size_t napplied)
 
 int migrate_version_in(const migration *l, const int *applied, size_t napplied)
 {
+    /* a version above every one this build knows: a newer build migrated
+     * it, and that is what it is */
+    int known = 0, newest = 0;
+    for (const migration *m = l; m->name; m++)
+        known = m->version > known ? m->version : known;
+    for (size_t i = 0; i < napplied; i++)
+        newest = applied[i] > newest ? applied[i] : newest;
+    if (newest > known)
+        return newest;
     int v = 0;
     for (const migration *m = l; m->name; m++) {
         bool have = false;

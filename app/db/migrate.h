@@ -31,7 +31,8 @@ int migrate_known_version(migrate_kind k);
  * versions (0 when the first is not).  A number missing from the list (a
  * migration another branch reserved) is no gap; a migration of the list
  * that was skipped (applied later than one above it) holds the version
- * below it until it is applied.  Pure, thread-safe. */
+ * below it until it is applied.  A version above every one of the list
+ * (a newer build's) is the version.  Pure, thread-safe. */
 int migrate_version_of(migrate_kind k, const int *applied, size_t napplied);
 /* The same over any list (ending with a NULL name), for tests. */
 int migrate_version_in(const migration *list, const int *applied, size_t napplied);

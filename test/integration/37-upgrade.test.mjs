@@ -12,7 +12,7 @@ import { repo, ctl, sql, tenantDb, ensureTenant, adminToken, api, consoleCookie,
 const T = 'upg-a';
 const PW = 'Upgrade-admin-55';
 const DB = tenantDb(T);
-let token, defId;
+let token, defId, known;   // known: the newest schema this build knows
 const ids = [crypto.randomUUID(), crypto.randomUUID()];
 
 const q = (query) => {
@@ -47,8 +47,8 @@ test('setup: a tenant taken back to schema 4, with reports stored the old way', 
   defId = r.json.id;
   r = await api(T, 'POST', `/definitions/${defId}/status`, { token, body: { status: 'published' } });
   assert.equal(r.status, 200, r.text);
-  const v = Number(sql(`SELECT MAX(version) FROM ${DB}.schema_migrations`).stdout);
-  assert.equal(v, 5, 'this build knows schema 5');
+  known = Number(sql(`SELECT MAX(version) FROM ${DB}.schema_migrations`).stdout);
+  assert.ok(known >= 5, 'this build knows schema 5');
   // undo what 0005 added, put back what schema 4 had
   q('DROP TABLE report_events; DROP TABLE report_search');
   q('ALTER TABLE reports DROP KEY reports_seq, DROP COLUMN seq, DROP COLUMN vals, DROP COLUMN created_device, ' +
@@ -81,7 +81,7 @@ test('setup: a tenant taken back to schema 4, with reports stored the old way', 
 test('genbactl migrate converts the values, the history and the search index; nothing old is left', async () => {
   const r = ctl('migrate', '--tenant', T);
   assert.equal(r.status, 0, r.stderr);
-  assert.match(r.stdout, new RegExp(`^${T}: migrated 4 -> 5$`, 'm'));
+  assert.match(r.stdout, new RegExp(`^${T}: migrated 4 -> ${known}$`, 'm'));
   for (const gone of ['report_values', 'report_history'])
     assert.equal(sql(`SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = '${DB}' AND table_name = '${gone}'`).stdout, '0', gone);
   assert.equal(q('SELECT COUNT(*) FROM report_events'), '4', 'one event per report and revision');

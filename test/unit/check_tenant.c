@@ -146,6 +146,10 @@ START_TEST(migrations_with_gaps)
     /* the build that brings 0004: a database at 1,2,3,5 is at version 3 (pending) */
     ck_assert_int_eq(migrate_version_in(with4, all_but4, 4), 3);
     ck_assert_int_eq(migrate_version_in(with4, all, 5), 5);
+    /* a newer build's migration: that version, so a server can refuse it */
+    int newer[] = {1, 2, 3, 4, 5, 105};
+    ck_assert_int_eq(migrate_version_in(with4, newer, 6), 105);
+    ck_assert_int_eq(migrate_version_in(without4, newer, 6), 105);
     /* the project's own list: every known migration applied is the known version */
     int v[64];
     size_t n = 0;
