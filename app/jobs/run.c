@@ -49,6 +49,7 @@ typedef struct beat {
 
 typedef struct runner {
     const runner_env *env;
+    unsigned delay_ms;            /* test stacks: a pause at each progress step (params test_delay_ms) */
     char name[160];
     db_conn *control;
     tenant_env tenv;
@@ -129,7 +130,10 @@ static void *beat_main(void *arg)
 
 static void progress(job_run *jr, long long done, long long total)
 {
-    beat *b = &((runner *)jr->runner)->b;
+    runner *r = jr->runner;
+    beat *b = &r->b;
+    if (r->delay_ms)
+        usleep(r->delay_ms * 1000u);
     pthread_mutex_lock(&b->mu);
     b->done = done;
     if (total >= 0)
@@ -319,6 +323,8 @@ static void work(runner *r, arena *a, const job *j)
         fail(r, a, j, "The job's parameters are not valid.");
         return;
     }
+    json_object *delay = json_object_object_get(params, "test_delay_ms");
+    r->delay_ms = cfg->test_hooks && delay ? (unsigned)json_object_get_int(delay) : 0;
     if (kind->as_user) {
         bool db_failed;
         op.user = j->user_id > 0 ? load_user(&op, j->user_id, &db_failed) : NULL;
