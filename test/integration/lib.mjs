@@ -112,6 +112,12 @@ export function childrenOf(pid) {
   const r = spawnSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' });
   return r.stdout.split('\n').filter(Boolean).map(Number);
 }
+// The master's children that are workers (--worker), or job runners (--runner).
+const withArg = (pid, arg) => childrenOf(pid).filter((p) => {
+  try { return readFileSync(`/proc/${p}/cmdline`, 'utf8').split('\0').includes(arg); } catch { return false; }
+});
+export const workersOf = (pid) => withArg(pid, '--worker');
+export const runnersOf = (pid) => withArg(pid, '--runner');
 export function alive(pid) {
   try { process.kill(pid, 0); return true; } catch { return false; }
 }
