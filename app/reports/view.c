@@ -7,8 +7,26 @@
 #include "util/jsonx.h"
 #include "util/log.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+void report_extras_json(json_object *o, const db_rows *rows, size_t row, int col)
+{
+    for (int k = 0; k < 2; k++) {
+        json_object *x = json_object_new_object();
+        int n = k ? REPORT_SYSKEYS : REPORT_REMARKS, base = col + (k ? REPORT_REMARKS : 0);
+        for (int i = 0; i < n; i++) {
+            const char *v = db_cell(rows, row, base + i);
+            if (v && *v) {
+                char key[4];
+                snprintf(key, sizeof key, "%d", i + 1);
+                jx_add_str(x, key, v);
+            }
+        }
+        json_object_object_add(o, k ? "system_keys" : "remarks", x);
+    }
+}
 
 json_object *report_json(op_ctx *op, const char *id, op_result *res)
 {
@@ -17,7 +35,10 @@ json_object *report_json(op_ctx *op, const char *id, op_result *res)
     db_status st = db_query(db, op->a,
                             "SELECT rp.id, rp.definition_id, rp.definition_revision, rp.name, rp.number, rp.status, rp.stage, "
                             "rp.rev, DATE_FORMAT(rp.created_at, '%Y-%m-%dT%H:%i:%sZ'), c.login, "
-                            "DATE_FORMAT(rp.updated_at, '%Y-%m-%dT%H:%i:%sZ'), u.login, rp.created_by, rp.vals "
+                            "DATE_FORMAT(rp.updated_at, '%Y-%m-%dT%H:%i:%sZ'), u.login, rp.created_by, rp.vals, "
+                            "rp.remarks1, rp.remarks2, rp.remarks3, rp.remarks4, rp.remarks5, rp.remarks6, rp.remarks7, "
+                            "rp.remarks8, rp.remarks9, rp.remarks10, rp.system_key1, rp.system_key2, rp.system_key3, "
+                            "rp.system_key4, rp.system_key5 "
                             "FROM reports rp JOIN users c ON c.id = rp.created_by JOIN users u ON u.id = rp.updated_by "
                             "WHERE rp.id = ? AND rp.deleted_at IS NULL",
                             DB_ARGS(DB_STR(id)), &rows, NULL);
@@ -46,6 +67,7 @@ json_object *report_json(op_ctx *op, const char *id, op_result *res)
     jx_add_str(o, "created_by", db_cell(&rows, 0, 9));
     jx_add_str(o, "updated_at", db_cell(&rows, 0, 10));
     jx_add_str(o, "updated_by", db_cell(&rows, 0, 11));
+    report_extras_json(o, &rows, 0, 14);
 
     rvals vals;
     if (!rvals_parse(op->a, db_cell(&rows, 0, 13), &vals)) {
