@@ -116,6 +116,12 @@ int conmas_edit_status(const char *status, bool untouched);
  * shows times: the tenant's local "yyyy/MM/dd HH:mm:ss". */
 const char *conmas_time(conmas_call *c, const char *utc);
 
+/* The report a field names: its topId (a number: the report's serial in
+ * the tenant, reports.seq, which every answer gives as topId / itemId) or
+ * its UUID (reportId).  NULL after answering field_missing, field_invalid
+ * or object_not_found (also for a report the user may not see). */
+const char *conmas_report_id(conmas_call *c, const char *field);
+
 /* The command groups' handlers (one file each). */
 void conmas_login(conmas_call *c);          /* conmas/login.c */
 void conmas_logout(conmas_call *c);

@@ -25,7 +25,9 @@ op_result export_report_load(op_ctx *op, const char *id, export_report *out)
                             "SELECT rp.id, rp.seq, rp.definition_id, rp.definition_revision, rp.name, rp.number, "
                             "rp.status, rp.stage, rp.rev, DATE_FORMAT(rp.created_at, '%Y-%m-%dT%H:%i:%sZ'), "
                             "DATE_FORMAT(rp.updated_at, '%Y-%m-%dT%H:%i:%sZ'), c.login, c.name, u.login, u.name, "
-                            "rp.created_by, rp.vals "
+                            "rp.created_by, rp.vals, rp.remarks1, rp.remarks2, rp.remarks3, rp.remarks4, rp.remarks5, "
+                            "rp.remarks6, rp.remarks7, rp.remarks8, rp.remarks9, rp.remarks10, rp.system_key1, "
+                            "rp.system_key2, rp.system_key3, rp.system_key4, rp.system_key5 "
                             "FROM reports rp JOIN users c ON c.id = rp.created_by JOIN users u ON u.id = rp.updated_by "
                             "WHERE rp.id = ? AND rp.deleted_at IS NULL",
                             DB_ARGS(DB_STR(id)), &rows, NULL);
@@ -51,6 +53,10 @@ op_result export_report_load(op_ctx *op, const char *id, export_report *out)
     out->created_by_name = cell(&rows, 0, 12);
     out->updated_by = cell(&rows, 0, 13);
     out->updated_by_name = cell(&rows, 0, 14);
+    for (int i = 0; i < 10; i++)
+        out->remarks[i] = cell(&rows, 0, 17 + i);
+    for (int i = 0; i < 5; i++)
+        out->system_keys[i] = cell(&rows, 0, 27 + i);
     if (!rvals_parse(op->a, db_cell(&rows, 0, 16), &out->vals)) {
         log_error("req id=%s tenant=%s: the stored values of report %s do not parse", op->req_id, op->tenant->code,
                   out->id);

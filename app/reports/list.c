@@ -91,8 +91,8 @@ json_object *reports_list(op_ctx *op, const report_filter *f, bool console, op_r
         arg(&x, DB_INT(op->user->id));
         arg(&x, DB_STR(scopes));
     }
-    if (f->status) {
-        buf_adds(&x.sql, "AND rp.status = ? ");
+    if (f->status) {   /* one, or several: "completed,approved" */
+        buf_adds(&x.sql, strchr(f->status, ',') ? "AND FIND_IN_SET(rp.status, ?) " : "AND rp.status = ? ");
         arg(&x, DB_STR(f->status));
     }
     if (f->definition) {

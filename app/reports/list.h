@@ -11,7 +11,7 @@
 #include "util/errs.h"
 
 typedef struct report_filter {
-    const char *status;          /* NULL = any */
+    const char *status;          /* NULL = any; several: "completed,approved" */
     long long definition;        /* 0 = any */
     bool mine;
     const char *updated_since;   /* SQL DATETIME text */
