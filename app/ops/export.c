@@ -2,6 +2,7 @@
 #include "ops/export.h"
 #include "config.h"
 #include "ops/sealed.h"
+#include "reports/report.h"
 #include "tenant/code.h"
 #include "util/buf.h"
 #include "util/crypto.h"
@@ -534,9 +535,7 @@ static bool export_reports(exporter *x, json_object *attached)
         db_rows r;
         ok = q(x, t,
                "SELECT r.id, r.definition_id, r.definition_revision, r.name, r.number, r.status, r.stage, r.rev, "
-               "cu.login, " TS("r.created_at") ", uu.login, " TS("r.updated_at") ", " TS("r.deleted_at") ", r.vals, "
-               "r.remarks1, r.remarks2, r.remarks3, r.remarks4, r.remarks5, r.remarks6, r.remarks7, r.remarks8, r.remarks9, "
-               "r.remarks10, r.system_key1, r.system_key2, r.system_key3, r.system_key4, r.system_key5"
+               "cu.login, " TS("r.created_at") ", uu.login, " TS("r.updated_at") ", " TS("r.deleted_at") ", r.vals, " REPORT_EXTRA_SELECT("r.")
                " FROM reports r LEFT JOIN users cu ON cu.id = r.created_by LEFT JOIN users uu ON uu.id = r.updated_by "
                "WHERE r.id > ? ORDER BY r.id LIMIT 200",
                DB_ARGS(DB_STR(after)), &r);

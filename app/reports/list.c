@@ -70,9 +70,7 @@ json_object *reports_list(op_ctx *op, const report_filter *f, bool console, op_r
                "SELECT rp.id, rp.definition_id, rp.definition_revision, rp.name, rp.number, rp.status, rp.stage, rp.rev, "
                "DATE_FORMAT(rp.created_at, '%%Y-%%m-%%dT%%H:%%i:%%sZ'), c.login, "
                "DATE_FORMAT(rp.updated_at, '%%Y-%%m-%%dT%%H:%%i:%%sZ'), u.login, DATE_FORMAT(%s, '%%Y-%%m-%%dT%%H:%%i:%%s.%%f'), "
-               "d.name, rp.remarks1, rp.remarks2, rp.remarks3, rp.remarks4, rp.remarks5, rp.remarks6, rp.remarks7, "
-               "rp.remarks8, rp.remarks9, rp.remarks10, rp.system_key1, rp.system_key2, rp.system_key3, rp.system_key4, "
-               "rp.system_key5 FROM (SELECT rp.id FROM ",
+               "d.name, " REPORT_EXTRA_SELECT("rp.") " FROM (SELECT rp.id FROM ",
                order_col);
     if (by_index) {
         /* the few reports holding the value come first: the index's entries

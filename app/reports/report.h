@@ -56,6 +56,12 @@ bool report_extras_check(op_ctx *op, const report_write *w, errs *e);
  * rows' columns col .. col + 14 (report_extra_cols' order). */
 struct db_rows;
 void report_extras_json(json_object *o, const struct db_rows *rows, size_t row, int col);
+/* The columns in SQL, each prefixed by p ("rp."): remarks1..10 then
+ * system_key1..5, comma-separated (no trailing comma). */
+#define REPORT_EXTRA_SELECT(p)                                                                                        \
+    p "remarks1, " p "remarks2, " p "remarks3, " p "remarks4, " p "remarks5, " p "remarks6, " p "remarks7, "   \
+    p "remarks8, " p "remarks9, " p "remarks10, " p "system_key1, " p "system_key2, " p "system_key3, "          \
+    p "system_key4, " p "system_key5"
 /* The SQL columns in order: remarks1..10 then system_key1..5. */
 extern const char *const report_extra_cols[REPORT_REMARKS + REPORT_SYSKEYS];
 

@@ -36,9 +36,7 @@ json_object *report_json(op_ctx *op, const char *id, op_result *res)
                             "SELECT rp.id, rp.definition_id, rp.definition_revision, rp.name, rp.number, rp.status, rp.stage, "
                             "rp.rev, DATE_FORMAT(rp.created_at, '%Y-%m-%dT%H:%i:%sZ'), c.login, "
                             "DATE_FORMAT(rp.updated_at, '%Y-%m-%dT%H:%i:%sZ'), u.login, rp.created_by, rp.vals, "
-                            "rp.remarks1, rp.remarks2, rp.remarks3, rp.remarks4, rp.remarks5, rp.remarks6, rp.remarks7, "
-                            "rp.remarks8, rp.remarks9, rp.remarks10, rp.system_key1, rp.system_key2, rp.system_key3, "
-                            "rp.system_key4, rp.system_key5 "
+                            REPORT_EXTRA_SELECT("rp.") " "
                             "FROM reports rp JOIN users c ON c.id = rp.created_by JOIN users u ON u.id = rp.updated_by "
                             "WHERE rp.id = ? AND rp.deleted_at IS NULL",
                             DB_ARGS(DB_STR(id)), &rows, NULL);
