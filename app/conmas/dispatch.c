@@ -6,6 +6,7 @@
 #include "http/form.h"
 #include "http/response.h"
 #include "tenant/audit.h"
+#include "tenant/user.h"
 #include "util/config.h"
 #include "util/log.h"
 #include "util/str.h"
@@ -137,6 +138,11 @@ static bool signed_in(conmas_call *c)
         r->lang = r->op.lang = r->op.user->lang;
     /* the right may have been taken away since Login */
     if (!perm_has(&r->op, "api", NULL)) {
+        if (r->op.user->perms_failed) {   /* not a refusal: the rights could not be read */
+            resp_unavailable(r, "database_unavailable", "The database is not reachable right now; nothing was written.");
+            c->code = CM_UNAVAILABLE;
+            return false;
+        }
         conmas_error(c, CM_API_NOT_ALLOWED, "This user may not use the external API.");
         return false;
     }
