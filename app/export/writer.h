@@ -60,6 +60,41 @@ const char *export_file_name(arena *a, const export_report *r, const char *ext);
  * is copied to out. */
 op_result export_xlsx_report_write(op_ctx *op, const export_report *r, export_msg_fn msg, export_sink *out);
 
+/* Many reports as one table (export/table.h tells the columns), for the
+ * background exports and genbactl tenant report-table: the reports the
+ * filter or the ids select, as export_each walks them (export/report.h:
+ * visible ones only, oldest first, streamed page by page).
+ *
+ * Progress: p (may be NULL) is told p->step(ctx, done, total) after every
+ * EXPORT_PAGE reports and at the end (total: the count taken at the
+ * start), and asked p->cancelled(ctx) as often (either may be NULL); a yes
+ * stops the writer, which returns OP_GONE.  A sink that refuses stops it
+ * with OP_ERROR.  OP_INVALID for ids that are not report ids. */
+typedef struct export_progress {
+    void (*step)(void *ctx, long long done, long long total);
+    bool (*cancelled)(void *ctx);
+    void *ctx;
+} export_progress;
+
+/* CSV (export/csv_table.c): RFC 4180, CRLF; UTF-8 with a byte order mark,
+ * or with shift_jis in CP932 (a character CP932 lacks becomes its
+ * look-alike or '?', util/charset.h).  A cell that a spreadsheet would
+ * take for a formula (=, +, -, @, tab or CR first) gets a leading
+ * apostrophe, except a plain number ("-5", "-0.25"), which stays the
+ * number it is (util/csv.h CSV_KEEP_NUMBERS).  Cells: numbers, dates
+ * (YYYY-MM-DD) and times (HH:MM) as stored; a check 1 or 0; choices by
+ * their labels; sign-offs "name — time — comment"; the report's times
+ * "YYYY-MM-DD HH:MM:SS" in the tenant's zone. */
+op_result export_csv_table_write(op_ctx *op, const export_filter *f, const char *const *ids, int nids, bool shift_jis,
+                                 export_progress *p, export_sink *out);
+
+/* XLSX (export/xlsx_table.c): the same table in one worksheet, typed
+ * cells (numbers with their decimal places, dates, times, checks as
+ * booleans, the report's times as date-times), written by libxlsxwriter in
+ * constant-memory mode to a temporary file copied to out. */
+op_result export_xlsx_table_write(op_ctx *op, const export_filter *f, const char *const *ids, int nids,
+                                  export_progress *p, export_sink *out);
+
 /* XML of one report in the ConMas report-data format (export/xml.c,
  * ../shared/spec/conmas-api.md), the same document the ConMas API answers
  * and imports. */

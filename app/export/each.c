@@ -1,0 +1,383 @@
+/* export/each.c - the walk over many reports (export/report.h): pages of
+ * EXPORT_PAGE picked by key (creation time, id) from the filter's
+ * statement (reports/list.h), read with their users and values in one
+ * statement, and for export_each with their attachments and approvals in
+ * two more; each report decoded into an arena of its own. */
+#include "export/report.h"
+#include "db/txn.h"
+#include "forms/defcache.h"
+#include "tenant/resolve.h"
+#include "util/log.h"
+#include "util/str.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *cell(const db_rows *r, size_t row, int col)
+{
+    const char *s = db_cell(r, row, col);
+    return s ? s : "";
+}
+
+static const export_filter no_filter;
+
+/* ---- explicit ids: checked, made visible-only and put in order -------- */
+
+typedef struct idkey {
+    const char *at, *id;   /* created_at ("YYYY-MM-DD HH:MM:SS.ffffff"), id */
+    long long def;
+    int rev;
+} idkey;
+
+static int cmp_idkey(const void *x, const void *y)
+{
+    const idkey *a = x, *b = y;
+    int c = strcmp(a->at, b->at);
+    return c ? c : strcmp(a->id, b->id);
+}
+
+static int cmp_str(const void *x, const void *y)
+{
+    return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
+
+static void add_ids(report_q *x, const char *const *ids, int n)
+{
+    buf_adds(&x->sql, "AND rp.id IN (");
+    for (int i = 0; i < n; i++) {
+        buf_adds(&x->sql, i ? ",?" : "?");
+        report_q_arg(x, DB_STR(ids[i]));
+    }
+    buf_adds(&x->sql, ") ");
+}
+
+/* The visible reports among ids, once each, oldest first, in op->a. */
+static op_result resolve_ids(op_ctx *op, const export_filter *f, const char *const *ids, int nids, idkey **out,
+                             int *nout)
+{
+    if (nids < 0 || nids > EXPORT_IDS_MAX)
+        return OP_INVALID;
+    const char **u = arena_alloc(op->a, ((size_t)nids + 1) * sizeof *u);
+    for (int i = 0; i < nids; i++) {
+        if (!ids[i] || !str_uuid_ok(ids[i]))
+            return OP_INVALID;
+        u[i] = ids[i];
+    }
+    qsort(u, (size_t)nids, sizeof *u, cmp_str);
+    int n = 0;
+    for (int i = 0; i < nids; i++)
+        if (!n || strcmp(u[n - 1], u[i]))
+            u[n++] = u[i];
+    idkey *k = arena_alloc(op->a, ((size_t)n + 1) * sizeof *k);
+    int nk = 0;
+    arena *saved = op->a, *t = arena_new();
+    for (int from = 0; from < n; from += EXPORT_PAGE) {
+        int m = n - from < EXPORT_PAGE ? n - from : EXPORT_PAGE;
+        op->a = t;
+        report_q x;
+        reports_filter_init(op, &x, (size_t)m);
+        reports_filter_with(op, f, &x);
+        buf_adds(&x.sql, "SELECT DATE_FORMAT(rp.created_at, '%Y-%m-%d %H:%i:%s.%f'), rp.id, rp.definition_id, "
+                         "rp.definition_revision FROM ");
+        reports_filter_from(op, f, &x);
+        add_ids(&x, u + from, m);
+        db_rows rows;
+        db_status st = db_query(op->tenant->db, t, x.sql.data, x.args, x.n, &rows, NULL);
+        op->a = saved;
+        if (st != DB_OK) {
+            arena_free(&t);
+            return txn_result(st);
+        }
+        for (size_t i = 0; i < rows.nrows; i++)
+            k[nk++] = (idkey){arena_strdup(op->a, cell(&rows, i, 0)), arena_strdup(op->a, cell(&rows, i, 1)),
+                              atoll(cell(&rows, i, 2)), atoi(cell(&rows, i, 3))};
+        arena_reset(t);
+    }
+    arena_free(&t);
+    qsort(k, (size_t)nk, sizeof *k, cmp_idkey);
+    *out = k;
+    *nout = nk;
+    return OP_OK;
+}
+
+static int cmp_defrev(const void *x, const void *y)
+{
+    const export_defrev *a = x, *b = y;
+    return a->definition_id != b->definition_id ? (a->definition_id < b->definition_id ? -1 : 1)
+                                                : (a->revision > b->revision) - (a->revision < b->revision);
+}
+
+op_result export_count(op_ctx *op, const export_filter *f, const char *const *ids, int nids, long long *total,
+                       export_defrev **revs, int *nrevs)
+{
+    if (!f)
+        f = &no_filter;
+    *total = 0;
+    export_defrev *r = NULL;
+    int n = 0;
+    if (ids) {
+        idkey *k;
+        int nk;
+        op_result res = resolve_ids(op, f, ids, nids, &k, &nk);
+        if (res != OP_OK)
+            return res;
+        r = arena_alloc(op->a, ((size_t)nk + 1) * sizeof *r);
+        for (int i = 0; i < nk; i++) {
+            int j = 0;
+            while (j < n && (r[j].definition_id != k[i].def || r[j].revision != k[i].rev))
+                j++;
+            if (j == n)
+                r[n++] = (export_defrev){k[i].def, k[i].rev, 0};
+            r[j].count++;
+        }
+        qsort(r, (size_t)n, sizeof *r, cmp_defrev);
+        *total = nk;
+    } else {
+        report_q x;
+        reports_filter_init(op, &x, 0);
+        reports_filter_with(op, f, &x);
+        buf_adds(&x.sql, "SELECT rp.definition_id, rp.definition_revision, COUNT(*) FROM ");
+        reports_filter_from(op, f, &x);
+        buf_adds(&x.sql, "GROUP BY rp.definition_id, rp.definition_revision ORDER BY 1, 2");
+        db_rows rows;
+        db_status st = db_query(op->tenant->db, op->a, x.sql.data, x.args, x.n, &rows, NULL);
+        if (st != DB_OK)
+            return txn_result(st);
+        r = arena_alloc(op->a, (rows.nrows + 1) * sizeof *r);
+        for (size_t i = 0; i < rows.nrows; i++) {
+            r[n++] = (export_defrev){atoll(cell(&rows, i, 0)), atoi(cell(&rows, i, 1)), atoll(cell(&rows, i, 2))};
+            *total += r[n - 1].count;
+        }
+    }
+    if (revs)
+        *revs = r;
+    if (nrevs)
+        *nrevs = n;
+    return OP_OK;
+}
+
+/* ---- the walk ----------------------------------------------------------- */
+
+#define PAGE_COLS "rp.id, rp.seq, rp.definition_id, rp.definition_revision, rp.name, rp.number, rp.status, " \
+                  "rp.stage, rp.rev, DATE_FORMAT(rp.created_at, '%Y-%m-%dT%H:%i:%sZ'), " \
+                  "DATE_FORMAT(rp.updated_at, '%Y-%m-%dT%H:%i:%sZ'), c.login, c.name, u.login, u.name, rp.vals, " \
+                  "DATE_FORMAT(rp.created_at, '%Y-%m-%d %H:%i:%s.%f')"
+enum { C_ID, C_SEQ, C_DEF, C_REV, C_NAME, C_NUMBER, C_STATUS, C_STAGE, C_RREV, C_CREATED, C_UPDATED, C_CLOGIN,
+       C_CNAME, C_ULOGIN, C_UNAME, C_VALS, C_KEY };
+
+/* One page: after the key (at, id) when ids is NULL, else exactly ids. */
+static db_status read_page(op_ctx *op, arena *a, const export_filter *f, const char *at, const char *id,
+                           const char *const *ids, int nids, db_rows *rows)
+{
+    arena *saved = op->a;
+    op->a = a;
+    report_q x;
+    reports_filter_init(op, &x, (size_t)nids);
+    reports_filter_with(op, f, &x);
+    buf_adds(&x.sql, "SELECT " PAGE_COLS " FROM (SELECT rp.id FROM ");
+    reports_filter_from(op, f, &x);
+    if (ids) {
+        add_ids(&x, ids, nids);
+    } else if (at) {
+        buf_adds(&x.sql, "AND (rp.created_at > ? OR (rp.created_at = ? AND rp.id > ?)) ");
+        report_q_arg(&x, DB_STR(at));
+        report_q_arg(&x, DB_STR(at));
+        report_q_arg(&x, DB_STR(id));
+    }
+    /* the page is picked from reports alone (its order from an index), then
+     * joined to its users (as reports/list.c does, for the same reason) */
+    buf_printf(&x.sql,
+               "ORDER BY rp.created_at, rp.id LIMIT %d) pick STRAIGHT_JOIN reports rp ON rp.id = pick.id "
+               "STRAIGHT_JOIN users c FORCE INDEX (PRIMARY) ON c.id = rp.created_by "
+               "STRAIGHT_JOIN users u FORCE INDEX (PRIMARY) ON u.id = rp.updated_by "
+               "ORDER BY rp.created_at, rp.id",
+               EXPORT_PAGE);
+    db_status st = db_query(op->tenant->db, a, x.sql.data, x.args, x.n, rows, NULL);
+    op->a = saved;
+    return st;
+}
+
+/* The attachments or approvals of a page's reports (before "IN (ids)"
+ * after: report_id first, rows ordered by it). */
+static db_status read_side(op_ctx *op, arena *a, const char *before, const char *after, const db_rows *page,
+                           db_rows *out)
+{
+    buf in;
+    buf_init(&in, a);
+    buf_adds(&in, before);
+    db_arg *args = arena_alloc(a, (page->nrows + 1) * sizeof *args);
+    for (size_t i = 0; i < page->nrows; i++) {
+        buf_adds(&in, i ? ",?" : "?");
+        args[i] = DB_STR(cell(page, i, C_ID));
+    }
+    if (!page->nrows)
+        buf_adds(&in, "NULL");
+    buf_adds(&in, after);
+    return db_query(op->tenant->db, a, in.data, args, page->nrows, out, NULL);
+}
+
+/* Rows [*lo, return) of side whose first column is id, from *lo on (both
+ * the page's ids and side are in id order when the page is sorted by id;
+ * the page is in time order, so search). */
+static void side_range(const db_rows *side, const char *id, size_t *lo, size_t *hi)
+{
+    size_t l = 0, h = side->nrows;
+    while (l < h) {
+        size_t m = (l + h) / 2;
+        if (strcmp(cell(side, m, 0), id) < 0)
+            l = m + 1;
+        else
+            h = m;
+    }
+    *lo = l;
+    while (h < side->nrows && !strcmp(cell(side, h, 0), id))
+        h++;
+    *hi = h > l ? h : l;
+}
+
+typedef struct defslot {
+    long long id;
+    int rev;
+    const definition *d;
+} defslot;
+
+static op_result walk(op_ctx *op, const export_filter *f, const char *const *ids, int nids, bool full,
+                      export_each_fn fn, void *ctx, long long *total)
+{
+    if (!f)
+        f = &no_filter;
+    idkey *keys = NULL;
+    int nkeys = 0;
+    op_result res = OP_OK;
+    if (ids) {
+        if ((res = resolve_ids(op, f, ids, nids, &keys, &nkeys)) != OP_OK)
+            return res;
+        if (total)
+            *total = nkeys;
+    } else if (total && (res = export_count(op, f, NULL, 0, total, NULL, NULL)) != OP_OK) {
+        return res;
+    }
+    arena *saved = op->a, *pa = arena_new(), *ra = arena_new();
+    const char **pids = arena_alloc(op->a, EXPORT_PAGE * sizeof *pids);
+    char at[40] = "", id[40] = "";
+    int next = 0;
+    defslot defs[8];
+    int ndefs = 0;
+    for (;;) {
+        db_rows rows, att = {0}, appr = {0};
+        int m = 0;
+        if (keys) {
+            if (next >= nkeys)
+                break;
+            m = nkeys - next < EXPORT_PAGE ? nkeys - next : EXPORT_PAGE;
+            for (int i = 0; i < m; i++)
+                pids[i] = keys[next + i].id;
+            next += m;
+        }
+        db_status st = read_page(op, pa, f, *at ? at : NULL, id, keys ? pids : NULL, m, &rows);
+        if (st == DB_OK && full && rows.nrows)
+            st = read_side(op, pa,
+                           "SELECT report_id, sheet_no, cluster_id, sha256, size, content_type FROM report_attachments "
+                           "WHERE report_id IN (",
+                           ") ORDER BY report_id, sheet_no, cluster_id",
+                           &rows, &att);
+        if (st == DB_OK && full && rows.nrows)
+            st = read_side(op, pa,
+                           "SELECT a.report_id, a.stage, a.action, u.login, u.name, a.comment, "
+                           "DATE_FORMAT(a.at, '%Y-%m-%dT%H:%i:%sZ') FROM report_approvals a "
+                           "JOIN users u ON u.id = a.user_id WHERE a.report_id IN (",
+                           ") ORDER BY a.report_id, a.id",
+                           &rows, &appr);
+        if (st != DB_OK) {
+            res = txn_result(st);
+            break;
+        }
+        if (!rows.nrows && !keys)
+            break;
+        for (size_t i = 0; res == OP_OK && i < rows.nrows; i++) {
+            op->a = ra;
+            export_report r = {0};
+            r.id = cell(&rows, i, C_ID);
+            r.seq = atoll(cell(&rows, i, C_SEQ));
+            r.definition_id = atoll(cell(&rows, i, C_DEF));
+            r.definition_revision = atoi(cell(&rows, i, C_REV));
+            r.name = cell(&rows, i, C_NAME);
+            r.number = cell(&rows, i, C_NUMBER);
+            r.status = cell(&rows, i, C_STATUS);
+            r.stage = atoi(cell(&rows, i, C_STAGE));
+            r.rev = atoi(cell(&rows, i, C_RREV));
+            r.created_at = cell(&rows, i, C_CREATED);
+            r.updated_at = cell(&rows, i, C_UPDATED);
+            r.created_by = cell(&rows, i, C_CLOGIN);
+            r.created_by_name = cell(&rows, i, C_CNAME);
+            r.updated_by = cell(&rows, i, C_ULOGIN);
+            r.updated_by_name = cell(&rows, i, C_UNAME);
+            const char *vals = db_cell(&rows, i, C_VALS);
+            if (!export_vals_parse(ra, vals, vals ? rows.len[i * rows.ncols + C_VALS] : 0, &r.vals) &&
+                !rvals_parse(ra, vals, &r.vals)) {
+                log_error("req id=%s tenant=%s: the stored values of report %s do not parse", op->req_id,
+                          op->tenant->code, r.id);
+                res = OP_ERROR;
+                break;
+            }
+            /* the definition: a few kept for the page (fewer than the
+             * cache's entries, so none of them is evicted meanwhile) */
+            int k = 0;
+            while (k < ndefs && (defs[k].id != r.definition_id || defs[k].rev != r.definition_revision))
+                k++;
+            if (k == ndefs) {
+                if (ndefs == 8)
+                    k = ndefs = 0;
+                def_rev info;
+                defs[k] = (defslot){r.definition_id, r.definition_revision,
+                                    defcache_get(op, r.definition_id, r.definition_revision, &info, &res)};
+                if (!defs[k].d)
+                    break;
+                ndefs++;
+            }
+            r.def = defs[k].d;
+            size_t lo, hi;
+            side_range(&att, r.id, &lo, &hi);
+            r.att = arena_calloc(ra, hi - lo + 1, sizeof *r.att);
+            for (size_t j = lo; j < hi; j++)
+                r.att[r.natt++] = (export_attachment){atoi(cell(&att, j, 1)), atoi(cell(&att, j, 2)), cell(&att, j, 3),
+                                                      cell(&att, j, 5), atoll(cell(&att, j, 4))};
+            side_range(&appr, r.id, &lo, &hi);
+            r.appr = arena_calloc(ra, hi - lo + 1, sizeof *r.appr);
+            for (size_t j = lo; j < hi; j++)
+                r.appr[r.nappr++] = (export_approval){atoi(cell(&appr, j, 1)), cell(&appr, j, 2), cell(&appr, j, 3),
+                                                      cell(&appr, j, 4), cell(&appr, j, 5), cell(&appr, j, 6)};
+            res = fn(op, &r, ctx);
+            op->a = saved;
+            arena_reset(ra);
+        }
+        op->a = saved;
+        if (res != OP_OK)
+            break;
+        if (!keys) {
+            if (rows.nrows < EXPORT_PAGE)
+                break;
+            snprintf(at, sizeof at, "%s", cell(&rows, rows.nrows - 1, C_KEY));
+            snprintf(id, sizeof id, "%s", cell(&rows, rows.nrows - 1, C_ID));
+        }
+        ndefs = 0;   /* the next page asks the cache again */
+        arena_reset(pa);
+    }
+    op->a = saved;
+    arena_free(&pa);
+    arena_free(&ra);
+    return res;
+}
+
+op_result export_each(op_ctx *op, const export_filter *f, const char *const *ids, int nids, export_each_fn fn,
+                      void *ctx, long long *total)
+{
+    return walk(op, f, ids, nids, true, fn, ctx, total);
+}
+
+op_result export_each_values(op_ctx *op, const export_filter *f, const char *const *ids, int nids,
+                             export_each_fn fn, void *ctx, long long *total)
+{
+    return walk(op, f, ids, nids, false, fn, ctx, total);
+}

@@ -1,0 +1,249 @@
+// Many reports as one table: genbactl tenant report-table (export/csv_table.c,
+// export/xlsx_table.c over the walk of export/each.c).  The daily-inspection
+// sample published twice (two definitions), reports with formula-looking
+// texts, negative numbers, Japanese text, characters Shift_JIS lacks, and
+// creation times set out of the order they were made in.  CSV in UTF-8 and
+// in Shift_JIS decoded back to the same table (but for what CP932 lacks);
+// formulas neutralised, plain numbers kept; oldest first; the tenant's
+// zone; the columns of two definitions; the XLSX read back by openpyxl
+// with typed cells; what a user without the view right gets.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
+import { readFileSync, mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import os from 'node:os';
+import path from 'node:path';
+import { repo, ensureTenant, adminToken, api, sql, tenantDb, ctl, parseCsv } from './lib.mjs';
+
+const T = `rt-${crypto.randomBytes(3).toString('hex')}`;   // a fresh tenant each run: the columns depend on every definition
+const PW = 'Report-table-admin-77', UPW = 'Report-table-user-2026';
+const daily = readFileSync(path.resolve(repo, '../shared/samples/daily-inspection.xml'), 'utf8')
+  .replace('<minimum>today-7</minimum><maximum>today</maximum>', '').replace('<default>today</default>', '');
+const second = daily.replace(/<defTopName>[^<]*<\/defTopName>/, '<defTopName>週次点検 Weekly</defTopName>');
+const uuid = () => crypto.randomUUID();
+const hdr = () => ({ 'Idempotency-Key': uuid() });
+const dir = mkdtempSync(path.join(os.tmpdir(), 'genba-rt-'));
+const q = (query) => {
+  const r = sql(query, { database: tenantDb(T) });
+  assert.equal(r.status, 0, r.stderr);
+  return r.stdout;
+};
+
+let admin, def1, def2;
+const ids = [];
+const base = [
+  { sheet: 1, cluster: 1, value: '2026-12-04' },
+  { sheet: 1, cluster: 2, value: '08:30' },
+  { sheet: 1, cluster: 4, value: 'PRESS07' },
+  { sheet: 1, cluster: 5, value: 'night' },
+  { sheet: 1, cluster: 6, value: '4.5' },
+  { sheet: 1, cluster: 8, value: '1' },
+  { sheet: 1, cluster: 10, value: 'noise\tvibration' },
+  { sheet: 1, cluster: 11, value: '3' },
+  { sheet: 1, cluster: 12, value: '97' },
+];
+// remarks (cluster 14) and temperature (cluster 7) per report, in the order made
+const made = [
+  { remarks: '=1+2', temp: '-5.5', at: '2026-12-05 03:00:00' },
+  { remarks: '点検〜完了 ①髙 ベルト交換 😀', temp: '20.0', at: '2026-12-05 01:00:00' },
+  { remarks: '+81-3-1234', temp: '-0.5', at: '2026-12-05 02:00:00' },
+  { remarks: '@SUM(A1)', temp: '65.5', at: '2026-12-04 23:30:00' },   // the oldest: 2026-12-05 08:30 JST
+  { remarks: '-2+3', temp: '0', at: '2026-12-05 04:00:00' },
+];
+const oldestFirst = [3, 1, 2, 0, 4];
+
+function run(...args) {
+  const r = ctl('tenant', 'report-table', T, ...args);
+  assert.equal(r.status, 0, r.stderr + r.stdout);
+  return r;
+}
+function table(name, ...args) {
+  const out = path.join(dir, name);
+  run(...args, '--out', out);
+  assert.ok(!existsSync(`${out}.tmp`), 'no temporary file left');
+  return readFileSync(out);
+}
+
+test('setup: two definitions, five reports with texts a spreadsheet would take for formulas', async () => {
+  admin = await adminToken(T, ensureTenant(T), PW);
+  assert.equal((await api(T, 'PUT', '/settings', { token: admin, body: { time_zone: 'Asia/Tokyo' } })).status, 200);
+  for (const g of ['foremen', 'managers']) {
+    const r = await api(T, 'POST', '/groups', { token: admin, body: { name: g } });
+    assert.ok([201, 409].includes(r.status), r.text);
+  }
+  const upload = async (xml) => {
+    const r = await api(T, 'POST', '/definitions', { token: admin, body: xml, headers: { 'Content-Type': 'application/xml' } });
+    assert.equal(r.status, 201, r.text);
+    assert.equal((await api(T, 'POST', `/definitions/${r.json.id}/status`, { token: admin, body: { status: 'published' } })).status, 200);
+    return r.json.id;
+  };
+  def1 = await upload(daily);
+  def2 = await upload(second);
+  for (const m of made) {
+    const id = uuid();
+    const values = [...base, { sheet: 1, cluster: 14, value: m.remarks }, { sheet: 1, cluster: 7, value: m.temp }];
+    const r = await api(T, 'POST', '/reports', { token: admin, headers: hdr(), body: { id, definition_id: def1, definition_revision: 1, values, action: 'save' } });
+    assert.equal(r.status, 201, r.text);
+    q(`UPDATE reports SET created_at = '${m.at}', updated_at = '${m.at}' WHERE id = '${id}'`);
+    ids.push(id);
+  }
+  // one report of the second definition, the newest
+  const r = await api(T, 'POST', '/reports', { token: admin, headers: hdr(), body: { id: uuid(), definition_id: def2, definition_revision: 1, values: [...base, { sheet: 1, cluster: 14, value: 'weekly' }], action: 'save' } });
+  assert.equal(r.status, 201, r.text);
+  q(`UPDATE reports SET created_at = '2026-12-06 00:00:00' WHERE id = '${r.json.id}'`);
+  ids.push(r.json.id);
+});
+
+let utf8Rows;
+test('CSV, UTF-8: a byte order mark, CRLF, a head of the own columns then the clusters by name, oldest first', () => {
+  const buf = table('one.csv', '--format', 'csv', '--definition', String(def1));
+  assert.deepEqual([...buf.subarray(0, 3)], [0xef, 0xbb, 0xbf]);
+  const text = buf.toString('utf8');
+  assert.ok(text.endsWith('\r\n'));
+  assert.ok(!/[^\r]\n/.test(text), 'every line ends with CRLF');
+  utf8Rows = parseCsv(text);
+  const head = utf8Rows[0];
+  assert.deepEqual(head.slice(0, 9), ['ID', '番号', '帳票名', '定義', '状態', '作成日時 (Asia/Tokyo)', '作成者', '更新日時 (Asia/Tokyo)', '更新者']);
+  // every cluster that holds a value (FixedText "title" has none), named by the cluster
+  assert.deepEqual(head.slice(9), ['inspection_date', 'start_time', 'inspector', 'machine_no', 'shift', 'pressure', 'temperature',
+    'oil_level_ok', 'belt_ok', 'findings', 'count_a', 'count_b', 'defect_rate', 'remarks', 'location', 'photo', 'sketch',
+    'created_by', 'foreman_approval', 'manager_approval']);
+  assert.equal(utf8Rows.length, 1 + made.length);
+  assert.deepEqual(utf8Rows.slice(1).map((r) => r[0]), oldestFirst.map((i) => ids[i]));
+});
+
+test('CSV cells: formulas neutralised, plain numbers kept, checks 1/0, choices by label, times in the tenant zone', () => {
+  const head = utf8Rows[0];
+  const col = (name) => head.indexOf(name);
+  const byId = Object.fromEntries(utf8Rows.slice(1).map((r) => [r[0], r]));
+  const rm = (i) => byId[ids[i]][col('remarks')];
+  assert.equal(rm(0), "'=1+2");
+  assert.equal(rm(2), "'+81-3-1234");
+  assert.equal(rm(3), "'@SUM(A1)");
+  assert.equal(rm(4), "'-2+3");
+  assert.equal(rm(1), '点検〜完了 ①髙 ベルト交換 😀');
+  assert.equal(byId[ids[0]][col('temperature')], '-5.5');   // a plain negative number stays a number
+  assert.equal(byId[ids[2]][col('temperature')], '-0.5');
+  const r0 = byId[ids[0]];
+  assert.equal(r0[col('oil_level_ok')], '1');
+  assert.equal(r0[col('belt_ok')], '0');
+  assert.equal(r0[col('shift')], '夜勤 Night');
+  assert.equal(r0[col('findings')], '異音 Noise, 振動 Vibration');
+  assert.equal(r0[col('pressure')], '4.5');
+  assert.equal(r0[col('inspection_date')], '2026-12-04');
+  assert.equal(r0[col('start_time')], '08:30');
+  assert.equal(r0[col('defect_rate')], '97.00');
+  assert.equal(r0[4], 'editing');
+  assert.equal(r0[3], '設備日常点検表 Daily equipment inspection');
+  assert.equal(r0[5], '2026-12-05 12:00:00');                       // 03:00 UTC in Tokyo
+  assert.equal(byId[ids[3]][5], '2026-12-05 08:30:00');
+  assert.equal(r0[6], byId[ids[1]][6]);
+});
+
+test('CSV, Shift_JIS: no byte order mark, decodes to the same table but for what CP932 lacks', () => {
+  const buf = table('one-sjis.csv', '--format', 'csv', '--encoding', 'shift_jis', '--definition', String(def1));
+  assert.notEqual(buf[0], 0xef);
+  assert.ok(buf.includes(Buffer.from([0x93, 0x5f, 0x8c, 0x9f])), '点検 in Shift_JIS bytes');
+  const rows = parseCsv(new TextDecoder('shift_jis').decode(buf));
+  assert.equal(rows.length, utf8Rows.length);
+  const rm = utf8Rows[0].indexOf('remarks');
+  for (let i = 0; i < rows.length; i++) {
+    const expect = utf8Rows[i].slice();
+    // WAVE DASH becomes its CP932 look-alike (FULLWIDTH TILDE); an emoji becomes '?'
+    expect[rm] = expect[rm].replace('〜', '～').replace('😀', '?');
+    assert.deepEqual(rows[i], expect);
+  }
+});
+
+test('several definitions: each one\'s clusters in turn, heads prefixed with its name; English heads with --lang en', () => {
+  const rows = parseCsv(table('all.csv', '--format', 'csv', '--lang', 'en').toString('utf8'));
+  const head = rows[0];
+  assert.deepEqual(head.slice(0, 9), ['id', 'number', 'name', 'definition', 'status', 'created at (Asia/Tokyo)', 'created by',
+    'updated at (Asia/Tokyo)', 'updated by']);
+  // (a run again on the same stack made more definitions: 20 columns each, by definition id)
+  const ndefs = Number(q('SELECT COUNT(DISTINCT definition_id) FROM reports WHERE deleted_at IS NULL'));
+  assert.equal(head.length, 9 + ndefs * 20);
+  const first = head.indexOf('設備日常点検表 Daily equipment inspection: inspection_date');
+  assert.ok(first >= 9 && (first - 9) % 20 === 0, head.join('|'));
+  assert.equal(head[first + 20], '週次点検 Weekly: inspection_date');
+  assert.equal(head[first + 19], '設備日常点検表 Daily equipment inspection: manager_approval');
+  const last = rows.find((r) => r[0] === ids[5]);
+  assert.equal(last[first + 20 + 13], 'weekly');   // its remarks
+  assert.equal(last[first + 13], '');
+  assert.equal(rows.find((r) => r[0] === ids[0])[first + 20 + 13], '');
+  assert.equal(rows.find((r) => r[0] === ids[0])[first + 13], "'=1+2");
+});
+
+test('a user sees only its own reports and those of definitions it may view', async () => {
+  const g = await api(T, 'POST', '/groups', { token: admin, body: { name: 'weekly-viewers', permissions: ['reports.view', { name: 'def.view', scope: String(def2) }, { name: 'def.reports.view', scope: String(def2) }] } });
+  assert.ok([201, 409].includes(g.status), g.text);
+  const gid = g.status === 201 ? g.json.id : (await api(T, 'GET', '/groups', { token: admin })).json.groups.find((x) => x.name === 'weekly-viewers').id;
+  const u = await api(T, 'POST', '/users', { token: admin, body: { login: 'viewer', name: 'Viewer', password: UPW, groups: [gid] } });
+  assert.ok([201, 409].includes(u.status), u.text);
+  const rows = parseCsv(table('viewer.csv', '--format', 'csv', '--as', 'viewer', '--lang', 'en').toString('utf8'));
+  assert.deepEqual(rows.slice(1).map((r) => r[0]), [ids[5]]);
+  assert.ok(rows.slice(1).every((r) => r[3] === '週次点検 Weekly'));
+  // the columns too are those of what it sees
+  assert.equal(rows[0].length, 9 + 20);
+  const none = parseCsv(table('viewer-def1.csv', '--format', 'csv', '--as', 'viewer', '--definition', String(def1)).toString('utf8'));
+  assert.equal(none.length, 1);
+  assert.equal(none[0].length, 9);
+});
+
+test('XLSX: the same table, typed cells, read back by openpyxl', () => {
+  const file = path.join(dir, 'one.xlsx');
+  run('--format', 'xlsx', '--definition', String(def1), '--out', file);
+  const py = `
+import json, sys, datetime, openpyxl
+wb = openpyxl.load_workbook(sys.argv[1])
+ws = wb.worksheets[0]
+def v(c):
+    x = c.value
+    if isinstance(x, datetime.datetime): return ['datetime', x.isoformat()]
+    if isinstance(x, datetime.time): return ['time', x.isoformat()]
+    if isinstance(x, bool): return ['bool', x]
+    if isinstance(x, (int, float)): return ['number', x, c.number_format]
+    return ['text', x]
+print(json.dumps({'title': ws.title, 'rows': [[v(c) for c in row] for row in ws.iter_rows()]}, ensure_ascii=False))
+`;
+  const r = spawnSync('/usr/bin/python3', ['-c', py, file], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const { title, rows } = JSON.parse(r.stdout);
+  assert.equal(title, '報告書');
+  const head = rows[0].map((c) => c[1]);
+  assert.deepEqual(head, utf8Rows[0]);
+  assert.deepEqual(rows.slice(1).map((x) => x[0][1]), oldestFirst.map((i) => ids[i]));
+  const col = (name) => head.indexOf(name);
+  const r0 = rows.find((x) => x[0][1] === ids[0]);
+  assert.deepEqual(r0[col('temperature')], ['number', -5.5, '0.0']);
+  assert.deepEqual(r0[col('pressure')], ['number', 4.5, '0.0']);
+  assert.deepEqual(r0[col('count_b')], ['number', 97, '0']);
+  assert.deepEqual(r0[col('oil_level_ok')], ['bool', true]);
+  assert.deepEqual(r0[col('belt_ok')], ['bool', false]);
+  assert.deepEqual(r0[col('inspection_date')], ['datetime', '2026-12-04T00:00:00']);
+  assert.equal(r0[col('start_time')][0], 'time');
+  assert.equal(r0[col('start_time')][1], '08:30:00');
+  assert.deepEqual(r0[5], ['datetime', '2026-12-05T12:00:00']);
+  assert.deepEqual(r0[col('shift')], ['text', '夜勤 Night']);
+  // a string cell is never a formula: the text as it was entered
+  assert.deepEqual(r0[col('remarks')], ['text', '=1+2']);
+  assert.deepEqual(rows.find((x) => x[0][1] === ids[1])[col('remarks')], ['text', '点検〜完了 ①髙 ベルト交換 😀']);
+});
+
+test('usage errors: 2 with a message; a tenant that does not exist: 1', () => {
+  for (const args of [['--format', 'pdf', '--out', '-'], ['--format', 'csv'], ['--format', 'csv', '--encoding', 'latin1', '--out', '-'],
+    ['--format', 'csv', '--definition', 'x', '--out', '-'], ['--format', 'csv', '--from', '2026-13-01', '--out', '-'],
+    ['--format', 'xlsx', '--encoding', 'shift_jis', '--out', '-'], ['--format', 'csv', '--bogus', '--out', '-']]) {
+    const r = ctl('tenant', 'report-table', T, ...args);
+    assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, /genbactl/);
+  }
+  const r = ctl('tenant', 'report-table', 'no-such', '--format', 'csv', '--out', '-');
+  assert.equal(r.status, 1, r.stderr);
+  assert.match(r.stderr, /no such tenant/);
+  const u = ctl('tenant', 'report-table', T, '--format', 'csv', '--as', 'nobody', '--out', '-');
+  assert.equal(u.status, 1, u.stderr);
+});
+
+test('cleanup', () => rmSync(dir, { recursive: true, force: true }));
