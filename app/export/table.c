@@ -111,14 +111,20 @@ bool table_local(table *t, const char *utc, int *y, int *mo, int *d, int *h, int
     if (Y < 0 || M < 1 || M > 12 || D < 1 || D > 31 || hh < 0 || hh > 23 || mm < 0 || mm > 59 || ss < 0 || ss > 60)
         return false;
     long long e = (long long)cdate_to_days((cdate){Y, M, D}) * 86400 + hh * 3600 + mm * 60 + ss;
-    /* the zone's offset changes at most on a quarter hour (every transition
-     * in the time zone database since 1970 does): one ICU call per 15 min */
-    long bucket = (long)(e / 900);
-    if (bucket != t->offset_bucket) {
-        t->offset = tz_offset(t->zone, (time_t)bucket * 900);
-        t->offset_bucket = bucket;
+    /* the zone's offset, asked of ICU once per 6-hour window when it is the
+     * same at both ends of it (no zone changes twice within 6 hours), else
+     * per quarter hour (every transition since 1970 is on one) */
+    long w = (long)(e / 21600);
+    if (w != t->offset_bucket) {
+        long o1 = tz_offset(t->zone, (time_t)w * 21600), o2 = tz_offset(t->zone, (time_t)(w + 1) * 21600);
+        t->offset_bucket = w;
+        t->offset = o1;
+        t->offset_varies = o1 != o2;
     }
-    e += t->offset;
+    long off = t->offset;
+    if (t->offset_varies)
+        off = tz_offset(t->zone, (time_t)(e / 900 * 900));
+    e += off;
     long long days = e >= 0 ? e / 86400 : (e - 86399) / 86400;
     long sec = (long)(e - days * 86400);
     cdate c = cdate_from_days((long)days);
@@ -141,7 +147,22 @@ const char *table_own_text(table *t, const export_report *r, int k, char *tmp, s
         const char *utc = k == TO_CREATED_AT ? r->created_at : r->updated_at;
         if (!table_local(t, utc, &y, &mo, &d, &h, &mi, &s))
             return utc;
-        snprintf(tmp, tmplen, "%04d-%02d-%02d %02d:%02d:%02d", y, mo, d, h, mi, s);
+        if (tmplen < 20 || y < 0 || y > 9999)
+            return utc;
+        int f[6] = {y, mo, d, h, mi, s};
+        static const char sep[] = "x-- ::";   /* before each field but the first */
+        char *p = tmp;
+        for (int i = 0; i < 6; i++) {
+            if (i)
+                *p++ = sep[i];
+            if (!i) {
+                *p++ = (char)('0' + y / 1000);
+                *p++ = (char)('0' + y / 100 % 10);
+            }
+            *p++ = (char)('0' + f[i] / 10 % 10);
+            *p++ = (char)('0' + f[i] % 10);
+        }
+        *p = '\0';
         return tmp;
     }
     default: return "";

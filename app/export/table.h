@@ -44,7 +44,8 @@ typedef struct table {
     long long bound_id;
     int bound_rev;
     const def_cluster **map;   /* ncols; NULL where the report's definition has none */
-    long offset_bucket, offset;   /* the zone's offset in the last 15 minutes asked */
+    long offset_bucket, offset;   /* the zone's offset in the last 6-hour window asked */
+    bool offset_varies;           /* ... which holds a transition */
 } table;
 
 /* The columns of the reports the walk will give; *total as export_count's. */

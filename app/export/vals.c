@@ -1,6 +1,6 @@
 /* export/vals.c - reports.vals read without a JSON tree, for the walks over
- * many reports (export/each.c): one pass over the text, strings copied
- * into the arena (decoded only when they hold an escape), members other
+ * many reports (export/each.c): one pass over a copy of the text, strings
+ * ended and unescaped in place, members other
  * than v, at, by, g and o skipped.  Accepts any JSON object of the shape
  * reports/values.h describes, with or without whitespace (MariaDB's
  * JSON_OBJECTAGG writes spaces), in any key order.  What rvals_parse
@@ -64,8 +64,8 @@ static char *put_utf8(char *o, unsigned cp)
     return o;
 }
 
-/* A JSON string at j->p (after whitespace) into *out (a copy in the arena
- * when out is not NULL; raw_len gets its undecoded length). */
+/* A JSON string at j->p (after whitespace) into *out when out is not NULL:
+ * ended (its closing quote becomes the NUL) and unescaped in place. */
 static bool str(jp *j, const char **out)
 {
     ws(j);
@@ -84,14 +84,15 @@ static bool str(jp *j, const char **out)
     if (j->p >= j->end)
         return false;
     size_t n = (size_t)(j->p - s);
+    char *o = (char *)s, *w = o;   /* the text is the parser's own copy: strings end (and unescape) in place */
     j->p++;
     if (!out)
         return true;
     if (!esc) {
-        *out = arena_strndup(j->a, s, n);
+        o[n] = '\0';
+        *out = o;
         return true;
     }
-    char *o = arena_alloc(j->a, n + 1), *w = o;
     for (const char *p = s; p < s + n; p++) {
         if (*p != '\\') {
             *w++ = *p;
@@ -208,7 +209,10 @@ bool export_vals_parse(arena *a, const char *json, size_t len, rvals *out)
     memset(out, 0, sizeof *out);
     if (!json || !len)
         return true;
-    jp j = {json, json + len, a};
+    char *copy = arena_alloc(a, len + 1);
+    memcpy(copy, json, len);
+    copy[len] = '\0';
+    jp j = {copy, copy + len, a};
     if (!lit(&j, '{'))
         return false;
     /* room: a value takes at least 8 bytes of text ("1/1":{}) */
