@@ -96,8 +96,18 @@ op_result export_xlsx_table_write(op_ctx *op, const export_filter *f, const char
                                   export_progress *p, export_sink *out);
 
 /* XML of one report in the ConMas report-data format (export/xml.c,
- * ../shared/spec/conmas-api.md), the same document the ConMas API answers
- * and imports. */
+ * ../shared/spec/conmas-api.md), the document AutoGenerate and
+ * UpdateReport import: export/xml.c lists its elements.  Written to out in
+ * one piece (a report's XML is small).  Times in the tenant's zone. */
 op_result export_xml_write(op_ctx *op, const export_report *r, export_sink *out);
+/* The ConMas editStatus of a report: 0 not started (editing, no value
+ * yet), 1 editing, 2 applying (waiting for approval), 3 rejected, 4
+ * completed or approved. */
+int export_edit_status(const char *status, bool untouched);
+/* Append s to b as XML text (element content or an attribute in double
+ * quotes): & < > " escaped, CR as &#13;, what XML 1.0 forbids (controls but
+ * tab/LF/CR, U+FFFE/U+FFFF) and bytes that are not UTF-8 left out. */
+struct buf;
+void export_xml_text(struct buf *b, const char *s);
 
 #endif

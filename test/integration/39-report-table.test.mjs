@@ -6,7 +6,10 @@
 // in Shift_JIS decoded back to the same table (but for what CP932 lacks);
 // formulas neutralised, plain numbers kept; oldest first; the tenant's
 // zone; the columns of two definitions; the XLSX read back by openpyxl
-// with typed cells; what a user without the view right gets.
+// with typed cells; what a user without the view right gets.  One report
+// as ConMas XML (GET /reports/{id}/xml and the console's link): parsed
+// back with Python's ElementTree, every value, escaping; rights and
+// another tenant's ids.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
@@ -14,7 +17,7 @@ import { readFileSync, mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
-import { repo, ensureTenant, adminToken, api, sql, tenantDb, ctl, parseCsv } from './lib.mjs';
+import { repo, ensureTenant, adminToken, api, sql, tenantDb, ctl, parseCsv, request, tokenFor, newDevice, consoleCookie, consoleGet, assertError } from './lib.mjs';
 
 const T = `rt-${crypto.randomBytes(3).toString('hex')}`;   // a fresh tenant each run: the columns depend on every definition
 const PW = 'Report-table-admin-77', UPW = 'Report-table-user-2026';
@@ -50,8 +53,9 @@ const made = [
   { remarks: '+81-3-1234', temp: '-0.5', at: '2026-12-05 02:00:00' },
   { remarks: '@SUM(A1)', temp: '65.5', at: '2026-12-04 23:30:00' },   // the oldest: 2026-12-05 08:30 JST
   { remarks: '-2+3', temp: '0', at: '2026-12-05 04:00:00' },
+  { remarks: '<a href="x">&amp;</a> \'q\' ]]> 改行\n次の行', temp: '1.5', at: '2026-12-05 05:00:00' },
 ];
-const oldestFirst = [3, 1, 2, 0, 4];
+const oldestFirst = [3, 1, 2, 0, 4, 5];
 
 function run(...args) {
   const r = ctl('tenant', 'report-table', T, ...args);
@@ -67,7 +71,7 @@ function table(name, ...args) {
 
 test('setup: two definitions, five reports with texts a spreadsheet would take for formulas', async () => {
   admin = await adminToken(T, ensureTenant(T), PW);
-  assert.equal((await api(T, 'PUT', '/settings', { token: admin, body: { time_zone: 'Asia/Tokyo' } })).status, 200);
+  assert.equal((await api(T, 'PUT', '/settings', { token: admin, body: { time_zone: 'Asia/Tokyo', 'devices.auto_approve': true } })).status, 200);
   for (const g of ['foremen', 'managers']) {
     const r = await api(T, 'POST', '/groups', { token: admin, body: { name: g } });
     assert.ok([201, 409].includes(r.status), r.text);
@@ -101,7 +105,9 @@ test('CSV, UTF-8: a byte order mark, CRLF, a head of the own columns then the cl
   assert.deepEqual([...buf.subarray(0, 3)], [0xef, 0xbb, 0xbf]);
   const text = buf.toString('utf8');
   assert.ok(text.endsWith('\r\n'));
-  assert.ok(!/[^\r]\n/.test(text), 'every line ends with CRLF');
+  // every row ends with CRLF (a line break inside a quoted cell is the cell's own)
+  assert.ok(!/[^\r]\n/.test(text.replace(/"(?:[^"]|"")*"/g, '""')), 'every line ends with CRLF');
+  assert.ok(text.includes('"<a href=""x"">&amp;</a> \'q\' ]]> 改行\n次の行"'));
   utf8Rows = parseCsv(text);
   const head = utf8Rows[0];
   assert.deepEqual(head.slice(0, 9), ['ID', '番号', '帳票名', '定義', '状態', '作成日時 (Asia/Tokyo)', '作成者', '更新日時 (Asia/Tokyo)', '更新者']);
@@ -168,7 +174,7 @@ test('several definitions: each one\'s clusters in turn, heads prefixed with its
   assert.ok(first >= 9 && (first - 9) % 20 === 0, head.join('|'));
   assert.equal(head[first + 20], '週次点検 Weekly: inspection_date');
   assert.equal(head[first + 19], '設備日常点検表 Daily equipment inspection: manager_approval');
-  const last = rows.find((r) => r[0] === ids[5]);
+  const last = rows.find((r) => r[0] === ids[made.length]);
   assert.equal(last[first + 20 + 13], 'weekly');   // its remarks
   assert.equal(last[first + 13], '');
   assert.equal(rows.find((r) => r[0] === ids[0])[first + 20 + 13], '');
@@ -182,7 +188,7 @@ test('a user sees only its own reports and those of definitions it may view', as
   const u = await api(T, 'POST', '/users', { token: admin, body: { login: 'viewer', name: 'Viewer', password: UPW, groups: [gid] } });
   assert.ok([201, 409].includes(u.status), u.text);
   const rows = parseCsv(table('viewer.csv', '--format', 'csv', '--as', 'viewer', '--lang', 'en').toString('utf8'));
-  assert.deepEqual(rows.slice(1).map((r) => r[0]), [ids[5]]);
+  assert.deepEqual(rows.slice(1).map((r) => r[0]), [ids[made.length]]);
   assert.ok(rows.slice(1).every((r) => r[3] === '週次点検 Weekly'));
   // the columns too are those of what it sees
   assert.equal(rows[0].length, 9 + 20);
@@ -244,6 +250,79 @@ test('usage errors: 2 with a message; a tenant that does not exist: 1', () => {
   assert.match(r.stderr, /no such tenant/);
   const u = ctl('tenant', 'report-table', T, '--format', 'csv', '--as', 'nobody', '--out', '-');
   assert.equal(u.status, 1, u.stderr);
+});
+
+// ---- one report as ConMas XML -------------------------------------------------
+
+function parseXml(text) {
+  const py = `
+import json, sys
+import xml.etree.ElementTree as ET
+top = ET.fromstring(sys.stdin.read()).find('top')
+out = {c.tag: c.text or '' for c in top if c.tag != 'sheets'}
+out['clusters'] = [{c.tag: c.text or '' for c in cl} for cl in top.iter('cluster')]
+print(json.dumps(out, ensure_ascii=False))
+`;
+  const r = spawnSync('/usr/bin/python3', ['-c', py], { input: text, encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  return JSON.parse(r.stdout);
+}
+
+test('XML of one report: the ConMas report data, every value, escaped, that a parser reads back', async () => {
+  const id = ids[5];
+  const r = await api(T, 'GET', `/reports/${id}/xml`, { token: admin });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.headers['content-type'], 'application/xml; charset=utf-8');
+  assert.match(r.headers['content-disposition'], /^attachment; filename=".*\.xml"; filename\*=UTF-8''/);
+  assert.ok(r.text.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n<conmas>\n  <top>'), r.text.slice(0, 80));
+  const x = parseXml(r.text);
+  assert.equal(x.defTopId, String(def1));
+  assert.equal(x.revNo, '1');
+  assert.equal(x.reportId, id);
+  assert.equal(x.repTopId, q(`SELECT seq FROM reports WHERE id = '${id}'`));
+  assert.equal(x.editStatus, '1');
+  assert.equal(x.createUserId, 'admin');
+  assert.equal(x.registTime, '2026/12/05 14:00:00');   // 05:00 UTC in Tokyo
+  assert.equal(x.repTopName, q(`SELECT name FROM reports WHERE id = '${id}'`));
+  // every cluster but the form's label, each with the value stored
+  assert.equal(x.clusters.length, 20);
+  const val = (s, c) => x.clusters.find((k) => k.sheetNo === String(s) && k.clusterId === String(c));
+  for (const v of [...base, { sheet: 1, cluster: 14, value: made[5].remarks }, { sheet: 1, cluster: 7, value: made[5].temp }])
+    assert.equal(val(v.sheet, v.cluster).value, v.value, `${v.sheet}/${v.cluster}`);
+  assert.equal(val(1, 14).name, 'remarks');
+  assert.equal(val(1, 14).type, 'KeyboardText');
+  assert.equal(val(1, 9).value, '');                      // no value: an empty element
+  const stage = val(2, 4);
+  assert.equal(stage.type, 'Approve');
+  assert.equal(stage.value, '');
+  assert.equal(stage.approver, '');
+  // the markup in the text is text
+  assert.ok(r.text.includes('&lt;a href=&quot;x&quot;&gt;&amp;amp;&lt;/a&gt;'), r.text);
+  assert.ok(!r.text.includes('<a href'));
+});
+
+test('XML: rights as for reading the report; another tenant\'s report is 404; the console links it', async () => {
+  const viewer = await tokenFor(T, 'viewer', UPW, { device: newDevice() });
+  assertError(await api(T, 'GET', `/reports/${ids[0]}/xml`, { token: viewer }), 404, 'not_found');
+  assert.equal((await api(T, 'GET', `/reports/${ids[made.length]}/xml`, { token: viewer })).status, 200);
+  assertError(await api(T, 'GET', `/reports/not-a-uuid/xml`, { token: admin }), 404, 'not_found');
+  const TB = `${T}-b`;
+  const adminB = await adminToken(TB, ensureTenant(TB), PW);
+  assertError(await api(TB, 'GET', `/reports/${ids[0]}/xml`, { token: adminB }), 404, 'not_found');
+  assert.equal((await api(T, 'GET', `/reports/${ids[0]}/xml`, { token: adminB })).status, 401);
+  assert.equal((await api(T, 'GET', `/reports/${ids[0]}/xml`, {})).status, 401);
+  const cookie = await consoleCookie(T, 'admin', PW);
+  const page = await consoleGet(T, `/reports/${ids[0]}`, cookie);
+  assert.equal(page.status, 200);
+  assert.match(page.text, new RegExp(`<a class="button" href="/${T}/manager/reports/${ids[0]}/xml" id="download-xml" download>XML</a>`));
+  const file = await consoleGet(T, `/reports/${ids[0]}/xml`, cookie);
+  assert.equal(file.status, 200);
+  assert.equal(parseXml(file.text).reportId, ids[0]);
+  assert.equal((await consoleGet(TB, `/reports/${ids[0]}/xml`, await consoleCookie(TB, 'admin', PW))).status, 404);
+  // each download in the access log (the API's of the first test, the console's here; no refusal)
+  const log = (id) => q(`SELECT COUNT(*) FROM access_log WHERE action = 'report.xml' AND object_id = '${id}' AND result = 'ok'`);
+  assert.equal(log(ids[0]), '1');
+  assert.equal(log(ids[5]), '1');
 });
 
 test('cleanup', () => rmSync(dir, { recursive: true, force: true }));

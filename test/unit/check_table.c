@@ -3,6 +3,7 @@
  * values (export/vals.c) against json-c's (reports/values.c). */
 #include "tests.h"
 #include "export/report.h"
+#include "export/writer.h"
 #include "util/buf.h"
 #include "util/charset.h"
 #include "util/csv.h"
@@ -140,6 +141,39 @@ START_TEST(vals_fast_refuses)
 }
 END_TEST
 
+START_TEST(xml_escaping)
+{
+    static const struct {
+        const char *in, *out;
+    } t[] = {
+        {"a<b>&c\"d'e", "a&lt;b&gt;&amp;c&quot;d'e"},
+        {"line\r\nnext\ttab", "line&#13;\nnext\ttab"},
+        {"ctl\x01\x08\x0b\x0c\x1f\x7f.", "ctl\x7f."},              /* C0 controls out; DEL is allowed in XML 1.0 */
+        {"点検 ①😀", "点検 ①😀"},
+        {"bad\xff\xfe\xc3(\xe2\x82 end", "bad( end"},         /* not UTF-8: left out */
+        {"over\xc0\xaf\xe0\x80\xaf.", "over."},                /* overlong forms */
+        {"sur\xed\xa0\x80.", "sur."},                          /* a surrogate */
+        {"nc\xef\xbf\xbe\xef\xbf\xbf\xef\xbf\xbd.", "nc\xef\xbf\xbd."},   /* U+FFFE, U+FFFF out; U+FFFD kept */
+        {"", ""},
+    };
+    arena *a = arena_new();
+    for (size_t i = 0; i < sizeof t / sizeof *t; i++) {
+        buf b;
+        buf_init(&b, a);
+        buf_add(&b, "", 0);
+        export_xml_text(&b, t[i].in);
+        ck_assert_msg(!strcmp(b.data, t[i].out), "case %zu: got [%s]", i, b.data);
+    }
+    ck_assert_int_eq(export_edit_status("editing", true), 0);
+    ck_assert_int_eq(export_edit_status("editing", false), 1);
+    ck_assert_int_eq(export_edit_status("applying", false), 2);
+    ck_assert_int_eq(export_edit_status("rejected", false), 3);
+    ck_assert_int_eq(export_edit_status("approved", false), 4);
+    ck_assert_int_eq(export_edit_status("completed", false), 4);
+    arena_free(&a);
+}
+END_TEST
+
 TCase *tcase_table(void)
 {
     TCase *tc = tcase_create("table");
@@ -147,5 +181,6 @@ TCase *tcase_table(void)
     tcase_add_test(tc, sjis_round_trip);
     tcase_add_loop_test(tc, vals_fast_parse, 0, (int)(sizeof stored / sizeof stored[0]));
     tcase_add_test(tc, vals_fast_refuses);
+    tcase_add_test(tc, xml_escaping);
     return tc;
 }
