@@ -1,8 +1,9 @@
-/* genbactl tenant report-table CODE --format csv|xlsx [--encoding utf-8|shift_jis]
+/* genbactl tenant report-table CODE --format csv|xlsx|xml-zip|pdf-zip [--encoding utf-8|shift_jis] [--ids ID,ID...]
  *   [--definition ID] [--status S] [--from DAY] [--to DAY] [--lang ja|en] [--as LOGIN] --out FILE|-
  *
  * Many reports as one table (export/writer.h: export_csv_table_write,
- * export_xlsx_table_write), as the system (every report of the tenant the
+ * export_xlsx_table_write; or a zip of one XML or PDF file each,
+ * export_zip_reports_write), as the system (every report of the tenant the
  * filter selects) or, with --as, as that user (what it may see: its own
  * reports and those of definitions it holds def.reports.view for), written to FILE.tmp and renamed to FILE when complete
  * (or to standard output with "-").  A summary on standard error: reports,
@@ -68,9 +69,9 @@ static long peak_rss_kib(void)
 int ctl_tenant_report_table(ctl *c, int argc, char **argv)
 {
     static const char *const with_value[] = {"--format", "--encoding", "--definition", "--status", "--from",
-                                             "--to", "--lang", "--out", "--as", NULL};
+                                             "--to", "--lang", "--out", "--as", "--ids", NULL};
     static const char *const flags[] = {NULL};
-    const char *usage = "usage: genbactl tenant report-table CODE --format csv|xlsx [--encoding utf-8|shift_jis] "
+    const char *usage = "usage: genbactl tenant report-table CODE --format csv|xlsx|xml-zip|pdf-zip [--encoding utf-8|shift_jis] [--ids ID,ID...] "
                         "[--definition ID] [--status S] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--lang ja|en] [--as LOGIN] --out FILE|-";
     if (!ctl_known_options(argc, argv, with_value, flags))
         return 2;
@@ -80,18 +81,28 @@ int ctl_tenant_report_table(ctl *c, int argc, char **argv)
                *def = ctl_opt(argc, argv, "--definition", &bad), *status = ctl_opt(argc, argv, "--status", &bad),
                *from = ctl_opt(argc, argv, "--from", &bad), *to = ctl_opt(argc, argv, "--to", &bad),
                *lang = ctl_opt(argc, argv, "--lang", &bad), *out = ctl_opt(argc, argv, "--out", &bad),
-               *as = ctl_opt(argc, argv, "--as", &bad);
+               *as = ctl_opt(argc, argv, "--as", &bad), *idlist = ctl_opt(argc, argv, "--ids", &bad);
     if (bad || !code || !format || !out)
         return ctl_usage("%s", usage);
     if (!tenant_code_valid(code))
         return ctl_usage("'%s' is not a tenant code", code);
-    bool xlsx = !strcmp(format, "xlsx");
-    if (!xlsx && strcmp(format, "csv"))
-        return ctl_usage("--format must be csv or xlsx");
+    bool xlsx = !strcmp(format, "xlsx"), xmlzip = !strcmp(format, "xml-zip"), pdfzip = !strcmp(format, "pdf-zip");
+    if (!xlsx && !xmlzip && !pdfzip && strcmp(format, "csv"))
+        return ctl_usage("--format must be csv, xlsx, xml-zip or pdf-zip");
     if (enc && strcmp(enc, "utf-8") && strcmp(enc, "shift_jis"))
         return ctl_usage("--encoding must be utf-8 or shift_jis");
-    if (enc && xlsx)
+    if (enc && strcmp(format, "csv"))
         return ctl_usage("--encoding is for csv");
+    const char **ids = NULL;
+    int nids = 0;
+    if (idlist) {   /* comma-separated; each checked by the walk (OP_INVALID) */
+        ids = arena_calloc(c->a, strlen(idlist) / 2 + 2, sizeof *ids);
+        for (char *p = arena_strdup(c->a, idlist), *save = NULL, *t = strtok_r(p, ",", &save); t;
+             t = strtok_r(NULL, ",", &save))
+            ids[nids++] = t;
+        if (!nids)
+            return ctl_usage("--ids needs report ids");
+    }
     export_filter f = {.status = status};
     if (def && !users_parse_id(def, &f.definition))
         return ctl_usage("--definition must be a definition id");
@@ -152,8 +163,15 @@ int ctl_tenant_report_table(ctl *c, int argc, char **argv)
     export_progress p = {.step = step, .ctx = &x};
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    op_result res = xlsx ? export_xlsx_table_write(&op, &f, NULL, 0, &p, &sink)
-                         : export_csv_table_write(&op, &f, NULL, 0, enc && !strcmp(enc, "shift_jis"), &p, &sink);
+    op_result res = xlsx     ? export_xlsx_table_write(&op, &f, ids, nids, &p, &sink)
+                    : xmlzip ? export_zip_reports_write(&op, &f, ids, nids, EXPORT_ZIP_XML, NULL, &p, &sink)
+                    : pdfzip ? export_zip_reports_write(&op, &f, ids, nids, EXPORT_ZIP_PDF, NULL, &p, &sink)
+                             : export_csv_table_write(&op, &f, ids, nids, enc && !strcmp(enc, "shift_jis"), &p, &sink);
+    if (res == OP_INVALID) {
+        ctl_fail(c, "%s", ids ? "--ids holds something that is not a report id (or more than the walk takes)"
+                              : "the selection holds more reports than an XLSX sheet's 1,048,575 rows");
+        goto done;
+    }
     clock_gettime(CLOCK_MONOTONIC, &t1);
     bool ok = res == OP_OK && fflush(x.f) == 0 && !ferror(x.f);
     if (x.f != stdout && fclose(x.f) != 0)

@@ -4,6 +4,7 @@
  * statement, and for export_each with their attachments and approvals in
  * two more; each report decoded into an arena of its own. */
 #include "export/report.h"
+#include "auth/perm.h"
 #include "db/txn.h"
 #include "forms/defcache.h"
 #include "tenant/resolve.h"
@@ -21,6 +22,15 @@ static const char *cell(const db_rows *r, size_t row, int col)
 }
 
 static const export_filter no_filter;
+
+/* The user's rights, loaded (auth/perm.c) into the caller's arena before
+ * any statement is built in a page's arena: loaded there, they would go
+ * with the page. */
+static void rights_first(op_ctx *op)
+{
+    if (op->user)
+        (void)perm_scopes(op, "def.reports.view");
+}
 
 /* ---- explicit ids: checked, made visible-only and put in order -------- */
 
@@ -58,6 +68,7 @@ static op_result resolve_ids(op_ctx *op, const export_filter *f, const char *con
 {
     if (nids < 0 || nids > EXPORT_IDS_MAX)
         return OP_INVALID;
+    rights_first(op);
     const char **u = arena_alloc(op->a, ((size_t)nids + 1) * sizeof *u);
     for (int i = 0; i < nids; i++) {
         if (!ids[i] || !str_uuid_ok(ids[i]))
@@ -114,6 +125,7 @@ op_result export_count(op_ctx *op, const export_filter *f, const char *const *id
     if (!f)
         f = &no_filter;
     *total = 0;
+    rights_first(op);
     export_defrev *r = NULL;
     int n = 0;
     if (ids) {
@@ -314,6 +326,7 @@ static op_result walk(op_ctx *op, const export_filter *f, const char *const *ids
 {
     if (!f)
         f = &no_filter;
+    rights_first(op);
     idkey *keys = NULL;
     int nkeys = 0;
     op_result res = OP_OK;

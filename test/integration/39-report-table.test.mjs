@@ -325,4 +325,51 @@ test('XML: rights as for reading the report; another tenant\'s report is 404; th
   assert.equal(log(ids[5]), '1');
 });
 
+// ---- zips of one file per report, and explicit ids -----------------------------
+
+function unzip(file) {
+  const py = `
+import json, sys, zipfile
+z = zipfile.ZipFile(sys.argv[1])
+assert z.testzip() is None
+print(json.dumps([[i.filename, i.compress_type, z.read(i).decode('latin-1')] for i in z.infolist()], ensure_ascii=False))
+`;
+  const r = spawnSync('/usr/bin/python3', ['-c', py, file], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  assert.equal(r.status, 0, r.stderr);
+  return JSON.parse(r.stdout).map(([name, method, latin1]) => ({ name, method, data: Buffer.from(latin1, 'latin1') }));
+}
+
+test('a zip of XML files, one per report, oldest first, each one the report\'s XML', () => {
+  const file = path.join(dir, 'xml.zip');
+  run('--format', 'xml-zip', '--definition', String(def1), '--out', file);
+  const entries = unzip(file);
+  assert.equal(entries.length, made.length);
+  assert.equal(new Set(entries.map((e) => e.name)).size, entries.length);
+  assert.ok(entries.every((e) => e.name.endsWith('.xml') && e.method === 8), JSON.stringify(entries.map((e) => [e.name, e.method])));
+  const xs = entries.map((e) => parseXml(e.data.toString('utf8')));
+  assert.deepEqual(xs.map((x) => x.reportId), oldestFirst.map((i) => ids[i]));
+  assert.equal(xs.find((x) => x.reportId === ids[5]).clusters.find((c) => c.clusterId === '14' && c.sheetNo === '1').value, made[5].remarks);
+});
+
+test('explicit ids: only the visible ones, once each, oldest first; a zip of PDFs', async () => {
+  const TB = `${T}-b`;
+  const other = JSON.parse(ctl('--json', 'tenant', 'show', TB).stdout || '{}');   // (only to be sure TB exists)
+  assert.ok(other);
+  const foreign = uuid();   // no such report here (another tenant's would be the same: not in this database)
+  const pick = [ids[4], ids[3], foreign, ids[3], ids[made.length]];
+  const rows = parseCsv(table('ids.csv', '--format', 'csv', '--ids', pick.join(',')).toString('utf8'));
+  assert.deepEqual(rows.slice(1).map((r) => r[0]), [ids[3], ids[4], ids[made.length]]);
+  const seen = parseCsv(table('ids-viewer.csv', '--format', 'csv', '--as', 'viewer', '--ids', pick.join(',')).toString('utf8'));
+  assert.deepEqual(seen.slice(1).map((r) => r[0]), [ids[made.length]]);
+  const bad = ctl('tenant', 'report-table', T, '--format', 'csv', '--ids', `${ids[0]},not-a-uuid`, '--out', path.join(dir, 'bad.csv'));
+  assert.equal(bad.status, 1, bad.stderr);
+  assert.match(bad.stderr, /not a report id/);
+  assert.ok(!existsSync(path.join(dir, 'bad.csv')) && !existsSync(path.join(dir, 'bad.csv.tmp')));
+  const file = path.join(dir, 'pdf.zip');
+  run('--format', 'pdf-zip', '--ids', `${ids[0]},${ids[1]}`, '--out', file);
+  const entries = unzip(file);
+  assert.equal(entries.length, 2);
+  assert.ok(entries.every((e) => e.name.endsWith('.pdf') && e.method === 0 && e.data.subarray(0, 5).toString() === '%PDF-'));
+});
+
 test('cleanup', () => rmSync(dir, { recursive: true, force: true }));

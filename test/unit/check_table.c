@@ -7,6 +7,9 @@
 #include "util/buf.h"
 #include "util/charset.h"
 #include "util/csv.h"
+#include "util/zip.h"
+
+#include <zip.h>
 
 #include <stdio.h>
 #include <string.h>
@@ -174,6 +177,141 @@ START_TEST(xml_escaping)
 }
 END_TEST
 
+static bool to_buf(void *ctx, const void *p, size_t n)
+{
+    buf_add(ctx, p, n);
+    return true;
+}
+
+START_TEST(zip_round_trip)
+{
+    arena *a = arena_new();
+    buf out;
+    buf_init(&out, a);
+    export_sink sink = {to_buf, &out};
+    export_zip *z = export_zip_new(&sink);
+    ck_assert_ptr_nonnull(z);
+    /* names made unique */
+    ck_assert_str_eq(export_zip_unique(z, a, "report.pdf"), "report.pdf");
+    ck_assert_str_eq(export_zip_unique(z, a, "report.pdf"), "report (2).pdf");
+    ck_assert_str_eq(export_zip_unique(z, a, "report.pdf"), "report (3).pdf");
+    ck_assert_str_eq(export_zip_unique(z, a, "noext"), "noext");
+    ck_assert_str_eq(export_zip_unique(z, a, "noext"), "noext (2)");
+    ck_assert(export_zip_add(z, "hello.txt", "hello", 5, true));
+    ck_assert(export_zip_add(z, "点検 INS-0001.xml", "<conmas/>", 9, true));
+    ck_assert(export_zip_add(z, "empty", "", 0, false));
+    /* a stored entry of bytes that do not compress, in pieces */
+    size_t nrand = 300000;
+    unsigned char *rnd = arena_alloc(a, nrand);
+    unsigned x = 12345;
+    for (size_t i = 0; i < nrand; i++)
+        rnd[i] = (unsigned char)((x = x * 1103515245u + 12345u) >> 16);
+    ck_assert(export_zip_begin(z, "random.bin", false));
+    ck_assert(export_zip_write(z, rnd, 1000) && export_zip_write(z, rnd + 1000, 200000) &&
+              export_zip_write(z, rnd + 201000, nrand - 201000));
+    ck_assert(export_zip_end(z));
+    /* a deflated one larger than the compressor's buffer, through the sink */
+    buf big;
+    buf_init(&big, a);
+    for (int i = 0; i < 40000; i++)
+        buf_printf(&big, "row %d,設備日常点検表\r\n", i);
+    ck_assert(export_zip_begin(z, "big.csv", true));
+    export_sink es = export_zip_sink(z);
+    ck_assert(es.write(es.ctx, big.data, big.len / 2) && es.write(es.ctx, big.data + big.len / 2, big.len - big.len / 2));
+    ck_assert(export_zip_end(z));
+    ck_assert(!export_zip_begin(z, "", true));   /* no name: refused, and the archive fails from then on */
+    ck_assert(!export_zip_finish(&z));
+    ck_assert_ptr_null(z);
+
+    /* again without the bad call: read back with libzip (util/zip.c) */
+    buf_init(&out, a);
+    z = export_zip_new(&sink);
+    ck_assert(export_zip_add(z, "hello.txt", "hello", 5, true));
+    ck_assert(export_zip_add(z, "点検 INS-0001.xml", "<conmas/>", 9, true));
+    ck_assert(export_zip_add(z, "empty", "", 0, false));
+    ck_assert(export_zip_add(z, "random.bin", rnd, nrand, false));
+    ck_assert(export_zip_add(z, "big.csv", big.data, big.len, true));
+    ck_assert(export_zip_finish(&z));
+    ck_assert_uint_lt(out.len, nrand + big.len / 4);   /* the CSV was compressed */
+    zip_entry *e;
+    int n;
+    char err[200];
+    zip_limits lim = {.max_entries = 10, .max_entry = 10 << 20, .max_total = 20 << 20};
+    ck_assert_msg(zip_read_entries(a, out.data, out.len, &e, &n, &lim, err, sizeof err), "%s", err);
+    ck_assert_int_eq(n, 5);
+    ck_assert_str_eq(e[0].name, "hello.txt");
+    ck_assert(e[0].len == 5 && !memcmp(e[0].data, "hello", 5));
+    ck_assert_str_eq(e[1].name, "点検 INS-0001.xml");
+    ck_assert(e[1].len == 9 && !memcmp(e[1].data, "<conmas/>", 9));
+    ck_assert_str_eq(e[2].name, "empty");
+    ck_assert_uint_eq(e[2].len, 0);
+    ck_assert(e[3].len == nrand && !memcmp(e[3].data, rnd, nrand));
+    ck_assert(e[4].len == big.len && !memcmp(e[4].data, big.data, big.len));
+    arena_free(&a);
+}
+END_TEST
+
+static bool refuse_after(void *ctx, const void *p, size_t n)
+{
+    (void)p;
+    size_t *left = ctx;
+    if (n > *left)
+        return false;
+    *left -= n;
+    return true;
+}
+
+START_TEST(zip_sink_refuses)
+{
+    size_t left = 100;
+    export_sink sink = {refuse_after, &left};
+    export_zip *z = export_zip_new(&sink);
+    ck_assert(export_zip_add(z, "a.txt", "a", 1, false));
+    ck_assert(!export_zip_add(z, "b.txt", "0123456789012345678901234567890123456789012345678901234567890123456789", 70, false));
+    ck_assert(!export_zip_add(z, "c.txt", "c", 1, false));
+    ck_assert(!export_zip_finish(&z));
+}
+END_TEST
+
+START_TEST(zip64_many_entries)
+{
+    /* more entries than a plain zip counts (65,535): the ZIP64 end records */
+    arena *a = arena_new();
+    buf out;
+    buf_init(&out, a);
+    export_sink sink = {to_buf, &out};
+    export_zip *z = export_zip_new(&sink);
+    int count = 70000;
+    for (int i = 0; i < count; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "%d.xml", i);
+        ck_assert(export_zip_add(z, export_zip_unique(z, a, name), name, strlen(name), false));
+    }
+    ck_assert(export_zip_finish(&z));
+    /* libzip itself (util/zip.c's duplicate check is quadratic in the entries) */
+    zip_error_t ze;
+    zip_error_init(&ze);
+    zip_source_t *src = zip_source_buffer_create(out.data, out.len, 0, &ze);
+    ck_assert_ptr_nonnull(src);
+    zip_t *zr = zip_open_from_source(src, ZIP_RDONLY | ZIP_CHECKCONS, &ze);
+    ck_assert_msg(zr != NULL, "%s", zip_error_strerror(&ze));
+    ck_assert_int_eq(zip_get_num_entries(zr, 0), count);
+    for (int i = 0; i < count; i += 6999) {
+        char name[32], got[32] = "";
+        snprintf(name, sizeof name, "%d.xml", i);
+        ck_assert_str_eq(zip_get_name(zr, (zip_uint64_t)i, 0), name);
+        zip_file_t *f = zip_fopen_index(zr, (zip_uint64_t)i, 0);
+        ck_assert_ptr_nonnull(f);
+        ck_assert_int_eq(zip_fread(f, got, sizeof got - 1), (zip_int64_t)strlen(name));
+        ck_assert_str_eq(got, name);
+        zip_fclose(f);
+    }
+    zip_discard(zr);
+    zip_error_fini(&ze);
+    arena_free(&a);
+}
+END_TEST
+
 TCase *tcase_table(void)
 {
     TCase *tc = tcase_create("table");
@@ -182,5 +320,8 @@ TCase *tcase_table(void)
     tcase_add_loop_test(tc, vals_fast_parse, 0, (int)(sizeof stored / sizeof stored[0]));
     tcase_add_test(tc, vals_fast_refuses);
     tcase_add_test(tc, xml_escaping);
+    tcase_add_test(tc, zip_round_trip);
+    tcase_add_test(tc, zip_sink_refuses);
+    tcase_add_test(tc, zip64_many_entries);
     return tc;
 }
