@@ -11,6 +11,7 @@
 #include "util/log.h"
 #include "util/str.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,15 @@ static const char *cell(const db_rows *r, size_t row, int col)
 {
     const char *s = db_cell(r, row, col);
     return s ? s : "";
+}
+
+/* A whole number the database wrote (no sign, no spaces): atoll without its cost. */
+static long long num(const char *s)
+{
+    long long v = 0;
+    while (*s >= '0' && *s <= '9')
+        v = v * 10 + (*s++ - '0');
+    return v;
 }
 
 static const export_filter no_filter;
@@ -171,12 +181,26 @@ op_result export_count(op_ctx *op, const export_filter *f, const char *const *id
 
 /* ---- the walk ----------------------------------------------------------- */
 
+/* (the times as the client library writes them, "2026-12-05 00:30:00.123":
+ * the page's key as it is, turned into "2026-12-05T00:30:00Z" for the
+ * report here rather than by DATE_FORMAT in the server, which spends more) */
 #define PAGE_COLS "rp.id, rp.seq, rp.definition_id, rp.definition_revision, rp.name, rp.number, rp.status, " \
-                  "rp.stage, rp.rev, DATE_FORMAT(rp.created_at, '%Y-%m-%dT%H:%i:%sZ'), " \
-                  "DATE_FORMAT(rp.updated_at, '%Y-%m-%dT%H:%i:%sZ'), rp.created_by, rp.updated_by, rp.vals, " \
-                  "DATE_FORMAT(rp.created_at, '%Y-%m-%d %H:%i:%s.%f')"
+                  "rp.stage, rp.rev, rp.created_at, rp.updated_at, rp.created_by, rp.updated_by, rp.vals"
 enum { C_ID, C_SEQ, C_DEF, C_REV, C_NAME, C_NUMBER, C_STATUS, C_STAGE, C_RREV, C_CREATED, C_UPDATED, C_CREATOR,
-       C_UPDATER, C_VALS, C_KEY };
+       C_UPDATER, C_VALS, C_KEY = C_CREATED };
+
+/* "2026-12-05 00:30:00[.123]" -> "2026-12-05T00:30:00Z" (in a); other text as it is. */
+static const char *utc_text(arena *a, const char *s)
+{
+    if (strlen(s) < 19 || s[10] != ' ')
+        return s;
+    char *t = arena_alloc(a, 21);
+    memcpy(t, s, 19);
+    t[10] = 'T';
+    t[19] = 'Z';
+    t[20] = '\0';
+    return t;
+}
 
 /* One page: after the key (at, id) when ids is NULL, else exactly ids.
  * reports alone, in the order of an index (reports_created and its
@@ -234,7 +258,7 @@ static db_status users_load(op_ctx *op, arena *a, users *u, const db_rows *page)
     size_t n = 0;
     for (size_t i = 0; i < page->nrows; i++)
         for (int k = C_CREATOR; k <= C_UPDATER; k++) {
-            long long id = atoll(cell(page, i, k));
+            long long id = num(cell(page, i, k));
             if (!id || user_slot(u, id)->id)
                 continue;
             size_t j = 0;
@@ -273,7 +297,7 @@ static db_status users_load(op_ctx *op, arena *a, users *u, const db_rows *page)
 static const wuser *user_of(users *u, const char *id)
 {
     static const wuser none = {0, "", ""};
-    wuser *w = user_slot(u, atoll(id));
+    wuser *w = user_slot(u, num(id));
     return w->id ? w : &none;
 }
 
@@ -321,12 +345,69 @@ typedef struct defslot {
     const definition *d;
 } defslot;
 
+/* One page of the walk. */
+typedef struct page {
+    arena *a;
+    db_rows rows;
+    db_status st;
+} page;
+
+/* The next page, read by a thread of its own while the walk writes the
+ * current one (export_each_values only: its callbacks use no database,
+ * and the walk has read what it needs of the database for the current
+ * page before: its users and definitions).  The thread has the tenant's
+ * connection to itself until it is joined. */
+typedef struct fetch {
+    op_ctx op;                    /* a copy: the walk changes its own op->a meanwhile */
+    const export_filter *f;
+    char at[40], id[40];
+    const char *const *ids;
+    int nids;
+    page *pg;
+    pthread_t th;
+} fetch;
+
+static void *fetch_main(void *p)
+{
+    fetch *x = p;
+    db_thread_init();
+    x->pg->st = read_page(&x->op, x->pg->a, x->f, *x->at ? x->at : NULL, x->id, x->ids, x->nids, &x->pg->rows);
+    db_thread_end();
+    return NULL;
+}
+
+/* The definitions of a page's reports, from the cache, into defs (at most
+ * 8: fewer than the cache's entries, so none is evicted while the page is
+ * written); false when the page has more. */
+static bool page_defs(op_ctx *op, const db_rows *rows, defslot *defs, int *ndefs, op_result *res)
+{
+    *ndefs = 0;
+    for (size_t i = 0; i < rows->nrows; i++) {
+        long long d = num(cell(rows, i, C_DEF));
+        int rev = (int)num(cell(rows, i, C_REV));
+        int k = 0;
+        while (k < *ndefs && (defs[k].id != d || defs[k].rev != rev))
+            k++;
+        if (k < *ndefs)
+            continue;
+        if (*ndefs == 8)
+            return false;
+        def_rev info;
+        defs[k] = (defslot){d, rev, defcache_get(op, d, rev, &info, res)};
+        if (!defs[k].d)
+            return false;
+        (*ndefs)++;
+    }
+    return true;
+}
+
 static op_result walk(op_ctx *op, const export_filter *f, const char *const *ids, int nids, bool full,
                       export_each_fn fn, void *ctx, long long *total)
 {
     if (!f)
         f = &no_filter;
     rights_first(op);
+    (void)tenant_zone(op->tenant);   /* read now: a filter by days asks for it in the fetching thread */
     idkey *keys = NULL;
     int nkeys = 0;
     op_result res = OP_OK;
@@ -338,79 +419,104 @@ static op_result walk(op_ctx *op, const export_filter *f, const char *const *ids
     } else if (total && (res = export_count(op, f, NULL, 0, total, NULL, NULL)) != OP_OK) {
         return res;
     }
-    arena *saved = op->a, *pa = arena_new(), *ra = arena_new();
+    arena *saved = op->a, *ra = arena_new();
+    page pages[2] = {{.a = arena_new()}, {.a = arena_new()}};
     users us = {arena_new(), arena_calloc(op->a, 2 * USERS_KEPT, sizeof(wuser)), 0};
-    const char **pids = arena_alloc(op->a, EXPORT_PAGE * sizeof *pids);
-    char at[40] = "", id[40] = "";
-    int next = 0;
+    const char **pids[2] = {arena_alloc(op->a, EXPORT_PAGE * sizeof(char *)),
+                            arena_alloc(op->a, EXPORT_PAGE * sizeof(char *))};
+    int next = 0, cur = 0, m = 0;
     defslot defs[8];
     int ndefs = 0;
+    if (keys) {
+        m = nkeys < EXPORT_PAGE ? nkeys : EXPORT_PAGE;
+        for (int i = 0; i < m; i++)
+            pids[0][i] = keys[i].id;
+        next = m;
+    }
+    if (!keys || m) {
+        pages[0].st = read_page(op, pages[0].a, f, NULL, NULL, keys ? pids[0] : NULL, m, &pages[0].rows);
+    } else {
+        pages[0].rows.nrows = 0;
+        pages[0].st = DB_OK;
+    }
     for (;;) {
-        db_rows rows, att = {0}, appr = {0};
-        int m = 0;
-        if (keys) {
-            if (next >= nkeys)
-                break;
-            m = nkeys - next < EXPORT_PAGE ? nkeys - next : EXPORT_PAGE;
-            for (int i = 0; i < m; i++)
-                pids[i] = keys[next + i].id;
-            next += m;
-        }
-        db_status st = read_page(op, pa, f, *at ? at : NULL, id, keys ? pids : NULL, m, &rows);
+        page *pg = &pages[cur];
+        db_rows *rows = &pg->rows, att = {0}, appr = {0};
+        db_status st = pg->st;
         if (st == DB_OK)
-            st = users_load(op, pa, &us, &rows);
-        if (st == DB_OK && full && rows.nrows)
-            st = read_side(op, pa,
+            st = users_load(op, pg->a, &us, rows);
+        if (st == DB_OK && full && rows->nrows)
+            st = read_side(op, pg->a,
                            "SELECT report_id, sheet_no, cluster_id, sha256, size, content_type FROM report_attachments "
                            "WHERE report_id IN (",
                            ") ORDER BY report_id, sheet_no, cluster_id",
-                           &rows, &att);
-        if (st == DB_OK && full && rows.nrows)
-            st = read_side(op, pa,
+                           rows, &att);
+        if (st == DB_OK && full && rows->nrows)
+            st = read_side(op, pg->a,
                            "SELECT a.report_id, a.stage, a.action, u.login, u.name, a.comment, "
                            "DATE_FORMAT(a.at, '%Y-%m-%dT%H:%i:%sZ') FROM report_approvals a "
                            "JOIN users u ON u.id = a.user_id WHERE a.report_id IN (",
                            ") ORDER BY a.report_id, a.id",
-                           &rows, &appr);
+                           rows, &appr);
         if (st != DB_OK) {
             res = txn_result(st);
             break;
         }
-        if (!rows.nrows && !keys)
+        bool all_defs = page_defs(op, rows, defs, &ndefs, &res);
+        if (!all_defs && res != OP_OK)
             break;
-        for (size_t i = 0; res == OP_OK && i < rows.nrows; i++) {
+        if (!all_defs)
+            ndefs = 0;   /* more than 8 revisions in the page: asked for one by one below */
+        /* the next page: is there one, and can it be read meanwhile? */
+        bool more = keys ? next < nkeys : rows->nrows == EXPORT_PAGE;
+        page *np = &pages[1 - cur];
+        fetch fx = {.op = *op, .f = f, .pg = np};
+        if (more) {
+            arena_reset_fit(np->a, 64 << 20);
+            fx.op.a = np->a;
+            if (keys) {
+                fx.nids = nkeys - next < EXPORT_PAGE ? nkeys - next : EXPORT_PAGE;
+                for (int i = 0; i < fx.nids; i++)
+                    pids[1 - cur][i] = keys[next + i].id;
+                next += fx.nids;
+                fx.ids = pids[1 - cur];
+            } else {
+                snprintf(fx.at, sizeof fx.at, "%s", cell(rows, rows->nrows - 1, C_KEY));
+                snprintf(fx.id, sizeof fx.id, "%s", cell(rows, rows->nrows - 1, C_ID));
+            }
+        }
+        bool ahead = more && !full && all_defs && pthread_create(&fx.th, NULL, fetch_main, &fx) == 0;
+        for (size_t i = 0; res == OP_OK && i < rows->nrows; i++) {
             op->a = ra;
             export_report r = {0};
-            r.id = cell(&rows, i, C_ID);
-            r.seq = atoll(cell(&rows, i, C_SEQ));
-            r.definition_id = atoll(cell(&rows, i, C_DEF));
-            r.definition_revision = atoi(cell(&rows, i, C_REV));
-            r.name = cell(&rows, i, C_NAME);
-            r.number = cell(&rows, i, C_NUMBER);
-            r.status = cell(&rows, i, C_STATUS);
-            r.stage = atoi(cell(&rows, i, C_STAGE));
-            r.rev = atoi(cell(&rows, i, C_RREV));
-            r.created_at = cell(&rows, i, C_CREATED);
-            r.updated_at = cell(&rows, i, C_UPDATED);
-            const wuser *cu = user_of(&us, cell(&rows, i, C_CREATOR)), *uu = user_of(&us, cell(&rows, i, C_UPDATER));
+            r.id = cell(rows, i, C_ID);
+            r.seq = num(cell(rows, i, C_SEQ));
+            r.definition_id = num(cell(rows, i, C_DEF));
+            r.definition_revision = (int)num(cell(rows, i, C_REV));
+            r.name = cell(rows, i, C_NAME);
+            r.number = cell(rows, i, C_NUMBER);
+            r.status = cell(rows, i, C_STATUS);
+            r.stage = (int)num(cell(rows, i, C_STAGE));
+            r.rev = (int)num(cell(rows, i, C_RREV));
+            r.created_at = utc_text(ra, cell(rows, i, C_CREATED));
+            r.updated_at = utc_text(ra, cell(rows, i, C_UPDATED));
+            const wuser *cu = user_of(&us, cell(rows, i, C_CREATOR)), *uu = user_of(&us, cell(rows, i, C_UPDATER));
             r.created_by = cu->login;
             r.created_by_name = cu->name;
             r.updated_by = uu->login;
             r.updated_by_name = uu->name;
-            const char *vals = db_cell(&rows, i, C_VALS);
-            if (!export_vals_parse(ra, vals, vals ? rows.len[i * rows.ncols + C_VALS] : 0, &r.vals) &&
+            const char *vals = db_cell(rows, i, C_VALS);
+            if (!export_vals_parse(ra, vals, vals ? rows->len[i * rows->ncols + C_VALS] : 0, &r.vals) &&
                 !rvals_parse(ra, vals, &r.vals)) {
                 log_error("req id=%s tenant=%s: the stored values of report %s do not parse", op->req_id,
                           op->tenant->code, r.id);
                 res = OP_ERROR;
                 break;
             }
-            /* the definition: a few kept for the page (fewer than the
-             * cache's entries, so none of them is evicted meanwhile) */
             int k = 0;
             while (k < ndefs && (defs[k].id != r.definition_id || defs[k].rev != r.definition_revision))
                 k++;
-            if (k == ndefs) {
+            if (k == ndefs) {   /* (never while the next page is being read: page_defs had them all) */
                 if (ndefs == 8)
                     k = ndefs = 0;
                 def_rev info;
@@ -437,19 +543,17 @@ static op_result walk(op_ctx *op, const export_filter *f, const char *const *ids
             arena_reset(ra);
         }
         op->a = saved;
-        if (res != OP_OK)
+        if (ahead)
+            pthread_join(fx.th, NULL);
+        if (res != OP_OK || !more)
             break;
-        if (!keys) {
-            if (rows.nrows < EXPORT_PAGE)
-                break;
-            snprintf(at, sizeof at, "%s", cell(&rows, rows.nrows - 1, C_KEY));
-            snprintf(id, sizeof id, "%s", cell(&rows, rows.nrows - 1, C_ID));
-        }
-        ndefs = 0;   /* the next page asks the cache again */
-        arena_reset_fit(pa, 64 << 20);
+        if (!ahead)
+            np->st = read_page(op, np->a, f, *fx.at ? fx.at : NULL, fx.id, fx.ids, fx.nids, &np->rows);
+        cur = 1 - cur;
     }
     op->a = saved;
-    arena_free(&pa);
+    arena_free(&pages[0].a);
+    arena_free(&pages[1].a);
     arena_free(&ra);
     arena_free(&us.a);
     return res;

@@ -67,7 +67,9 @@ op_result export_each(op_ctx *op, const export_filter *f, const char *const *ids
                       void *ctx, long long *total);
 
 /* The same walk for the tables (CSV, XLSX): values only (r->att and
- * r->appr are empty), one statement a page. */
+ * r->appr are empty), one statement a page, the next page read by a
+ * thread of its own (on the same connection) while fn writes the current
+ * one: fn must not use the database. */
 op_result export_each_values(op_ctx *op, const export_filter *f, const char *const *ids, int nids,
                              export_each_fn fn, void *ctx, long long *total);
 

@@ -20,7 +20,7 @@ op_result table_open(op_ctx *op, const export_filter *f, const char *const *ids,
     t->op = op;
     t->zone = tenant_zone(op->tenant);
     t->env = (layout_env){.a = op->a, .zone = t->zone, .lang = op->lang ? op->lang : "ja"};
-    t->offset_bucket = -1;
+    t->win[0].bucket = t->win[1].bucket = -1;
     export_defrev *revs;
     int nrevs;
     op_result res = export_count(op, f, ids, nids, total, &revs, &nrevs);
@@ -115,14 +115,15 @@ bool table_local(table *t, const char *utc, int *y, int *mo, int *d, int *h, int
      * same at both ends of it (no zone changes twice within 6 hours), else
      * per quarter hour (every transition since 1970 is on one) */
     long w = (long)(e / 21600);
-    if (w != t->offset_bucket) {
+    table_window *tw = &t->win[w & 1];   /* two: a report's creation and its last change are often in different ones */
+    if (w != tw->bucket) {
         long o1 = tz_offset(t->zone, (time_t)w * 21600), o2 = tz_offset(t->zone, (time_t)(w + 1) * 21600);
-        t->offset_bucket = w;
-        t->offset = o1;
-        t->offset_varies = o1 != o2;
+        tw->bucket = w;
+        tw->offset = o1;
+        tw->varies = o1 != o2;
     }
-    long off = t->offset;
-    if (t->offset_varies)
+    long off = tw->offset;
+    if (tw->varies)
         off = tz_offset(t->zone, (time_t)(e / 900 * 900));
     e += off;
     long long days = e >= 0 ? e / 86400 : (e - 86399) / 86400;

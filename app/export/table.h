@@ -33,6 +33,11 @@ typedef struct table_col {
     const char *head;
 } table_col;
 
+typedef struct table_window {
+    long bucket, offset;   /* a 6-hour window of time and the zone's offset in it */
+    bool varies;           /* ... which changes within it */
+} table_window;
+
 typedef struct table {
     op_ctx *op;
     table_col *cols;
@@ -44,8 +49,7 @@ typedef struct table {
     long long bound_id;
     int bound_rev;
     const def_cluster **map;   /* ncols; NULL where the report's definition has none */
-    long offset_bucket, offset;   /* the zone's offset in the last 6-hour window asked */
-    bool offset_varies;           /* ... which holds a transition */
+    table_window win[2];       /* the last windows asked (odd and even) */
 } table;
 
 /* The columns of the reports the walk will give; *total as export_count's. */

@@ -72,17 +72,22 @@ static bool str(jp *j, const char **out)
     if (j->p >= j->end || *j->p != '"')
         return false;
     const char *s = ++j->p;
-    bool esc = false;
-    while (j->p < j->end && *j->p != '"') {
-        if (*j->p == '\\') {
-            esc = true;
-            if (++j->p >= j->end)
+    /* the closing quote: the first quote with no backslash before it */
+    const char *q = memchr(s, '"', (size_t)(j->end - s));
+    bool esc = q && memchr(s, '\\', (size_t)(q - s)) != NULL;
+    if (!esc) {
+        if (!q)
+            return false;
+        j->p = q;
+    } else {
+        while (j->p < j->end && *j->p != '"') {
+            if (*j->p == '\\' && ++j->p >= j->end)
                 return false;
+            j->p++;
         }
-        j->p++;
+        if (j->p >= j->end)
+            return false;
     }
-    if (j->p >= j->end)
-        return false;
     size_t n = (size_t)(j->p - s);
     char *o = (char *)s, *w = o;   /* the text is the parser's own copy: strings end (and unescape) in place */
     j->p++;

@@ -372,4 +372,29 @@ test('explicit ids: only the visible ones, once each, oldest first; a zip of PDF
   assert.ok(entries.every((e) => e.name.endsWith('.pdf') && e.method === 0 && e.data.subarray(0, 5).toString() === '%PDF-'));
 });
 
+test('pages: 1,234 more reports, seven at a time created in the same millisecond: each once, in order, in every writer', () => {
+  q(`INSERT INTO reports (id, definition_id, definition_revision, name, number, status, rev, created_by, created_at,
+                          updated_by, updated_at, vals)
+     SELECT UUID(), ${def1}, 1, CONCAT('bulk ', s.seq), CONCAT('B-', s.seq), 'completed', 1, r.created_by,
+            TIMESTAMP'2026-11-01 00:00:00' + INTERVAL (s.seq DIV 7) MINUTE, r.created_by, TIMESTAMP'2026-11-02 00:00:00', r.vals
+     FROM seq_1_to_1234 s JOIN reports r ON r.id = '${ids[0]}'`);
+  const want = q(`SELECT id FROM reports WHERE definition_id = ${def1} ORDER BY created_at, id`).split('\n');
+  assert.equal(want.length, made.length + 1234);
+  const rows = parseCsv(table('paged.csv', '--format', 'csv', '--definition', String(def1)).toString('utf8'));
+  assert.deepEqual(rows.slice(1).map((r) => r[0]), want);
+  const temp = rows[0].indexOf('temperature');
+  assert.ok(rows.slice(1).filter((r) => r[2].startsWith('bulk ')).every((r) => r[temp] === '-5.5'));
+  const sj = parseCsv(new TextDecoder('shift_jis').decode(table('paged-sjis.csv', '--format', 'csv', '--encoding', 'shift_jis', '--definition', String(def1))));
+  assert.deepEqual(sj.slice(1).map((r) => r[0]), want);
+  const file = path.join(dir, 'paged.zip');
+  run('--format', 'xml-zip', '--definition', String(def1), '--out', file);
+  const entries = unzip(file);
+  assert.deepEqual(entries.map((e) => parseXml(e.data.toString('utf8')).reportId), want);
+  assert.equal(new Set(entries.map((e) => e.name)).size, want.length);
+  // the ids way, over pages too
+  const some = want.filter((_, i) => i % 2 === 0).reverse();
+  const byIds = parseCsv(table('paged-ids.csv', '--format', 'csv', '--ids', some.join(',')).toString('utf8'));
+  assert.deepEqual(byIds.slice(1).map((r) => r[0]), some.slice().reverse());
+});
+
 test('cleanup', () => rmSync(dir, { recursive: true, force: true }));
