@@ -208,7 +208,7 @@ static const char *utc_text(arena *a, const char *s)
  * the page's rows, values and all, in a temporary table (2.5 times the
  * server's time); the users come from the walk's own cache. */
 static db_status read_page(op_ctx *op, arena *a, const export_filter *f, const char *at, const char *id,
-                           const char *const *ids, int nids, db_rows *rows)
+                           const char *const *ids, int nids, int limit, db_rows *rows)
 {
     arena *saved = op->a;
     op->a = a;
@@ -225,7 +225,7 @@ static db_status read_page(op_ctx *op, arena *a, const export_filter *f, const c
         report_q_arg(&x, DB_STR(at));
         report_q_arg(&x, DB_STR(id));
     }
-    buf_printf(&x.sql, "ORDER BY rp.created_at, rp.id LIMIT %d", EXPORT_PAGE);
+    buf_printf(&x.sql, "ORDER BY rp.created_at, rp.id LIMIT %d", ids ? nids : limit);
     db_status st = db_query(op->tenant->db, a, x.sql.data, x.args, x.n, rows, NULL);
     op->a = saved;
     return st;
@@ -345,6 +345,22 @@ typedef struct defslot {
     const definition *d;
 } defslot;
 
+/* Pages: the first of PAGE_FIRST reports, the next ones sized to hold
+ * about PAGE_BYTES of rows (EXPORT_PAGE at most, 20 at least): 2,000
+ * daily-inspection reports, some 200 of a 250-cluster form.  (Two are in
+ * memory at once: the one written and the one read.) */
+#define PAGE_FIRST 200
+#define PAGE_BYTES (4 << 20)
+
+static int page_limit(const db_rows *rows)
+{
+    size_t bytes = 0;
+    for (size_t i = 0; i < rows->nrows * rows->ncols; i++)
+        bytes += rows->len[i] + 16;
+    size_t per = bytes / rows->nrows + 1, n = PAGE_BYTES / per;
+    return n > EXPORT_PAGE ? EXPORT_PAGE : n < 20 ? 20 : (int)n;
+}
+
 /* One page of the walk. */
 typedef struct page {
     arena *a;
@@ -362,7 +378,7 @@ typedef struct fetch {
     const export_filter *f;
     char at[40], id[40];
     const char *const *ids;
-    int nids;
+    int nids, limit;
     page *pg;
     pthread_t th;
 } fetch;
@@ -371,7 +387,8 @@ static void *fetch_main(void *p)
 {
     fetch *x = p;
     db_thread_init();
-    x->pg->st = read_page(&x->op, x->pg->a, x->f, *x->at ? x->at : NULL, x->id, x->ids, x->nids, &x->pg->rows);
+    x->pg->st = read_page(&x->op, x->pg->a, x->f, *x->at ? x->at : NULL, x->id, x->ids, x->nids, x->limit,
+                          &x->pg->rows);
     db_thread_end();
     return NULL;
 }
@@ -424,7 +441,7 @@ static op_result walk(op_ctx *op, const export_filter *f, const char *const *ids
     users us = {arena_new(), arena_calloc(op->a, 2 * USERS_KEPT, sizeof(wuser)), 0};
     const char **pids[2] = {arena_alloc(op->a, EXPORT_PAGE * sizeof(char *)),
                             arena_alloc(op->a, EXPORT_PAGE * sizeof(char *))};
-    int next = 0, cur = 0, m = 0;
+    int next = 0, cur = 0, m = 0, limit = PAGE_FIRST;
     defslot defs[8];
     int ndefs = 0;
     if (keys) {
@@ -434,7 +451,7 @@ static op_result walk(op_ctx *op, const export_filter *f, const char *const *ids
         next = m;
     }
     if (!keys || m) {
-        pages[0].st = read_page(op, pages[0].a, f, NULL, NULL, keys ? pids[0] : NULL, m, &pages[0].rows);
+        pages[0].st = read_page(op, pages[0].a, f, NULL, NULL, keys ? pids[0] : NULL, m, limit, &pages[0].rows);
     } else {
         pages[0].rows.nrows = 0;
         pages[0].st = DB_OK;
@@ -468,9 +485,11 @@ static op_result walk(op_ctx *op, const export_filter *f, const char *const *ids
         if (!all_defs)
             ndefs = 0;   /* more than 8 revisions in the page: asked for one by one below */
         /* the next page: is there one, and can it be read meanwhile? */
-        bool more = keys ? next < nkeys : rows->nrows == EXPORT_PAGE;
+        bool more = keys ? next < nkeys : rows->nrows == (size_t)limit;
+        if (!keys && rows->nrows)   /* pages of about PAGE_BYTES whatever the size of the reports */
+            limit = page_limit(rows);
         page *np = &pages[1 - cur];
-        fetch fx = {.op = *op, .f = f, .pg = np};
+        fetch fx = {.op = *op, .f = f, .pg = np, .limit = keys ? EXPORT_PAGE : limit};
         if (more) {
             arena_reset_fit(np->a, 64 << 20);
             fx.op.a = np->a;
@@ -548,7 +567,7 @@ static op_result walk(op_ctx *op, const export_filter *f, const char *const *ids
         if (res != OP_OK || !more)
             break;
         if (!ahead)
-            np->st = read_page(op, np->a, f, *fx.at ? fx.at : NULL, fx.id, fx.ids, fx.nids, &np->rows);
+            np->st = read_page(op, np->a, f, *fx.at ? fx.at : NULL, fx.id, fx.ids, fx.nids, fx.limit, &np->rows);
         cur = 1 - cur;
     }
     op->a = saved;

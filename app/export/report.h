@@ -43,8 +43,9 @@ static inline op_result export_report_load(op_ctx *op, const char *id, export_re
  * reports op->user may see (above).  Oldest first: by creation time, then
  * id.
  *
- * How: pages of EXPORT_PAGE reports, each read with its values (and for
- * export_each its attachments and approval record) in a few statements,
+ * How: pages of up to EXPORT_PAGE reports (about 4 MiB of rows each),
+ * each read with its values (and for export_each its attachments and
+ * approval record) in a few statements,
  * the next page picked by key after the last report given (so reports
  * created while the walk runs come at the end, and none is given twice).
  * Each report lives in an arena of its own that the walk resets after the
@@ -60,7 +61,7 @@ static inline op_result export_report_load(op_ctx *op, const char *id, export_re
 typedef report_filter export_filter;
 typedef op_result (*export_each_fn)(op_ctx *op, const export_report *r, void *ctx);
 
-#define EXPORT_PAGE 500
+#define EXPORT_PAGE 2000
 #define EXPORT_IDS_MAX 100000
 
 op_result export_each(op_ctx *op, const export_filter *f, const char *const *ids, int nids, export_each_fn fn,
