@@ -14,47 +14,24 @@
 #include <stdbool.h>
 #include "forms/model.h"
 #include "reports/list.h"
+#include "reports/load.h"
 #include "reports/values.h"
 #include "tenant/op.h"
 #include "util/errs.h"
 
-typedef struct export_attachment {
-    int sheet, cluster;
-    const char *sha256, *content_type;
-    long long size;
-} export_attachment;
-
-typedef struct export_approval {
-    int stage;
-    const char *action;            /* apply, approve, reject, withdraw */
-    const char *user, *user_name;  /* login and display name */
-    const char *comment;           /* "" when none */
-    const char *at;                /* UTC, "2026-12-05T00:30:00Z" */
-} export_approval;
-
-typedef struct export_report {
-    const char *id;                /* UUID */
-    long long seq;                 /* the tenant's order of creation */
-    long long definition_id;
-    int definition_revision;
-    const definition *def;         /* that revision (forms/model.h) */
-    const char *name, *number, *status;
-    int stage;                     /* 0: none */
-    int rev;
-    const char *created_at, *updated_at;           /* UTC, as above */
-    const char *created_by, *created_by_name;      /* login, display name */
-    const char *updated_by, *updated_by_name;
-    rvals vals;                    /* reports/values.h */
-    export_attachment *att;
-    int natt;
-    export_approval *appr;
-    int nappr;
-} export_report;
+/* The report as every writer reads it (reports/load.h), under the names
+ * the writers use. */
+typedef report_att export_attachment;
+typedef report_appr export_approval;
+typedef report_full export_report;
 
 /* Load report id.  OP_NOT_FOUND when it does not exist, is deleted or is
  * not visible to op->user; OP_ERROR (logged) when its stored values do not
  * parse; a database failure as txn_result gives it. */
-op_result export_report_load(op_ctx *op, const char *id, export_report *out);
+static inline op_result export_report_load(op_ctx *op, const char *id, export_report *out)
+{
+    return report_load(op, id, out);
+}
 
 /* The plain bytes of one attachment of r (in op->a), or OP_NOT_FOUND. */
 op_result export_attachment_read(op_ctx *op, const export_report *r, const export_attachment *x,

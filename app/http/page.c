@@ -19,10 +19,31 @@
 
 struct page {
     HDF *hdf;
+    int reused;      /* 1 + the index of the thread's HDF it borrows; 0: its own */
 };
 
 static _Thread_local HDF *cat_en, *cat_ja;
 static _Thread_local char tdir[1024];
+
+/* A page costs mostly what ClearSilver does before it writes a byte: the
+ * message catalog copied into a new HDF (hundreds of nodes and their hash
+ * tables) and the template read and parsed again.  Each thread keeps, per
+ * language, one HDF that holds the catalog under "L" and lends it to one
+ * page at a time; page_free removes every other top-level node, so
+ * nothing of one request is left for the next (a second page alive at
+ * the same time gets its own HDF, as before).  Templates parsed against a
+ * lent HDF are kept per thread and rendered again: cs_render reads its
+ * parse tree and writes only to the HDF and the output.  Templates are
+ * read once per worker thread; a changed template needs a restart
+ * (SIGHUP restarts the workers). */
+enum { LANGS = 2, TMPL_CACHE = 48 };
+typedef struct tmpl_slot {
+    char name[64];
+    CSPARSE *cs;
+} tmpl_slot;
+static _Thread_local HDF *lent[LANGS];
+static _Thread_local bool lent_busy[LANGS];
+static _Thread_local tmpl_slot tcache[LANGS][TMPL_CACHE];
 
 static void log_nerr(const char *what, NEOERR *err)
 {
@@ -72,6 +93,14 @@ bool page_thread_init(const char *templates_dir, char *err, size_t errlen)
 
 void page_thread_end(void)
 {
+    for (int l = 0; l < LANGS; l++) {
+        for (int i = 0; i < TMPL_CACHE; i++)
+            if (tcache[l][i].cs)
+                cs_destroy(&tcache[l][i].cs);
+        memset(tcache[l], 0, sizeof tcache[l]);
+        hdf_destroy(&lent[l]);
+        lent_busy[l] = false;
+    }
     hdf_destroy(&cat_en);
     hdf_destroy(&cat_ja);
 }
@@ -128,21 +157,35 @@ const char *page_msg(const char *lang, const char *key)
     return c ? hdf_get_value(c, key, NULL) : NULL;
 }
 
+/* A new HDF holding cat under "L". */
+static HDF *hdf_with_catalog(HDF *cat)
+{
+    HDF *h = NULL;
+    NEOERR *e = hdf_init(&h);
+    if (e) {
+        log_nerr("hdf_init", e);
+        return NULL;
+    }
+    if (cat && (e = hdf_copy(h, "L", cat)))
+        log_nerr("hdf_copy", e);
+    return h;
+}
+
 page *page_new(request *r)
 {
     page *p = calloc(1, sizeof *p);
     if (!p)
         return NULL;
-    NEOERR *e = hdf_init(&p->hdf);
-    if (e) {
-        log_nerr("hdf_init", e);
+    int l = !strcmp(r->lang, "ja") ? 1 : 0;
+    HDF *cat = l ? cat_ja : cat_en;
+    if (cat && !lent_busy[l] && (lent[l] || (lent[l] = hdf_with_catalog(cat)))) {
+        lent_busy[l] = true;
+        p->hdf = lent[l];
+        p->reused = l + 1;
+    } else if (!(p->hdf = hdf_with_catalog(cat))) {
         free(p);
         return NULL;
     }
-    HDF *cat = !strcmp(r->lang, "ja") ? cat_ja : cat_en;
-    nerr_ignore(&e);
-    if (cat && (e = hdf_copy(p->hdf, "L", cat)))
-        log_nerr("hdf_copy", e);
     page_set(p, "Config.VarEscapeMode", "html");
     page_set(p, "hdf.loadpaths.0", tdir);
     page_set(p, "Lang", r->lang);
@@ -190,32 +233,45 @@ void page_set_int(page *p, const char *name, long v)
     page_set(p, name, s);
 }
 
-void page_set_json(page *p, const char *name, json_object *v)
+/* v's members under node's child named name: each level looked up once,
+ * not every leaf's whole path from the root. */
+static void hdf_set_json(HDF *node, const char *name, json_object *v)
 {
-    char key[256];
+    NEOERR *e = STATUS_OK;
+    HDF *child;
     switch (json_object_get_type(v)) {
     case json_type_null:
         return;
-    case json_type_object: {
-        json_object_object_foreach(v, k, m) {
-            snprintf(key, sizeof key, "%s.%s", name, k);
-            page_set_json(p, key, m);
-        }
-        return;
-    }
+    case json_type_object:
     case json_type_array:
-        for (size_t i = 0; i < json_object_array_length(v); i++) {
-            snprintf(key, sizeof key, "%s.%zu", name, i);
-            page_set_json(p, key, json_object_array_get_idx(v, i));
+        if ((e = hdf_get_node(node, name, &child)))
+            break;
+        if (json_object_get_type(v) == json_type_object) {
+            json_object_object_foreach(v, k, m)
+                hdf_set_json(child, k, m);
+        } else {
+            char idx[24];
+            for (size_t i = 0; i < json_object_array_length(v); i++) {
+                snprintf(idx, sizeof idx, "%zu", i);
+                hdf_set_json(child, idx, json_object_array_get_idx(v, i));
+            }
         }
         return;
     case json_type_boolean:
-        page_set(p, name, json_object_get_boolean(v) ? "1" : "0");
-        return;
+        e = hdf_set_value(node, name, json_object_get_boolean(v) ? "1" : "0");
+        break;
     default:
-        page_set(p, name, json_object_get_string(v));
-        return;
+        e = hdf_set_value(node, name, json_object_get_string(v));
+        break;
     }
+    if (e)
+        log_nerr("hdf_set_json", e);
+}
+
+void page_set_json(page *p, const char *name, json_object *v)
+{
+    if (p)
+        hdf_set_json(p->hdf, name, v);
 }
 
 const char *page_err_message(arena *a, const char *lang, const char *code, const char *arg)
@@ -249,11 +305,37 @@ void page_set_errors(page *p, request *r, const errs *e)
     }
 }
 
+/* Give a lent HDF back with nothing but the catalog in it. */
+static void hdf_return(int l)
+{
+    HDF *h = lent[l], *c = hdf_obj_child(h), *next;
+    for (; c; c = next) {
+        next = hdf_obj_next(c);
+        const char *name = hdf_obj_name(c);
+        if (name && strcmp(name, "L")) {
+            NEOERR *e = hdf_remove_tree(h, name);
+            if (e) {   /* cannot be cleaned: never lend it again */
+                log_nerr("hdf_remove_tree", e);
+                for (int i = 0; i < TMPL_CACHE; i++)
+                    if (tcache[l][i].cs)
+                        cs_destroy(&tcache[l][i].cs);
+                memset(tcache[l], 0, sizeof tcache[l]);
+                hdf_destroy(&lent[l]);
+                break;
+            }
+        }
+    }
+    lent_busy[l] = false;
+}
+
 void page_free(page **p)
 {
     if (!p || !*p)
         return;
-    hdf_destroy(&(*p)->hdf);
+    if ((*p)->reused)
+        hdf_return((*p)->reused - 1);
+    else
+        hdf_destroy(&(*p)->hdf);
     free(*p);
     *p = NULL;
 }
@@ -295,8 +377,7 @@ static NEOERR *cs_when(CSPARSE *parse, CS_FUNCTION *csf, CSARG *args, CSARG *res
     return STATUS_OK;
 }
 
-/* Render into out; false (logged) when the template fails. */
-static bool render(request *r, page **pp, const char *tmpl, buf *out)
+bool page_render_buf(request *r, page **pp, const char *tmpl, buf *out)
 {
     page *p = pp ? *pp : NULL;
     CSPARSE *cs = NULL;
@@ -305,14 +386,37 @@ static bool render(request *r, page **pp, const char *tmpl, buf *out)
     if (!p)
         return false;
     snprintf(path, sizeof path, "%s/%s", tdir, tmpl);
-    NEOERR *e = cs_init(&cs, p->hdf);
-    if (!e)
-        e = cs_register_function(cs, "when", 1, cs_when);
-    if (!e)
-        e = cs_parse_file(cs, path);
+    tmpl_slot *slot = NULL;
+    if (p->reused && strlen(tmpl) < sizeof slot->name) {
+        tmpl_slot *row = tcache[p->reused - 1];
+        for (int i = 0; i < TMPL_CACHE && !slot; i++)
+            if (row[i].cs && !strcmp(row[i].name, tmpl))
+                slot = &row[i];
+        for (int i = 0; i < TMPL_CACHE && !slot; i++)
+            if (!row[i].cs)
+                slot = &row[i];
+    }
+    NEOERR *e = STATUS_OK;
+    if (slot && slot->cs) {
+        cs = slot->cs;
+    } else {
+        e = cs_init(&cs, p->hdf);
+        if (!e)
+            e = cs_register_function(cs, "when", 1, cs_when);
+        if (!e)
+            e = cs_parse_file(cs, path);
+    }
     if (!e)
         e = cs_render(cs, out, render_out);
-    cs_destroy(&cs);
+    if (slot && !e && !slot->cs) {
+        snprintf(slot->name, sizeof slot->name, "%s", tmpl);
+        slot->cs = cs;
+    } else if (!slot || cs != slot->cs) {
+        cs_destroy(&cs);
+    } else if (e) {   /* a parse that failed to render is not kept */
+        cs_destroy(&slot->cs);
+        slot->name[0] = '\0';
+    }
     page_free(pp);
     if (e) {
         log_nerr(tmpl, e);
@@ -324,7 +428,7 @@ static bool render(request *r, page **pp, const char *tmpl, buf *out)
 void page_render(request *r, int status, page **pp, const char *tmpl)
 {
     buf out;
-    if (render(r, pp, tmpl, &out))
+    if (page_render_buf(r, pp, tmpl, &out))
         resp_send(r, status, "text/html; charset=utf-8", out.data, out.len);
     else
         resp_send(r, 500, "text/plain; charset=utf-8", "internal error: the page could not be rendered\n", 47);
@@ -352,7 +456,7 @@ void page_error(request *r, int status, const char *code, const char *message)
         detail = NULL;
     page_set(p, "Error.detail", detail);
     buf out;
-    if (render(r, &p, "error.cs", &out)) {
+    if (page_render_buf(r, &p, "error.cs", &out)) {
         resp_send(r, status, "text/html; charset=utf-8", out.data, out.len);
     } else {
         /* keep the status even when the page itself cannot be drawn */

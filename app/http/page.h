@@ -35,6 +35,9 @@ struct errs;
 void page_set_errors(page *p, request *r, const struct errs *e);
 /* Render template (relative to templates_dir) and send it; frees *p. */
 void page_render(request *r, int status, page **p, const char *tmpl);
+/* Render template tmpl (a path under the templates folder) into out (in
+ * r->a) and free *p; false (logged) when the template fails. */
+bool page_render_buf(request *r, page **pp, const char *tmpl, buf *out);
 void page_free(page **p);
 /* The console error page. */
 void page_error(request *r, int status, const char *code, const char *message);

@@ -1,101 +1,59 @@
 #include "reports/report.h"
-#include "auth/perm.h"
-#include "auth/session.h"
-#include "db/txn.h"
+#include "reports/load.h"
 #include "reports/values.h"
-#include "tenant/resolve.h"
 #include "util/jsonx.h"
-#include "util/log.h"
 
-#include <stdlib.h>
-#include <string.h>
+/* "" as null: the loader gives "" for the columns that hold NULL (a report
+ * without a number yet, an approval without a comment). */
+static const char *nz(const char *s)
+{
+    return s && *s ? s : NULL;
+}
 
 json_object *report_json(op_ctx *op, const char *id, op_result *res)
 {
-    db_conn *db = op->tenant->db;
-    db_rows rows;
-    db_status st = db_query(db, op->a,
-                            "SELECT rp.id, rp.definition_id, rp.definition_revision, rp.name, rp.number, rp.status, rp.stage, "
-                            "rp.rev, DATE_FORMAT(rp.created_at, '%Y-%m-%dT%H:%i:%sZ'), c.login, "
-                            "DATE_FORMAT(rp.updated_at, '%Y-%m-%dT%H:%i:%sZ'), u.login, rp.created_by, rp.vals "
-                            "FROM reports rp JOIN users c ON c.id = rp.created_by JOIN users u ON u.id = rp.updated_by "
-                            "WHERE rp.id = ? AND rp.deleted_at IS NULL",
-                            DB_ARGS(DB_STR(id)), &rows, NULL);
-    if (st != DB_OK || !rows.nrows) {
-        *res = st != DB_OK ? txn_result(st) : OP_NOT_FOUND;
+    report_full r;
+    if ((*res = report_load(op, id, &r)) != OP_OK)
         return NULL;
-    }
-    const char *scope = db_cell(&rows, 0, 1);
-    if (atoll(db_cell(&rows, 0, 12)) != op->user->id && !perm_has(op, "def.reports.view", scope)) {
-        *res = OP_NOT_FOUND;
-        return NULL;
-    }
     json_object *o = json_object_new_object();
-    jx_add_str(o, "id", db_cell(&rows, 0, 0));
-    jx_add_int(o, "definition_id", atoll(db_cell(&rows, 0, 1)));
-    jx_add_int(o, "definition_revision", atoll(db_cell(&rows, 0, 2)));
-    jx_add_str(o, "name", db_cell(&rows, 0, 3));
-    jx_add_str(o, "number", db_cell(&rows, 0, 4));
-    jx_add_str(o, "status", db_cell(&rows, 0, 5));
-    if (db_cell(&rows, 0, 6))
-        jx_add_int(o, "stage", atoll(db_cell(&rows, 0, 6)));
+    jx_add_str(o, "id", r.id);
+    jx_add_int(o, "definition_id", r.definition_id);
+    jx_add_int(o, "definition_revision", r.definition_revision);
+    jx_add_str(o, "name", r.name);
+    jx_add_str(o, "number", nz(r.number));
+    jx_add_str(o, "status", r.status);
+    if (r.stage)
+        jx_add_int(o, "stage", r.stage);
     else
         jx_add_str(o, "stage", NULL);
-    jx_add_int(o, "rev", atoll(db_cell(&rows, 0, 7)));
-    jx_add_str(o, "created_at", db_cell(&rows, 0, 8));
-    jx_add_str(o, "created_by", db_cell(&rows, 0, 9));
-    jx_add_str(o, "updated_at", db_cell(&rows, 0, 10));
-    jx_add_str(o, "updated_by", db_cell(&rows, 0, 11));
-
-    rvals vals;
-    if (!rvals_parse(op->a, db_cell(&rows, 0, 13), &vals)) {
-        log_error("req id=%s tenant=%s: the stored values of report %s do not parse", op->req_id, op->tenant->code, id);
-        json_object_put(o);
-        *res = OP_ERROR;
-        return NULL;
-    }
-    json_object *values = rvals_api_json(&vals);
-    json_object_object_add(o, "values", values);
-    db_rows at;
-    if (st == DB_OK)
-        st = db_query(db, op->a,
-                      "SELECT sheet_no, cluster_id, sha256, size, content_type FROM report_attachments WHERE report_id = ? "
-                      "ORDER BY sheet_no, cluster_id",
-                      DB_ARGS(DB_STR(id)), &at, NULL);
+    jx_add_int(o, "rev", r.rev);
+    jx_add_str(o, "created_at", r.created_at);
+    jx_add_str(o, "created_by", r.created_by);
+    jx_add_str(o, "updated_at", r.updated_at);
+    jx_add_str(o, "updated_by", r.updated_by);
+    json_object_object_add(o, "values", rvals_api_json(&r.vals));
     json_object *atts = json_object_new_array();
-    for (size_t i = 0; st == DB_OK && i < at.nrows; i++) {
+    for (int i = 0; i < r.natt; i++) {
         json_object *x = json_object_new_object();
-        jx_add_int(x, "sheet", atoll(db_cell(&at, i, 0)));
-        jx_add_int(x, "cluster", atoll(db_cell(&at, i, 1)));
-        jx_add_str(x, "sha256", db_cell(&at, i, 2));
-        jx_add_int(x, "size", atoll(db_cell(&at, i, 3)));
-        jx_add_str(x, "content_type", db_cell(&at, i, 4));
+        jx_add_int(x, "sheet", r.att[i].sheet);
+        jx_add_int(x, "cluster", r.att[i].cluster);
+        jx_add_str(x, "sha256", r.att[i].sha256);
+        jx_add_int(x, "size", r.att[i].size);
+        jx_add_str(x, "content_type", r.att[i].content_type);
         json_object_array_add(atts, x);
     }
     json_object_object_add(o, "attachments", atts);
-    db_rows ap;
-    if (st == DB_OK)
-        st = db_query(db, op->a,
-                      "SELECT a.stage, a.action, u.login, u.name, a.comment, DATE_FORMAT(a.at, '%Y-%m-%dT%H:%i:%sZ') FROM "
-                      "report_approvals a JOIN users u ON u.id = a.user_id WHERE a.report_id = ? ORDER BY a.id",
-                      DB_ARGS(DB_STR(id)), &ap, NULL);
     json_object *apps = json_object_new_array();
-    for (size_t i = 0; st == DB_OK && i < ap.nrows; i++) {
+    for (int i = 0; i < r.nappr; i++) {
         json_object *x = json_object_new_object();
-        jx_add_int(x, "stage", atoll(db_cell(&ap, i, 0)));
-        jx_add_str(x, "action", db_cell(&ap, i, 1));
-        jx_add_str(x, "user", db_cell(&ap, i, 2));
-        jx_add_str(x, "user_name", db_cell(&ap, i, 3));
-        jx_add_str(x, "comment", db_cell(&ap, i, 4));
-        jx_add_str(x, "at", db_cell(&ap, i, 5));
+        jx_add_int(x, "stage", r.appr[i].stage);
+        jx_add_str(x, "action", r.appr[i].action);
+        jx_add_str(x, "user", r.appr[i].user);
+        jx_add_str(x, "user_name", r.appr[i].user_name);
+        jx_add_str(x, "comment", nz(r.appr[i].comment));
+        jx_add_str(x, "at", r.appr[i].at);
         json_object_array_add(apps, x);
     }
     json_object_object_add(o, "approvals", apps);
-    if (st != DB_OK) {
-        json_object_put(o);
-        *res = txn_result(st);
-        return NULL;
-    }
-    *res = OP_OK;
     return o;
 }

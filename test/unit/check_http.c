@@ -5,6 +5,7 @@
 #include "http/response.h"
 #include "http/router.h"
 
+#include <stdio.h>
 #include <string.h>
 
 static const struct {
@@ -148,6 +149,78 @@ START_TEST(route_table_sane)
 }
 END_TEST
 
+
+/* Pages borrow the thread's HDF and reuse parsed templates: nothing one
+ * page set may show on the next, in either language, and a second page
+ * alive at once (an error page drawn while a page is open) works too. */
+static const char *render_error(request *r, const char *lang, const char *id, const char *code, const char *detail)
+{
+    r->lang = lang;
+    snprintf(r->id, sizeof r->id, "%s", id);
+    page *p = page_new(r);
+    ck_assert_ptr_nonnull(p);
+    page_set(p, "Error.status", "418");
+    page_set(p, "Error.title", code);
+    page_set(p, "Error.text", "text");
+    if (detail)
+        page_set(p, "Error.detail", detail);
+    buf out;
+    ck_assert(page_render_buf(r, &p, "error.cs", &out));
+    ck_assert_ptr_null(p);
+    buf_addc(&out, '\0');
+    return out.data;
+}
+
+START_TEST(pages_reuse)
+{
+    char err[256];
+    ck_assert_msg(page_thread_init(TEMPLATES_DIR, err, sizeof err), "%s", err);
+    arena *a = arena_new();
+    request r;
+    memset(&r, 0, sizeof r);
+    r.a = a;
+    const char *first = render_error(&r, "en", "req-one", "first-title", "secret-of-tenant-a");
+    ck_assert_ptr_nonnull(strstr(first, "secret-of-tenant-a"));
+    ck_assert_ptr_nonnull(strstr(first, "req-one"));
+    for (int i = 0; i < 3; i++) {   /* again and again: the cached parse, the cleaned HDF */
+        const char *next = render_error(&r, "en", "req-two", "second-title", NULL);
+        ck_assert_ptr_null(strstr(next, "secret-of-tenant-a"));
+        ck_assert_ptr_null(strstr(next, "req-one"));
+        ck_assert_ptr_null(strstr(next, "first-title"));
+        ck_assert_ptr_nonnull(strstr(next, "second-title"));
+        ck_assert_ptr_nonnull(strstr(next, "req-two"));
+    }
+    /* Japanese: its own catalog (the request-id label differs) */
+    const char *ja = render_error(&r, "ja", "req-ja", "ja-title", NULL);
+    const char *en = render_error(&r, "en", "req-en", "en-title", NULL);
+    ck_assert_ptr_nonnull(page_msg("ja", "error.request_id"));
+    ck_assert_ptr_nonnull(strstr(ja, page_msg("ja", "error.request_id")));
+    ck_assert_ptr_nonnull(strstr(en, page_msg("en", "error.request_id")));
+    ck_assert_str_ne(page_msg("ja", "error.request_id"), page_msg("en", "error.request_id"));
+    /* two pages at once: the second gets its own HDF, both render */
+    r.lang = "en";
+    page *outer = page_new(&r);
+    page_set(outer, "Error.title", "outer-title");
+    page_set(outer, "Error.status", "400");
+    const char *inner = render_error(&r, "en", "req-inner", "inner-title", NULL);
+    ck_assert_ptr_null(strstr(inner, "outer-title"));
+    buf out;
+    ck_assert(page_render_buf(&r, &outer, "error.cs", &out));
+    buf_addc(&out, '\0');
+    ck_assert_ptr_nonnull(strstr(out.data, "outer-title"));
+    ck_assert_ptr_null(strstr(out.data, "inner-title"));
+    const char *after = render_error(&r, "en", "req-after", "after-title", NULL);
+    ck_assert_ptr_null(strstr(after, "outer-title"));
+    ck_assert_ptr_null(strstr(after, "inner-title"));
+    /* a template that does not exist: false, and the next page still works */
+    page *bad = page_new(&r);
+    ck_assert(!page_render_buf(&r, &bad, "no-such-template.cs", &out));
+    ck_assert_ptr_nonnull(strstr(render_error(&r, "en", "req-last", "last-title", NULL), "last-title"));
+    arena_free(&a);
+    page_thread_end();
+}
+END_TEST
+
 Suite *suite_http(void)
 {
     Suite *s = suite_create("http");
@@ -157,6 +230,7 @@ Suite *suite_http(void)
     tcase_add_test(t, languages);
     tcase_add_test(t, routing);
     tcase_add_test(t, route_table_sane);
+    tcase_add_test(t, pages_reuse);
     suite_add_tcase(s, t);
     return s;
 }
