@@ -34,6 +34,8 @@ typedef struct report_write {
     report_value_in *values;
     int nvalues;
     bool complete;                  /* action "complete" (else "save") */
+    bool force;                     /* the external API's force mode: another user's exclusive lock, the
+                                       applicant lock and lockAfterSave do not stop report_update */
 } report_write;
 
 /* Parse {"values": [...]} items into w (400-worthy problems into e). */
