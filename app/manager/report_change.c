@@ -223,26 +223,13 @@ static op_result do_copy(request *r, void *ctx, errs *e, refusal *why)
     return report_copy(&r->op, c->src, c->id, why);
 }
 
-/* A random (version 4) UUID. */
-static bool new_uuid(char out[37])
-{
-    unsigned char b[16];
-    if (!crypto_random(b, sizeof b))
-        return false;
-    b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);
-    b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
-    snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1], b[2], b[3], b[4],
-             b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
-    return true;
-}
-
 void manager_report_copy(request *r)
 {
     const char *id = rpt_path_id(r);
     if (!id)
         return;
     copy_ctx c = {.src = id};
-    if (!new_uuid(c.id))
+    if (!crypto_uuid4(c.id))
         return view_fail(r, OP_ERROR);
     errs e;
     refusal why = {0};

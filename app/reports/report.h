@@ -46,6 +46,8 @@ typedef struct report_write {
     bool complete;                  /* action "complete" (else "save") */
     const char *remarks[REPORT_REMARKS];     /* NULL: keep (create: none); "": clear */
     const char *system_keys[REPORT_SYSKEYS]; /* the same */
+    bool force;                     /* the external API's force mode: another user's exclusive lock, the
+                                       applicant lock and lockAfterSave do not stop report_update */
 } report_write;
 
 /* Check w's remarks and system keys; problems into e (field "remarks.N" /

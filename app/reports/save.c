@@ -337,7 +337,7 @@ static bool apply(work *w, const report_write *wr, const char *id, const char *c
             errs_add(e, where(op, in->sheet, in->cluster), code);
             continue;
         }
-        if (sl->c->lock_after_save && sl->old && *sl->old && strcmp(sl->old, canon)) {
+        if (!wr->force && sl->c->lock_after_save && sl->old && *sl->old && strcmp(sl->old, canon)) {
             errs_add(e, where(op, in->sheet, in->cluster), "locked_after_save");
             continue;
         }
@@ -586,7 +586,7 @@ op_result report_update(op_ctx *op, const char *id, int if_match, const report_w
     const definition *d = report_definition(op, def_id, atoi(db_cell(&rows, 0, 1)), &res);
     if (!d)
         return res == OP_NOT_FOUND ? refuse(why, REF_CONFLICT, "definition_gone", "The report's definition revision is not available.") : res;
-    res = report_check_locks(op, id, status, d, why);
+    res = wr->force ? OP_OK : report_check_locks(op, id, status, d, why);
     if (res != OP_OK)
         return res;
     work w = {.op = op, .d = d};
