@@ -1,12 +1,15 @@
 /* genba-fcgi: the FastCGI application.
  *
  *   genba-fcgi -c CONFIG        run the master (socket + worker pool)
+ *   genba-fcgi --runner -c CONFIG  run one job runner alone (a host without workers)
  *   genba-fcgi --help-config    list every configuration key
  *
- * The master re-executes this program with --worker for each worker.
+ * The master re-executes this program with --worker for each worker and
+ * --runner for each job runner.
  */
 #include "config.h"
 #include "server/pool.h"
+#include "server/runner.h"
 #include "server/worker.h"
 #include "util/config.h"
 
@@ -17,6 +20,7 @@
 static void usage(FILE *f)
 {
     fputs("usage: genba-fcgi [-c CONFIG]   (default $GENBA_CONFIG or /etc/genba/genba.conf)\n"
+          "       genba-fcgi --runner [-c CONFIG]   run one background job runner alone\n"
           "       genba-fcgi --help-config   list the configuration keys and defaults\n"
           "       genba-fcgi --version\n",
           f);
@@ -25,12 +29,14 @@ static void usage(FILE *f)
 int main(int argc, char **argv)
 {
     const char *config = getenv("GENBA_CONFIG");
-    bool worker = false;
+    bool worker = false, runner = false;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "-c") && i + 1 < argc)
             config = argv[++i];
         else if (!strcmp(argv[i], "--worker"))
             worker = true;
+        else if (!strcmp(argv[i], "--runner"))
+            runner = true;
         else if (!strcmp(argv[i], "--help-config")) {
             config_print_keys();
             return 0;
@@ -48,5 +54,5 @@ int main(int argc, char **argv)
     }
     if (!config)
         config = "/etc/genba/genba.conf";
-    return worker ? worker_main(config) : pool_main(config);
+    return runner ? runner_main(config) : worker ? worker_main(config) : pool_main(config);
 }

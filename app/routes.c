@@ -10,6 +10,7 @@
 #include "api/account.h"
 #include "api/definitions.h"
 #include "api/devices.h"
+#include "api/exports.h"
 #include "api/groups.h"
 #include "api/health.h"
 #include "api/masters.h"
@@ -25,6 +26,7 @@
 #include "manager/definitions.h"
 #include "manager/account.h"
 #include "manager/devices.h"
+#include "manager/exports.h"
 #include "manager/groups.h"
 #include "manager/home.h"
 #include "manager/login.h"
@@ -103,6 +105,12 @@ const route routes[] = {
     {"POST",   "/{tenant}/api/v1/reports/{id}/copy",     api_reports_copy,     KIND_API,     AUTH_TOKEN,       false, JSON,  NULL},
     {"PUT",    "/{tenant}/api/v1/reports/{id}/attachments/{sheet}/{cluster}", api_attachment_put, KIND_API, AUTH_TOKEN, false, "image/png|image/jpeg", NULL},
     {"GET",    "/{tenant}/api/v1/reports/{id}/attachments/{sheet}/{cluster}", api_attachment_get, KIND_API, AUTH_TOKEN, false, NULL, NULL},
+    {"POST",   "/{tenant}/api/v1/exports",               api_exports_create,   KIND_API,     AUTH_TOKEN,       false, JSON,  NULL},
+    {"GET",    "/{tenant}/api/v1/exports",               api_exports_list,     KIND_API,     AUTH_TOKEN,       false, NULL,  NULL},
+    {"POST",   "/{tenant}/api/v1/exports/full",          api_exports_full,     KIND_API,     AUTH_TOKEN,       false, NULL,  "admin"},
+    {"GET",    "/{tenant}/api/v1/exports/{id}",          api_exports_get,      KIND_API,     AUTH_TOKEN,       false, NULL,  NULL},
+    {"DELETE", "/{tenant}/api/v1/exports/{id}",          api_exports_cancel,   KIND_API,     AUTH_TOKEN,       false, NULL,  NULL},
+    {"GET",    "/{tenant}/api/v1/exports/{id}/file",     api_exports_file,     KIND_API,     AUTH_TOKEN,       false, NULL,  NULL},
     {"GET",    "/{tenant}/api/v1/masters",               api_masters_list,     KIND_API,     AUTH_TOKEN,       false, NULL,  NULL},
     {"POST",   "/{tenant}/api/v1/masters",               api_masters_upload,   KIND_API,     AUTH_TOKEN,       false, CSV,   "definitions.edit"},
     {"GET",    "/{tenant}/api/v1/masters/{id}/records",  api_masters_records,  KIND_API,     AUTH_TOKEN,       false, NULL,  NULL},
@@ -157,6 +165,12 @@ const route routes[] = {
     {"GET",    "/{tenant}/manager/masters/{id}",         manager_master,       KIND_CONSOLE, AUTH_SESSION,     false, NULL,  "definitions.view"},
 
     {"GET",    "/{tenant}/manager/reports",              manager_reports,      KIND_CONSOLE, AUTH_SESSION,     false, NULL,  "reports.view"},
+    {"GET",    "/{tenant}/manager/exports",              manager_exports,      KIND_CONSOLE, AUTH_SESSION,     false, NULL,  NULL},
+    {"POST",   "/{tenant}/manager/exports",              manager_exports_start, KIND_CONSOLE, AUTH_SESSION,    true,  FORM,  "reports.view"},
+    {"GET",    "/{tenant}/manager/exports/status",       manager_exports_status, KIND_CONSOLE, AUTH_SESSION,   false, NULL,  NULL},
+    {"POST",   "/{tenant}/manager/exports/full",         manager_exports_full, KIND_CONSOLE, AUTH_SESSION,     true,  FORM,  "admin"},
+    {"POST",   "/{tenant}/manager/exports/{id}/cancel",  manager_exports_cancel, KIND_CONSOLE, AUTH_SESSION,   true,  FORM,  NULL},
+    {"GET",    "/{tenant}/manager/exports/{id}/file",    manager_exports_file, KIND_CONSOLE, AUTH_SESSION,     false, NULL,  NULL},
     {"GET",    "/{tenant}/manager/reports/{id}",         manager_report,       KIND_CONSOLE, AUTH_SESSION,     false, NULL,  "reports.view"},
     {"POST",   "/{tenant}/manager/reports/{id}",         manager_report_save,  KIND_CONSOLE, AUTH_SESSION,     true,  FORM,  "reports.edit"},
     {"POST",   "/{tenant}/manager/reports/{id}/approvals", manager_report_approval, KIND_CONSOLE, AUTH_SESSION, true, FORM, "reports.view"},

@@ -6,6 +6,7 @@
 <title><?cs var:Page.title ?> — <?cs var:L.app.name ?></title>
 <link rel="icon" href="/static/favicon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="/static/css/genba.css">
+<?cs if:Script ?><script src="/static/js/<?cs var:Script ?>" defer></script><?cs /if ?>
 </head>
 <body>
 <a class="skip" href="#main"><?cs var:L.layout.skip ?></a>
@@ -27,7 +28,8 @@
 <?cs if:User.login && !User.must_change ?>
 <nav class="main" aria-label="<?cs var:L.nav.label ?>"><ul>
   <li><a href="/<?cs var:Tenant.code ?>/manager"><?cs var:L.nav.home ?></a></li>
-  <?cs if:Perm.reports_view ?><li><a href="/<?cs var:Tenant.code ?>/manager/reports" id="nav-reports"><?cs var:L.nav.reports ?></a></li><?cs /if ?>
+  <?cs if:Perm.reports_view ?><li><a href="/<?cs var:Tenant.code ?>/manager/reports" id="nav-reports"><?cs var:L.nav.reports ?></a></li>
+  <li><a href="/<?cs var:Tenant.code ?>/manager/exports" id="nav-exports"><?cs var:L.nav.exports ?></a></li><?cs /if ?>
   <?cs if:Perm.definitions_view ?>
   <li><a href="/<?cs var:Tenant.code ?>/manager/definitions" id="nav-definitions"><?cs var:L.nav.definitions ?></a></li>
   <li><a href="/<?cs var:Tenant.code ?>/manager/masters" id="nav-masters"><?cs var:L.nav.masters ?></a></li>

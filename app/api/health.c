@@ -23,9 +23,9 @@ void health_ready(request *r)
     int version = 0;
     db_status st = worker_control_db(worker_of(r), &ctl);
     if (st == DB_OK) {
-        st = migrate_current(ctl, r->a, &version);
+        st = migrate_current(ctl, r->a, MIGRATE_CONTROL, &version);
         if (st == DB_GONE && db_reconnect(ctl) == DB_OK)
-            st = migrate_current(ctl, r->a, &version);
+            st = migrate_current(ctl, r->a, MIGRATE_CONTROL, &version);
     }
     if (st != DB_OK) {
         resp_unavailable(r, "database_unavailable", "The control database is not reachable.");

@@ -51,9 +51,12 @@ int cmd_setup(ctl *c, int argc, char **argv)
     sql = arena_printf(c->a,
                        "CREATE USER IF NOT EXISTS '%s'@'%s' IDENTIFIED BY '%s';"
                        "ALTER USER '%s'@'%s' IDENTIFIED BY '%s';"
-                       "GRANT SELECT ON `%s`.* TO '%s'@'%s'",
+                       "GRANT SELECT ON `%s`.* TO '%s'@'%s';"
+                       /* the one table the service writes: workers queue and cancel jobs, runners work them */
+                       "GRANT SELECT, INSERT, UPDATE, DELETE ON `%s`.`jobs` TO '%s'@'%s'",
                        c->cfg.control_user, host, c->cfg.control_password, c->cfg.control_user, host,
-                       c->cfg.control_password, c->cfg.control_db, c->cfg.control_user, host);
+                       c->cfg.control_password, c->cfg.control_db, c->cfg.control_user, host, c->cfg.control_db,
+                       c->cfg.control_user, host);
     if (db_exec_script(db, sql) != DB_OK) {
         ctl_fail(c, "cannot create the application account %s: %s", c->cfg.control_user, db_error(db));
         goto done;

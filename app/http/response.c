@@ -65,10 +65,10 @@ static bool has_header(request *r, const char *name)
     return false;
 }
 
-void resp_send(request *r, int status, const char *ctype, const void *body, size_t len)
+bool resp_begin(request *r, int status, const char *ctype, uint64_t len)
 {
     if (r->responded)
-        return;
+        return false;
     r->responded = true;
     r->status = status;
     buf h;
@@ -91,17 +91,40 @@ void resp_send(request *r, int status, const char *ctype, const void *body, size
         buf_printf(&h, "%s: %s\r\n", r->hdr_name[i], r->hdr_value[i]);
     buf_adds(&h, "\r\n");
     FCGX_PutStr(h.data, (int)h.len, r->fcgx->out);
-    if (len && strcmp(r->method, "HEAD") != 0 && status != 204 && status != 304) {
-        const char *p = body;
-        size_t left = len;
-        while (left) {
-            int n = left > 1 << 20 ? 1 << 20 : (int)left;
-            if (FCGX_PutStr(p, n, r->fcgx->out) < 0)
-                break;
-            p += n;
-            left -= (size_t)n;
-        }
+    return strcmp(r->method, "HEAD") != 0 && status != 204 && status != 304;
+}
+
+bool resp_write(request *r, const void *body, size_t len)
+{
+    const char *p = body;
+    size_t left = len;
+    while (left) {
+        int n = left > 1 << 20 ? 1 << 20 : (int)left;
+        if (FCGX_PutStr(p, n, r->fcgx->out) < 0)
+            return false;
+        p += n;
+        left -= (size_t)n;
+        r->bytes_out += (uint64_t)n;
     }
+    return true;
+}
+
+bool resp_stream_write(void *ctx, const void *p, size_t n)
+{
+    resp_stream *s = ctx;
+    if (!s->begun) {
+        s->begun = true;
+        resp_header(s->r, "Content-Disposition", resp_disposition(s->r->a, s->filename ? s->filename : "download"));
+        resp_header(s->r, "Cache-Control", "private, no-store");
+        s->body = resp_begin(s->r, 200, s->content_type ? s->content_type : "application/octet-stream", s->len);
+    }
+    return !s->body || !n || resp_write(s->r, p, n);
+}
+
+void resp_send(request *r, int status, const char *ctype, const void *body, size_t len)
+{
+    if (resp_begin(r, status, ctype, len) && len)
+        resp_write(r, body, len);
     r->bytes_out = len;
 }
 

@@ -19,6 +19,23 @@
 void resp_header(request *r, const char *name, const char *value);
 /* Send status, content type and body.  A second answer is ignored. */
 void resp_send(request *r, int status, const char *content_type, const void *body, size_t len);
+/* A long answer in pieces: the status and headers (Content-Length len),
+ * then resp_write as the body comes.  resp_begin is false when no body
+ * is to follow (HEAD, an answer already sent); resp_write false when the
+ * client went away.  Writing other than len bytes breaks the answer. */
+bool resp_begin(request *r, int status, const char *content_type, uint64_t len);
+bool resp_write(request *r, const void *body, size_t len);
+/* A download whose bytes come from a reader: fill r, content_type,
+ * filename and len, then hand resp_stream_write to the reader as its sink.
+ * The headers go with the first bytes (so a reader that fails before any
+ * byte leaves the answer to the caller: begun is false). */
+typedef struct resp_stream {
+    request *r;
+    const char *content_type, *filename;
+    uint64_t len;
+    bool begun, body;
+} resp_stream;
+bool resp_stream_write(void *ctx, const void *p, size_t n);
 /* Send obj as JSON and release it (json_object_put). */
 void resp_json(request *r, int status, json_object *obj);
 /* Answer an error in the request's kind (JSON / XML / page).  code is a

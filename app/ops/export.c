@@ -707,67 +707,48 @@ static bool dir_empty_or_missing(const char *dir, bool *existed)
     return empty;
 }
 
-bool tenant_export(const ops_env *e, const char *code, const char *dir, export_result *r, char *err, size_t errlen)
+static bool cancelled(const ops_env *e, exporter *x)
+{
+    if (e->cancelled && e->cancelled(e->progress_arg))
+        return ex_fail(x, "cancelled");
+    return false;
+}
+
+bool tenant_export_from(const ops_env *e, db_conn *db, const char *code, const char *name, int schema,
+                        const unsigned char key[CRYPTO_KEY_LEN], const char *dir, export_result *r, char *err,
+                        size_t errlen)
 {
     memset(r, 0, sizeof *r);
     err[0] = '\0';
-    const char *why = tenant_code_problem(code);
-    if (why) {
-        snprintf(err, errlen, "tenant code '%s': %s", code, why);
-        return false;
-    }
-    bool existed;
-    if (!dir_empty_or_missing(dir, &existed)) {
-        snprintf(err, errlen, "%s is not empty (or cannot be read): give a new or empty directory", dir);
-        return false;
-    }
-    exporter x = {.e = e, .dir = dir, .code = code, .r = r, .err = err, .errlen = errlen};
-    db_conn *control = ops_admin(e, e->cfg->control_db, err, errlen);
-    if (!control)
-        return false;
-    bool ok = false, made_dir = false;
+    exporter x = {.e = e, .db = db, .dir = dir, .code = code, .r = r, .err = err, .errlen = errlen};
+    memcpy(x.key, key, CRYPTO_KEY_LEN);
+    bool ok = false;
     json_object *attached = json_object_new_object(), *m = NULL;
-    db_rows t;
-    if (db_query(control, e->a, "SELECT status, name, db_name, schema_version FROM tenants WHERE code = ?",
-                 DB_ARGS(DB_STR(code)), &t, NULL) != DB_OK) {
-        snprintf(err, errlen, "cannot read tenants: %s", db_error(control));
-        goto out;
-    }
-    if (t.nrows == 0 || !strcmp(db_cell(&t, 0, 0), "provisioning")) {
-        snprintf(err, errlen, "no tenant %s", code);
-        goto out;
-    }
-    if (ops_tenant_key(e, control, code, x.key, err, errlen) != OPS_KEY_OK)
-        goto out;
-    const char *dbname = db_cell(&t, 0, 2);
-    if (!(x.db = ops_admin(e, dbname, err, errlen)))
-        goto out;
-    if (db_exec_script(x.db, "SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ; "
-                             "START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY") != DB_OK) {
+    if (db_exec_script(x.db, "SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ") != DB_OK ||
+        db_exec_script(x.db, "START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY") != DB_OK) {
         snprintf(err, errlen, "cannot start a consistent read: %s", db_error(x.db));
         goto out;
     }
     if (!ops_mkdirs(dir, 0700, err, errlen))
         goto out;
-    made_dir = !existed;
     x.files = json_object_new_array();
     ops_progress(e, "exporting", 0, 6);
-    if (!export_definitions(&x))
+    if (cancelled(e, &x) || !export_definitions(&x))
         goto out;
     ops_progress(e, "exporting", 1, 6);
-    if (!export_masters(&x))
+    if (cancelled(e, &x) || !export_masters(&x))
         goto out;
     ops_progress(e, "exporting", 2, 6);
-    if (!export_users(&x))
+    if (cancelled(e, &x) || !export_users(&x))
         goto out;
     ops_progress(e, "exporting", 3, 6);
-    if (!export_attachments(&x, attached))
+    if (cancelled(e, &x) || !export_attachments(&x, attached))
         goto out;
     ops_progress(e, "exporting", 4, 6);
-    if (!export_reports(&x, attached))
+    if (cancelled(e, &x) || !export_reports(&x, attached))
         goto out;
     ops_progress(e, "exporting", 5, 6);
-    if (!export_access_log(&x))
+    if (cancelled(e, &x) || !export_access_log(&x))
         goto out;
     ops_progress(e, "", 6, 6);
     db_rollback(x.db);
@@ -784,9 +765,9 @@ bool tenant_export(const ops_env *e, const char *code, const char *dir, export_r
     json_object_object_add(counts, "access_log_rows", json_object_new_int64(r->log_rows));
     json_object *info = json_object_new_object();
     json_object_object_add(info, "tenant", json_object_new_string(code));
-    json_object_object_add(info, "name", json_object_new_string(db_cell(&t, 0, 1)));
+    json_object_object_add(info, "name", json_object_new_string(name));
     json_object_object_add(info, "exported_at", json_object_new_string(now));
-    json_object_object_add(info, "schema_version", json_object_new_int(atoi(db_cell(&t, 0, 3))));
+    json_object_object_add(info, "schema_version", json_object_new_int(schema));
     json_object_object_add(info, "counts", json_object_get(counts));
     bool wrote = ex_whole(&x, "tenant.json", ops_json_text(info, true), strlen(ops_json_text(info, true)));
     json_object_put(info);
@@ -797,7 +778,7 @@ bool tenant_export(const ops_env *e, const char *code, const char *dir, export_r
     m = json_object_new_object();
     json_object_object_add(m, "format", json_object_new_string("genba-export-manifest 1"));
     json_object_object_add(m, "tenant", json_object_new_string(code));
-    json_object_object_add(m, "name", json_object_new_string(db_cell(&t, 0, 1)));
+    json_object_object_add(m, "name", json_object_new_string(name));
     json_object_object_add(m, "exported_at", json_object_new_string(now));
     json_object_object_add(m, "host", json_object_new_string(host));
     json_object_object_add(m, "os_user", json_object_new_string(e->os_user ? e->os_user : "?"));
@@ -822,6 +803,55 @@ bool tenant_export(const ops_env *e, const char *code, const char *dir, export_r
         goto out;
     r->files++;
     ops_fsync_dir(dir);
+    ok = true;
+out:
+    if (!ok)
+        db_rollback(x.db);
+    crypto_wipe(x.key, sizeof x.key);
+    json_object_put(attached);
+    json_object_put(x.files);
+    json_object_put(m);
+    return ok;
+}
+
+bool tenant_export(const ops_env *e, const char *code, const char *dir, export_result *r, char *err, size_t errlen)
+{
+    memset(r, 0, sizeof *r);
+    err[0] = '\0';
+    const char *why = tenant_code_problem(code);
+    if (why) {
+        snprintf(err, errlen, "tenant code '%s': %s", code, why);
+        return false;
+    }
+    bool existed;
+    if (!dir_empty_or_missing(dir, &existed)) {
+        snprintf(err, errlen, "%s is not empty (or cannot be read): give a new or empty directory", dir);
+        return false;
+    }
+    unsigned char key[CRYPTO_KEY_LEN];
+    db_conn *control = ops_admin(e, e->cfg->control_db, err, errlen), *db = NULL;
+    if (!control)
+        return false;
+    bool ok = false;
+    db_rows t;
+    if (db_query(control, e->a, "SELECT status, name, db_name, schema_version FROM tenants WHERE code = ?",
+                 DB_ARGS(DB_STR(code)), &t, NULL) != DB_OK) {
+        snprintf(err, errlen, "cannot read tenants: %s", db_error(control));
+        goto out;
+    }
+    if (t.nrows == 0 || !strcmp(db_cell(&t, 0, 0), "provisioning")) {
+        snprintf(err, errlen, "no tenant %s", code);
+        goto out;
+    }
+    if (ops_tenant_key(e, control, code, key, err, errlen) != OPS_KEY_OK)
+        goto out;
+    if (!(db = ops_admin(e, db_cell(&t, 0, 2), err, errlen)))
+        goto out;
+    if (!tenant_export_from(e, db, code, db_cell(&t, 0, 1), atoi(db_cell(&t, 0, 3)), key, dir, r, err, errlen)) {
+        if (!existed)
+            ops_rmtree(dir);
+        goto out;
+    }
     if (db_query(control, e->a,
                  "INSERT INTO tenant_exports (tenant_code, dir, files, bytes, manifest_sha256, os_user) "
                  "VALUES (?, ?, ?, ?, ?, ?)",
@@ -833,13 +863,8 @@ bool tenant_export(const ops_env *e, const char *code, const char *dir, export_r
     ok = true;
 out:
     ops_progress(e, "", 1, 1);
-    crypto_wipe(x.key, sizeof x.key);
-    json_object_put(attached);
-    json_object_put(x.files);
-    json_object_put(m);
-    db_close(&x.db);
+    crypto_wipe(key, sizeof key);
+    db_close(&db);
     db_close(&control);
-    if (!ok && made_dir)
-        ops_rmtree(dir);
     return ok;
 }

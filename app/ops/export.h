@@ -37,5 +37,13 @@ typedef struct export_result {
 } export_result;
 
 bool tenant_export(const ops_env *e, const char *code, const char *dir, export_result *r, char *err, size_t errlen);
+/* The same read through db, a connection on the tenant's database (an
+ * administrator's, or the tenant's own account: the background job of
+ * jobs/full.c), with its data key: the files written into dir (created;
+ * the caller removes it after a failure), nothing recorded.  Between its
+ * parts it asks e->cancelled (when set) and stops with err "cancelled". */
+bool tenant_export_from(const ops_env *e, db_conn *db, const char *code, const char *name, int schema,
+                        const unsigned char key[CRYPTO_KEY_LEN], const char *dir, export_result *r, char *err,
+                        size_t errlen);
 
 #endif

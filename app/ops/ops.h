@@ -29,6 +29,8 @@ typedef struct ops_env {
     /* progress on a terminal (may be NULL) */
     void (*progress)(void *arg, const char *label, unsigned i, unsigned n);
     void *progress_arg;
+    /* asked between the parts of a long operation (may be NULL): true stops it */
+    bool (*cancelled)(void *arg);
 } ops_env;
 
 void ops_progress(const ops_env *e, const char *label, unsigned i, unsigned n);

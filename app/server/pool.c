@@ -30,6 +30,17 @@ struct wslot {
     unsigned fast_deaths;
 };
 
+/* runner processes (background jobs): restarted when they die, replaced on
+ * SIGHUP, stopped with the workers */
+#define RUNNERS_MAX 64
+struct rslot {
+    pid_t pid;
+    time_t started, restart_at;
+    unsigned fast_deaths;
+    bool stopping;
+};
+static struct rslot runners[RUNNERS_MAX];
+
 static genba_config cfg;
 static keyring kr;
 static char self_exe[PATH_MAX];
@@ -167,6 +178,115 @@ static int spawn(unsigned idx)
     return 0;
 }
 
+static void spawn_runner(unsigned idx)
+{
+    int kp[2];
+    if (pipe2(kp, O_CLOEXEC) != 0) {
+        log_error("master: pipe: %s", strerror(errno));
+        return;
+    }
+    pid_t pid = fork();
+    if (pid < 0) {
+        log_error("master: fork: %s", strerror(errno));
+        close(kp[0]);
+        close(kp[1]);
+        return;
+    }
+    if (pid == 0) {
+        int kfd = dup(kp[0]);
+        char b[16];
+        snprintf(b, sizeof b, "%d", kfd);
+        setenv("GENBA_KEY_FD", b, 1);
+        sigset_t none;
+        sigemptyset(&none);
+        sigprocmask(SIG_SETMASK, &none, NULL);
+        execl(self_exe, "genba-fcgi", "--runner", "-c", config_abs, (char *)NULL);
+        _exit(127);
+    }
+    close(kp[0]);
+    if (!keyring_to_fd(&kr, kp[1]))
+        log_error("master: could not hand the keyring to runner %d", (int)pid);
+    close(kp[1]);
+    runners[idx].pid = pid;
+    runners[idx].started = time(NULL);
+    runners[idx].restart_at = 0;
+    runners[idx].stopping = false;
+}
+
+static void start_runners(unsigned n)
+{
+    for (unsigned i = 0; i < n && i < RUNNERS_MAX; i++) {
+        runners[i].fast_deaths = 0;
+        if (!runners[i].pid)
+            spawn_runner(i);
+    }
+}
+
+/* SIGTERM every runner; *wait: wait for them to go (a reload starts the new ones after). */
+static void stop_runners(bool wait)
+{
+    for (unsigned i = 0; i < RUNNERS_MAX; i++) {
+        runners[i].restart_at = 0;
+        if (runners[i].pid) {
+            runners[i].stopping = true;
+            kill(runners[i].pid, SIGTERM);
+        }
+    }
+    for (int t = 0; wait && t < 300; t++) {
+        bool any = false;
+        for (unsigned i = 0; i < RUNNERS_MAX; i++) {
+            if (runners[i].pid && waitpid(runners[i].pid, NULL, WNOHANG) == runners[i].pid)
+                runners[i].pid = 0;
+            any |= runners[i].pid != 0;
+        }
+        if (!any)
+            return;
+        usleep(100000);
+    }
+}
+
+/* A runner that died: restart it (with backoff while it keeps dying). */
+static bool reap_runner(pid_t pid, int status, bool shutting_down)
+{
+    for (unsigned i = 0; i < RUNNERS_MAX; i++) {
+        struct rslot *s = &runners[i];
+        if (s->pid != pid)
+            continue;
+        s->pid = 0;
+        if (s->stopping || shutting_down || i >= cfg.runners)
+            return true;
+        time_t now = time(NULL);
+        if (WIFSIGNALED(status))
+            log_error("master: runner %d died of signal %d; restarting", (int)pid, WTERMSIG(status));
+        else
+            log_error("master: runner %d exited with status %d; restarting", (int)pid, WEXITSTATUS(status));
+        s->fast_deaths = (now - s->started < 10) ? s->fast_deaths + 1 : 0;
+        unsigned delay = s->fast_deaths <= 1 ? 0 : 1u << (s->fast_deaths - 2 > 5 ? 5 : s->fast_deaths - 2);
+        s->restart_at = now + (delay > 30 ? 30 : delay);
+        return true;
+    }
+    return false;
+}
+
+static void restart_runners_due(void)
+{
+    time_t now = time(NULL);
+    for (unsigned i = 0; i < RUNNERS_MAX && i < cfg.runners; i++)
+        if (runners[i].restart_at && !runners[i].pid && runners[i].restart_at <= now) {
+            runners[i].restart_at = 0;
+            spawn_runner(i);
+        }
+}
+
+static unsigned runners_alive(void)
+{
+    unsigned n = 0;
+    for (unsigned i = 0; i < RUNNERS_MAX; i++)
+        if (runners[i].pid)
+            n++;
+    return n;
+}
+
 static int free_slot(void)
 {
     for (unsigned i = 0; i < METRICS_SLOTS; i++)
@@ -245,6 +365,8 @@ static void reap(bool shutting_down)
     int status;
     pid_t pid;
     while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+        if (reap_runner(pid, status, shutting_down))
+            continue;
         for (unsigned i = 0; i < METRICS_SLOTS; i++) {
             if (slots[i].pid != pid)
                 continue;
@@ -372,6 +494,7 @@ int pool_main(const char *config_path)
     log_info("master started pid=%d socket=%s workers=%u threads=%u", (int)getpid(), cfg.socket, cfg.workers,
              cfg.threads);
     start_generation(cfg.workers);
+    start_runners(cfg.runners);
 
     bool shutting = false;
     time_t deadline = 0;
@@ -389,6 +512,8 @@ int pool_main(const char *config_path)
                 start_generation(cfg.workers);
                 if (generation_ready(gen, 15)) {
                     stop_generation(old);
+                    stop_runners(true);
+                    start_runners(cfg.runners);
                     log_info("master: reload done, generation %u serving", gen);
                 } else {
                     /* keep what works: the new workers could not start */
@@ -413,21 +538,26 @@ int pool_main(const char *config_path)
                     slots[i].stopping = true;
                     kill(slots[i].pid, SIGTERM);
                 }
+            stop_runners(false);
             deadline = time(NULL) + cfg.drain_timeout + 2;
         }
         if (shutting) {
             reap(true);
-            if (!alive())
+            if (!alive() && !runners_alive())
                 break;
             if (time(NULL) > deadline) {
                 for (unsigned i = 0; i < METRICS_SLOTS; i++)
                     if (slots[i].pid)
                         kill(slots[i].pid, SIGKILL);
+                for (unsigned i = 0; i < RUNNERS_MAX; i++)
+                    if (runners[i].pid)
+                        kill(runners[i].pid, SIGKILL);
                 deadline = time(NULL) + 5;
             }
             continue;
         }
         restart_due();
+        restart_runners_due();
     }
     if (cfg.pid_file[0])
         unlink(cfg.pid_file);

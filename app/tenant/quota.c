@@ -33,12 +33,14 @@ op_result quota_read(op_ctx *op, quota_use *out)
     long long now = mono_seconds();
     bool fresh = m && m->table_bytes && now - m->table_bytes_at < QUOTA_TABLES_SECONDS;
     db_status st = fresh ? db_query(op->tenant->db, op->a,
-                                    "SELECT 0, CAST((SELECT COALESCE(SUM(size + ?), 0) FROM report_attachments) AS UNSIGNED)",
+                                    "SELECT 0, CAST((SELECT COALESCE(SUM(size + ?), 0) FROM report_attachments) + "
+                                    "(SELECT COALESCE(SUM(bytes), 0) FROM export_files) AS UNSIGNED)",
                                     DB_ARGS(DB_INT(CRYPTO_SEAL_OVERHEAD)), &rows, NULL)
                          : db_query(op->tenant->db, op->a,
                                     "SELECT CAST((SELECT COALESCE(SUM(data_length + index_length), 0) FROM information_schema.tables "
                                     "  WHERE table_schema = DATABASE() AND table_name <> 'report_attachments') AS UNSIGNED), "
-                                    "CAST((SELECT COALESCE(SUM(size + ?), 0) FROM report_attachments) AS UNSIGNED)",
+                                    "CAST((SELECT COALESCE(SUM(size + ?), 0) FROM report_attachments) + "
+                                    "(SELECT COALESCE(SUM(bytes), 0) FROM export_files) AS UNSIGNED)",
                                     DB_ARGS(DB_INT(CRYPTO_SEAL_OVERHEAD)), &rows, NULL);
     if (st != DB_OK) {
         log_error("req id=%s tenant=%s: cannot read the storage in use: %s", op->req_id, op->tenant->code,

@@ -1,7 +1,8 @@
 /* quota.h - a tenant's storage quota (operations.md "tenant quota").
  *
  * Storage in use = the database size + the encrypted attachments
- * (operations.md): data and indexes of the tenant's tables as
+ * (operations.md) + the sealed files of finished exports kept in
+ * data_dir (export_files, jobs/run.h): data and indexes of the tenant's tables as
  * information_schema reports them, except report_attachments, whose sealed
  * blobs count with their exact sizes (SUM(size) + the sealing overhead per
  * row: InnoDB's size statistics of a table of few, large rows lag by

@@ -41,7 +41,7 @@ static const struct key keys[] = {
     {"tenant_cache", K_UINT, O(tenant_cache), "8", 1024, "tenant connections each thread keeps open"},
     {"key_file", K_STR, O(key_file), "/etc/genba/master.key", 0, "master key file (mode 0600, created by genbactl setup)"},
     {"templates_dir", K_STR, O(templates_dir), "/usr/local/share/genba/templates", 0, "ClearSilver templates and message catalogs"},
-    {"data_dir", K_STR, O(data_dir), "/var/lib/genba", 0, "a tenant's files outside its database, under data_dir/CODE (none today; tenant erase removes it)"},
+    {"data_dir", K_STR, O(data_dir), "/var/lib/genba", 0, "a tenant's files outside its database, under data_dir/CODE (finished exports; tenant erase removes it)"},
     {"backup_dir", K_STR, O(backup_dir), "/var/backups/genba", 0, "where genbactl backup run writes its generations (one directory each)"},
     {"backup_daily", K_UINT, O(backup_daily), "2", 366, "daily generations kept: today's and yesterday's (at least 1)"},
     {"backup_weekly", K_UINT, O(backup_weekly), "4", 520, "weekly generations kept (Sundays')"},
@@ -58,6 +58,9 @@ static const struct key keys[] = {
     {"token_lifetime", K_UINT, O(token_lifetime), "2592000", 31536000, "seconds a tablet or API token stays valid (tablets work offline for days)"},
     {"login_lock_max", K_UINT, O(login_lock_max), "900", 86400, "longest wait imposed on one login id from one address after failed sign-ins"},
     {"login_account_lock_max", K_UINT, O(login_account_lock_max), "60", 3600, "longest wait imposed on a login id from every address (kept short: an attacker must not lock a real user out)"},
+    {"runners", K_UINT, O(runners), "1", 64, "background job runners (exports) the master keeps running; 0 = none here (another host runs them)"},
+    {"job_stale", K_UINT, O(job_stale), "60", 86400, "seconds a running job may go without its runner's heartbeat before another runner restarts it (at least 3)"},
+    {"export_keep", K_UINT, O(export_keep), "604800", 31536000, "seconds a finished export stays downloadable (then its file is removed)"},
     {"test_hooks", K_UINT, O(test_hooks), "0", 1, "1 enables the /__test/ routes the test suite uses; never in production"},
     {"smtp_host", K_STR, O(smtp_host), "", 0, "SMTP server for notices and maintenance mail, empty = no mail"},
     {"smtp_port", K_UINT, O(smtp_port), "25", 65535, "its port"},
@@ -79,7 +82,7 @@ static const struct key keys[] = {
 static const struct {
     const char *name;
     uint64_t min;
-} minimums[] = {{"argon2_memory", 19456}, {"argon2_time", 2}, {"argon2_parallelism", 1}, {"backup_daily", 1}};
+} minimums[] = {{"argon2_memory", 19456}, {"argon2_time", 2}, {"argon2_parallelism", 1}, {"backup_daily", 1}, {"job_stale", 3}};
 
 static uint64_t key_min(const struct key *k)
 {

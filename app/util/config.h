@@ -57,6 +57,10 @@ typedef struct genba_config {
     char *local_offset, *local_zone_name;   /* customer-facing time: "+09:00", "JST" */
     char *holidays_file;                    /* public holidays (YYYY-MM-DD lines), "" = none */
     unsigned maintenance_retry_after;       /* Retry-After in maintenance when no end is known */
+    /* background jobs (app/jobs/, the runner) */
+    unsigned runners;                       /* runner processes the master keeps */
+    unsigned job_stale;                     /* seconds without a heartbeat before a job is claimed again */
+    unsigned export_keep;                   /* seconds a finished export's file is kept */
 } genba_config;
 
 /* Load the file at path over the defaults.  On failure returns false and

@@ -2,6 +2,7 @@
 #include "util/str.h"
 
 #include <openssl/crypto.h>
+#include <stdio.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 #include <stdio.h>

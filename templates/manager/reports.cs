@@ -22,12 +22,23 @@
     <button type="submit" id="apply-report-filter"><?cs var:L.log.apply ?></button>
     <?cs if:Filter.query ?><a href="/<?cs var:Tenant.code ?>/manager/reports" id="clear-filter"><?cs var:L.reports.clear ?></a><?cs /if ?>
   </form>
+  <form method="post" action="/<?cs var:Tenant.code ?>/manager/exports" class="filterbar exportbar" id="export-form"><?cs call:csrf() ?>
+    <?cs each:k = Filter ?><?cs if:name(k) != "query" && name(k) != "cluster" && name(k) != "value" && k ?><input type="hidden" name="<?cs name:k ?>" value="<?cs var:k ?>"><?cs /if ?><?cs /each ?>
+    <strong><?cs var:L.reports.export ?></strong>
+    <label><?cs var:L.reports.export_format ?> <select name="format" id="export-format">
+      <?cs each:f = L.exports.format ?><option value="<?cs name:f ?>"><?cs var:f ?></option><?cs /each ?></select></label>
+    <label><?cs var:L.reports.export_encoding ?> <select name="encoding" id="export-encoding">
+      <option value="utf-8">UTF-8</option><option value="shift_jis">Shift_JIS</option></select></label>
+    <button type="submit" name="scope" value="filter" id="export-filter"><?cs var:L.reports.export_filter ?></button>
+    <button type="submit" name="scope" value="selected" id="export-selected"><?cs var:L.reports.export_selected ?></button>
+  </form>
   <table class="list" id="reports">
-    <thead><tr><th><?cs var:L.reports.number ?></th><th><?cs var:L.reports.name ?></th><th><?cs var:L.reports.definition ?></th>
+    <thead><tr><th class="pick"><span class="sr-only"><?cs var:L.reports.pick ?></span></th><th><?cs var:L.reports.number ?></th><th><?cs var:L.reports.name ?></th><th><?cs var:L.reports.definition ?></th>
       <th class="nowrap"><?cs var:L.reports.status ?></th><th class="nowrap"><?cs var:L.reports.creator ?></th><th class="nowrap"><?cs var:L.reports.updated ?></th></tr></thead>
     <tbody>
     <?cs each:x = Reports ?>
-      <tr><td class="nowrap"><?cs if:x.number ?><a href="/<?cs var:Tenant.code ?>/manager/reports/<?cs var:x.id ?>"><?cs var:x.number ?></a><?cs else ?><span class="help">—</span><?cs /if ?></td>
+      <tr><td class="pick"><input type="checkbox" name="ids" value="<?cs var:x.id ?>" form="export-form" aria-label="<?cs var:L.reports.pick ?> <?cs var:x.name ?>"></td>
+        <td class="nowrap"><?cs if:x.number ?><a href="/<?cs var:Tenant.code ?>/manager/reports/<?cs var:x.id ?>"><?cs var:x.number ?></a><?cs else ?><span class="help">—</span><?cs /if ?></td>
         <td><a href="/<?cs var:Tenant.code ?>/manager/reports/<?cs var:x.id ?>"><?cs var:x.name ?></a></td>
         <td><?cs var:x.definition_name ?></td>
         <td class="nowrap"><span class="badge rs-<?cs var:x.status ?>"><?cs var:L.rstatus[x.status] ?><?cs if:x.stage_label ?> · <?cs var:x.stage_label ?><?cs /if ?></span></td>

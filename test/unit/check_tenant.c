@@ -129,6 +129,36 @@ START_TEST(migrations_embedded)
 }
 END_TEST
 
+/* A number missing from the list (reserved by another branch) is no gap;
+ * a migration added below one already applied holds the version back
+ * until it is applied too. */
+START_TEST(migrations_with_gaps)
+{
+    static const migration without4[] = {{1, "0001-a", "CREATE"}, {2, "0002-b", "CREATE"}, {3, "0003-c", "CREATE"},
+                                         {5, "0005-e", "CREATE"}, {0, NULL, NULL}};
+    static const migration with4[] = {{1, "0001-a", "CREATE"}, {2, "0002-b", "CREATE"}, {3, "0003-c", "CREATE"},
+                                      {4, "0004-d", "CREATE"}, {5, "0005-e", "CREATE"}, {0, NULL, NULL}};
+    int all_but4[] = {1, 2, 3, 5}, first3[] = {1, 2, 3}, all[] = {1, 2, 3, 4, 5}, from2[] = {2, 3};
+    ck_assert_int_eq(migrate_version_in(without4, all_but4, 4), 5);
+    ck_assert_int_eq(migrate_version_in(without4, first3, 3), 3);
+    ck_assert_int_eq(migrate_version_in(without4, NULL, 0), 0);
+    ck_assert_int_eq(migrate_version_in(without4, from2, 2), 0);
+    /* the build that brings 0004: a database at 1,2,3,5 is at version 3 (pending) */
+    ck_assert_int_eq(migrate_version_in(with4, all_but4, 4), 3);
+    ck_assert_int_eq(migrate_version_in(with4, all, 5), 5);
+    /* a newer build's migration: that version, so a server can refuse it */
+    int newer[] = {1, 2, 3, 4, 5, 105};
+    ck_assert_int_eq(migrate_version_in(with4, newer, 6), 105);
+    ck_assert_int_eq(migrate_version_in(without4, newer, 6), 105);
+    /* the project's own list: every known migration applied is the known version */
+    int v[64];
+    size_t n = 0;
+    for (const migration *m = migrations_tenant; m->name && n < 64; m++)
+        v[n++] = m->version;
+    ck_assert_int_eq(migrate_version_of(MIGRATE_TENANT, v, n), migrate_known_version(MIGRATE_TENANT));
+}
+END_TEST
+
 Suite *suite_tenant(void)
 {
     Suite *s = suite_create("tenant");
@@ -138,6 +168,7 @@ Suite *suite_tenant(void)
     tcase_add_test(t, data_seal_binds_object);
     tcase_add_test(t, key_files);
     tcase_add_test(t, migrations_embedded);
+    tcase_add_test(t, migrations_with_gaps);
     suite_add_tcase(s, t);
     return s;
 }

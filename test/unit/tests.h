@@ -32,6 +32,7 @@ Suite *suite_sheetview(void);   /* the console's report sheets: text fitting, st
 TCase *tcase_export(void);      /* one report as a file: page ranges, file names, the shared layout */
 TCase *tcase_table(void);       /* many reports out: CSV neutralisation, CP932, the fast values reader */
 Suite *suite_import(void);      /* the ConMas report-data reader (reports/import_read.c) */
+Suite *suite_jobs(void);        /* background jobs: the sealed file, the zip stream, export parameters */
 
 struct arena;
 /* A sample definition from $GENBA_SAMPLES (else SAMPLES_DIR: the shared

@@ -1,0 +1,277 @@
+// Background exports (issue 11): POST /exports queues a job, a runner (a
+// child of genba-fcgi's master) works it off into a file sealed with the
+// tenant's data key, GET /exports/{id} shows its progress, GET …/file
+// decrypts it while it streams, DELETE cancels.  Checked here: a zip of
+// PDFs read back by an independent reader (python3's zipfile), the rights
+// of the user who asked (a user without the view right on a definition
+// gets none of its reports), another tenant's or another user's ids → 404,
+// bad input → 400/422 with field errors, cancel, the access log, the file
+// at rest (sealed: no plain bytes), and a runner killed halfway: the job
+// is taken over, completes, and no partial file is ever offered.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import {
+  repo, env, ctl, ensureTenant, adminToken, api, sql, tenantDb, tokenFor, newDevice, assertError, detailCodes, pidOf,
+  childrenOf, alive, sleep, waitFor, request,
+} from './lib.mjs';
+import { bulkReports, waitJob, exportFile, zipEntries } from './exports-lib.mjs';
+
+const T = 'ex-a', TB = 'ex-b';
+const PW = 'Exports-admin-2026!', UPW = 'Exports-user-2026!';
+const daily = readFileSync(path.resolve(repo, '../shared/samples/daily-inspection.xml'), 'utf8')
+  .replace('<minimum>today-7</minimum><maximum>today</maximum>', '').replace('<default>today</default>', '');
+
+let admin, adminB, looker, other;
+let defA, defB, defBB;
+
+async function upload(t, tok, body) {
+  const r = await api(t, 'POST', '/definitions', { token: tok, body, headers: { 'Content-Type': 'application/xml' } });
+  assert.equal(r.status, 201, r.text);
+  const p = await api(t, 'POST', `/definitions/${r.json.id}/status`, { token: tok, body: { status: 'published' } });
+  assert.equal(p.status, 200, p.text);
+  return r.json.id;
+}
+const start = (t, tok, body) => api(t, 'POST', '/exports', { token: tok, body });
+const controlRow = (id, cols) => sql(`SELECT ${cols} FROM genba_control.jobs WHERE id = '${id}'`).stdout;
+const exportDir = (t) => path.join(env.GENBA_DIR, 'data', t, 'exports');
+const runners = () => childrenOf(pidOf(env.GENBA_FCGI_PIDFILE))
+  .filter((p) => { try { return readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('--runner'); } catch { return false; } });
+
+test('setup: two tenants, two definitions, a user who may see one of them, reports', async () => {
+  admin = await adminToken(T, ensureTenant(T), PW);
+  adminB = await adminToken(TB, ensureTenant(TB), PW);
+  for (const [t, tok] of [[T, admin], [TB, adminB]]) {
+    assert.equal((await api(t, 'PUT', '/settings', { token: tok, body: { 'devices.auto_approve': true } })).status, 200);
+    for (const name of ['foremen', 'managers']) {
+      const g = await api(t, 'POST', '/groups', { token: tok, body: { name } });
+      assert.ok([201, 409].includes(g.status), g.text);
+    }
+  }
+  defA = await upload(T, admin, daily);
+  defB = await upload(T, admin, daily.replace(/<name>([^<]*)<\/name>/, '<name>$1 B</name>'));
+  defBB = await upload(TB, adminB, daily);
+  const g = await api(T, 'POST', '/groups', {
+    token: admin, body: { name: 'lookers', permissions: ['reports.view', { name: 'def.view', scope: String(defA) }, { name: 'def.reports.view', scope: String(defA) }] },
+  });
+  assert.equal(g.status, 201, g.text);
+  const g2 = await api(T, 'POST', '/groups', { token: admin, body: { name: 'others', permissions: ['reports.view'] } });
+  assert.equal(g2.status, 201, g2.text);
+  for (const [login, grp] of [['looker', g.json.id], ['other', g2.json.id]]) {
+    const u = await api(T, 'POST', '/users', { token: admin, body: { login, name: login, password: UPW, groups: [grp] } });
+    assert.equal(u.status, 201, u.text);
+  }
+  looker = await tokenFor(T, 'looker', UPW, { device: newDevice() });
+  other = await tokenFor(T, 'other', UPW, { device: newDevice() });
+  bulkReports(T, defA, 6, { prefix: 'A' });
+  bulkReports(T, defB, 4, { prefix: 'B', from: 101 });
+  bulkReports(TB, defBB, 3, { prefix: 'BB' });
+});
+
+test('a zip of PDFs: queued, worked by the runner, downloaded whole, sealed at rest, in the access log', async () => {
+  const r = await start(T, admin, { format: 'pdf-zip', filter: {} });
+  assert.equal(r.status, 202, r.text);
+  assert.match(r.json.id, /^[0-9a-f-]{36}$/);
+  assert.equal(r.json.status, 'queued');
+  assert.equal(r.headers.location, `/${T}/api/v1/exports/${r.json.id}`);
+  const j = await waitJob(T, admin, r.json.id);
+  assert.equal(j.status, 'done', JSON.stringify(j));
+  assert.equal(j.total, 10);
+  assert.equal(j.done, 10);
+  assert.equal(j.percent, 100);
+  assert.equal(j.format, 'pdf-zip');
+  assert.match(j.file_name, /^reports-\d{4}-\d{2}-\d{2}-pdf\.zip$/);
+  const f = await exportFile(T, admin, r.json.id);
+  assert.equal(f.status, 200);
+  assert.equal(f.headers['content-type'], 'application/zip');
+  assert.match(f.headers['content-disposition'], /attachment; filename="reports-.*-pdf\.zip"/);
+  assert.equal(f.body.length, j.bytes);
+  assert.equal(Number(f.headers['content-length']), j.bytes);
+  const e = zipEntries(f.body);
+  assert.equal(e.length, 10);
+  for (const x of e) {
+    assert.match(x.name, /^(A|B)-\d{8} (A|B) \d{7}\.pdf$/);
+    assert.equal(Buffer.from(x.head, 'hex').toString('latin1').slice(0, 5), '%PDF-');
+  }
+  // at rest: one sealed file, renamed into place, no part file; the zip's bytes are not in it
+  const files = readdirSync(exportDir(T)).filter((n) => n.startsWith(r.json.id));
+  assert.deepEqual(files, [`${r.json.id}-1.job`]);
+  const raw = readFileSync(path.join(exportDir(T), files[0]));
+  assert.equal(raw.subarray(0, 16).toString(), 'GENBA-JOBFILE 1\n');
+  assert.equal(raw.indexOf(f.body.subarray(0, 64)), -1);
+  assert.equal(raw.indexOf(Buffer.from('%PDF-')), -1);
+  // counted in the tenant's storage
+  assert.equal(sql(`SELECT bytes FROM export_files WHERE job_id = '${r.json.id}'`, { database: tenantDb(T) }).stdout, String(raw.length));
+  const log = sql(`SELECT action FROM access_log WHERE object_id = '${r.json.id}' ORDER BY id`, { database: tenantDb(T) }).stdout.split('\n');
+  assert.deepEqual(log, ['export.start', 'export.download']);
+  // the list
+  const l = await api(T, 'GET', '/exports', { token: admin });
+  assert.equal(l.status, 200);
+  assert.ok(l.json.exports.some((x) => x.id === r.json.id && x.status === 'done'));
+});
+
+test('the walk gives only what the user may see: none of a definition without the view right', async () => {
+  const r = await start(T, looker, { format: 'pdf-zip' });
+  assert.equal(r.status, 202, r.text);
+  const j = await waitJob(T, looker, r.json.id);
+  assert.equal(j.status, 'done', JSON.stringify(j));
+  assert.equal(j.total, 6);
+  const e = zipEntries((await exportFile(T, looker, r.json.id)).body);
+  assert.equal(e.length, 6);
+  assert.ok(e.every((x) => x.name.startsWith('A-')), e.map((x) => x.name).join());
+  // asking for B's reports by filter or by id: none
+  const b = await start(T, looker, { format: 'pdf-zip', filter: { definition: defB } });
+  assert.equal((await waitJob(T, looker, b.json.id)).total, 0);
+  const ids = sql(`SELECT id FROM reports WHERE definition_id = ${defB}`, { database: tenantDb(T) }).stdout.split('\n');
+  const c = await start(T, looker, { format: 'pdf-zip', ids });
+  assert.equal(c.status, 202, c.text);
+  const jc = await waitJob(T, looker, c.json.id);
+  assert.equal(jc.total, 0);
+  assert.equal(zipEntries((await exportFile(T, looker, c.json.id)).body).length, 0);
+  // chosen rows: exactly those
+  const two = sql(`SELECT id FROM reports WHERE definition_id = ${defA} ORDER BY number LIMIT 2`, { database: tenantDb(T) }).stdout.split('\n');
+  const d = await start(T, admin, { format: 'pdf-zip', ids: two });
+  const jd = await waitJob(T, admin, d.json.id);
+  assert.equal(jd.total, 2);
+  assert.equal(zipEntries((await exportFile(T, admin, d.json.id)).body).length, 2);
+});
+
+test('another tenant\'s and another user\'s exports are not found', async () => {
+  const r = await start(T, admin, { format: 'pdf-zip', filter: { status: 'completed' } });
+  const id = r.json.id;
+  await waitJob(T, admin, id);
+  for (const [t, tok] of [[TB, adminB], [T, other], [T, looker]]) {
+    assertError(await api(t, 'GET', `/exports/${id}`, { token: tok }), 404, 'not_found');
+    assertError(await api(t, 'GET', `/exports/${id}/file`, { token: tok }), 404, 'not_found');
+    assertError(await api(t, 'DELETE', `/exports/${id}`, { token: tok }), 404, 'not_found');
+    const l = await api(t, 'GET', '/exports', { token: tok });
+    assert.ok(!l.json.exports.some((x) => x.id === id));
+  }
+  // the path names the tenant: B's admin asking under A's code is not A's user
+  assert.equal((await api(T, 'GET', `/exports/${id}`, { token: adminB })).status, 401);
+  assertError(await api(T, 'GET', '/exports/not-a-uuid', { token: admin }), 404, 'not_found');
+  assertError(await api(T, 'GET', '/exports/00000000-0000-4000-8000-000000000000/file', { token: admin }), 404, 'not_found');
+  assert.equal((await api(T, 'GET', `/exports/${id}`, { token: admin })).status, 200);
+  assert.equal((await api(T, 'GET', '/exports')).status, 401);
+});
+
+test('bad input: 400 and 422 with the field of each problem', async () => {
+  let r = await start(T, admin, { format: 'pdfx', encoding: 'latin1', filter: { colour: 'red' } });
+  assertError(r, 422, 'validation_failed');
+  assert.deepEqual(detailCodes(r).sort(), ['encoding:invalid_value', 'filter.colour:unknown_field', 'format:invalid_value']);
+  r = await start(T, admin, { format: 'xlsx', encoding: 'shift_jis' });
+  assert.deepEqual(detailCodes(r), ['encoding:csv_only']);
+  r = await start(T, admin, { format: 'csv', filter: { status: 'lost', from: '2026-02-30', definition: 'x' } });
+  assert.deepEqual(detailCodes(r).sort(), ['filter.definition:invalid_value', 'filter.from:invalid_date', 'filter.status:invalid_value']);
+  r = await start(T, admin, { format: 'csv', ids: ['../../etc/passwd'] });
+  assert.deepEqual(detailCodes(r), ['ids:invalid_value']);
+  r = await start(T, admin, {});
+  assert.deepEqual(detailCodes(r), ['format:required']);
+  assertError(await start(T, admin, { format: 'csv', colour: 1 }), 400, 'unknown_field');
+  r = await request('POST', `/${T}/api/v1/exports`, { headers: { Authorization: `Bearer ${admin}`, 'Content-Type': 'application/json' }, body: '{"format":' });
+  assert.equal(r.status, 400);
+  r = await request('POST', `/${T}/api/v1/exports`, { headers: { Authorization: `Bearer ${admin}`, 'Content-Type': 'text/plain' }, body: 'x' });
+  assert.equal(r.status, 415);
+  // nothing was queued by any of these
+  assert.equal(sql(`SELECT COUNT(*) FROM genba_control.jobs j JOIN genba_control.tenants t ON t.id = j.tenant_id
+                    WHERE t.code = '${T}' AND j.params LIKE '%pdfx%'`).stdout, '0');
+  // the full export is an administrator's
+  assertError(await api(T, 'POST', '/exports/full', { token: looker }), 403, 'forbidden');
+});
+
+test('cancel: a running export stops between reports, its file is never offered; cancelling a finished one removes it', async () => {
+  bulkReports(T, defA, 300, { prefix: 'C', from: 1000 });
+  const r = await start(T, admin, { format: 'pdf-zip', filter: { definition: defA } });
+  await waitJob(T, admin, r.json.id, ['running'], { timeout: 60000, onPoll: (j) => assert.notEqual(j.status, 'done') });
+  await waitFor('some progress', async () => (await api(T, 'GET', `/exports/${r.json.id}`, { token: admin })).json.done > 5);
+  const c = await api(T, 'DELETE', `/exports/${r.json.id}`, { token: admin });
+  assert.equal(c.status, 200, c.text);
+  assert.equal(c.json.status, 'cancelled');
+  await sleep(3000);
+  const j = (await api(T, 'GET', `/exports/${r.json.id}`, { token: admin })).json;
+  assert.equal(j.status, 'cancelled');
+  assert.ok(j.done < 306, `it went on to ${j.done}`);
+  assertError(await api(T, 'GET', `/exports/${r.json.id}/file`, { token: admin }), 409, 'not_ready');
+  await waitFor('the part file removed', () => !readdirSync(exportDir(T)).some((n) => n.startsWith(r.json.id)));
+  const log = sql(`SELECT action FROM access_log WHERE object_id = '${r.json.id}' ORDER BY id`, { database: tenantDb(T) }).stdout;
+  assert.equal(log, 'export.start\nexport.cancel');
+  // a finished one: cancelled, no longer downloadable
+  const d = await start(T, admin, { format: 'pdf-zip', ids: [sql(`SELECT id FROM reports LIMIT 1`, { database: tenantDb(T) }).stdout] });
+  await waitJob(T, admin, d.json.id);
+  assert.equal((await api(T, 'DELETE', `/exports/${d.json.id}`, { token: admin })).json.status, 'cancelled');
+  assertError(await api(T, 'GET', `/exports/${d.json.id}/file`, { token: admin }), 409, 'not_ready');
+});
+
+test('the full export: a tenant administrator\'s background job, one zip holding what genbactl tenant export writes', async () => {
+  const r = await api(T, 'POST', '/exports/full', { token: admin });
+  assert.equal(r.status, 202, r.text);
+  const j = await waitJob(T, admin, r.json.id);
+  assert.equal(j.status, 'done', JSON.stringify(j));
+  assert.equal(j.kind, 'tenant-export');
+  assert.match(j.file_name, new RegExp(`^${T}-export-\\d{4}-\\d{2}-\\d{2}\\.zip$`));
+  const f = await exportFile(T, admin, r.json.id);
+  assert.equal(f.status, 200);
+  assert.equal(f.body.length, j.bytes);
+  // every file's SHA-256 as SHA256SUMS says, checked by python3 itself
+  const check = spawnSync('python3', ['-c', `
+import sys, zipfile, io, hashlib, json
+z = zipfile.ZipFile(io.BytesIO(sys.stdin.buffer.read()))
+names = z.namelist()
+root = names[0].split('/')[0]
+sums = dict(reversed(l.split('  ', 1)) for l in z.read(root + '/SHA256SUMS').decode().splitlines())
+bad = [n for n, h in sums.items() if hashlib.sha256(z.read(root + '/' + n)).hexdigest() != h]
+rows = z.read(root + '/reports/reports.csv').decode('utf-8-sig').count('\\r\\n') - 1
+print(json.dumps({"root": root, "files": sorted(n[len(root) + 1:] for n in names), "sums": len(sums), "bad": bad, "rows": rows}))
+`], { input: f.body, maxBuffer: 1 << 28 });
+  assert.equal(check.status, 0, String(check.stderr));
+  const o = JSON.parse(check.stdout);
+  assert.deepEqual(o.bad, []);
+  assert.equal(o.sums, o.files.length - 1);   // every file but SHA256SUMS itself
+  const total = Number(sql('SELECT COUNT(*) FROM reports WHERE deleted_at IS NULL', { database: tenantDb(T) }).stdout);
+  assert.equal(o.rows, total);
+  // the same files as the operator's export of the same tenant
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'ex-full-'));
+  const c = ctl('tenant', 'export', T, path.join(dir, 'out'));
+  assert.equal(c.status, 0, c.stderr);
+  const walk = (d, pre = '') => readdirSync(d, { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? walk(path.join(d, e.name), `${pre}${e.name}/`) : [`${pre}${e.name}`]));
+  assert.deepEqual(o.files, walk(path.join(dir, 'out')).sort());
+  rmSync(dir, { recursive: true, force: true });
+  // no working folder left behind
+  assert.deepEqual(readdirSync(exportDir(T)).filter((n) => n.startsWith(r.json.id)), [`${r.json.id}-1.job`]);
+});
+
+test('a runner killed halfway: the job is taken over and completes; no partial file is ever offered', async () => {
+  const before = runners();
+  assert.equal(before.length, 1, 'one runner');
+  const r = await start(T, admin, { format: 'pdf-zip', filter: { definition: defA } });
+  const id = r.json.id;
+  let total = 0;
+  await waitFor('progress', async () => {
+    const j = (await api(T, 'GET', `/exports/${id}`, { token: admin })).json;
+    total = j.total;
+    return j.status === 'running' && j.done > 40;
+  }, { timeout: 60000 });
+  process.kill(before[0], 'SIGKILL');
+  await waitFor('the runner gone', () => !alive(before[0]));
+  // until it is done, the file is refused, whatever lies in the folder
+  const j = await waitJob(T, admin, id, ['done', 'failed', 'cancelled'], {
+    timeout: 120000,
+    onPoll: async (x) => {
+      if (x.status !== 'done') assertError(await api(T, 'GET', `/exports/${id}/file`, { token: admin }), 409, 'not_ready');
+    },
+  });
+  assert.equal(j.status, 'done', JSON.stringify(j));
+  assert.equal(j.done, total);
+  assert.equal(controlRow(id, 'attempts'), '2');
+  const after = runners();
+  assert.equal(after.length, 1);
+  assert.notEqual(after[0], before[0]);
+  const f = await exportFile(T, admin, id);
+  assert.equal(f.body.length, j.bytes);
+  assert.equal(zipEntries(f.body).length, total);
+  assert.deepEqual(readdirSync(exportDir(T)).filter((n) => n.startsWith(id)), [`${id}-2.job`]);
+});
