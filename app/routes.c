@@ -1,5 +1,6 @@
 /* routes.c - every URL genba answers (nginx serves /static/ itself).
- * Handlers live in api/ (JSON for tablets, scripts and probes) and manager/
+ * Handlers live in api/ (JSON for tablets, scripts and probes), conmas/ (the
+ * ConMas-compatible XML API) and manager/
  * (console pages).  The front line (router.c, guard.c) enforces, in order:
  * size, route and method, content type, tenant, session (auth), the
  * permission named here, and the CSRF token of console forms. */
@@ -33,6 +34,7 @@
 #include "manager/settings.h"
 #include "manager/users.h"
 #include "manager/maintenance.h"
+#include "conmas/conmas.h"
 
 #define JSON "application/json"
 #define FORM "application/x-www-form-urlencoded"
@@ -103,6 +105,9 @@ const route routes[] = {
     {"GET",    "/{tenant}/api/v1/masters",               api_masters_list,     KIND_API,     AUTH_TOKEN,       false, NULL,  NULL},
     {"POST",   "/{tenant}/api/v1/masters",               api_masters_upload,   KIND_API,     AUTH_TOKEN,       false, CSV,   "definitions.edit"},
     {"GET",    "/{tenant}/api/v1/masters/{id}/records",  api_masters_records,  KIND_API,     AUTH_TOKEN,       false, NULL,  NULL},
+
+    /* the ConMas-compatible API (conmas-api.md): one URL, the command in the body */
+    {"POST",   "/{tenant}/ConMasAPI/Rests/APIExecute.aspx", conmas_execute,    KIND_CONMAS,  AUTH_NONE,        false, FORM "|" MULTI, NULL},
 
     /* console (server-rendered pages) */
     {"GET",    "/{tenant}/manager",                      manager_home,         KIND_CONSOLE, AUTH_SESSION,     false, NULL,  NULL},

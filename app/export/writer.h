@@ -34,8 +34,15 @@ typedef const char *(*export_msg_fn)(const char *lang, const char *key);
  * end; *pages (when not NULL) is then, and after a success, the number of
  * pages of the whole document (-1 after a range that ends before the
  * record pages: they are then not laid out, so not counted).  Times in the tenant's time zone. */
+typedef struct export_pdf_range {
+    int first, last;               /* as first_page, last_page */
+} export_pdf_range;
 typedef struct export_pdf_opts {
     int first_page, last_page;
+    /* or several ranges ("1,3,5-7"): a page is in when any range holds it
+     * (first_page and last_page are then ignored) */
+    const export_pdf_range *ranges;
+    int nranges;
     bool history;
     export_msg_fn msg;
     int *pages;
@@ -45,6 +52,11 @@ op_result export_pdf_write(op_ctx *op, const export_report *r, const export_pdf_
  * (from the first); pages 1 to 99999.  false when s is none of these or
  * runs backwards ("3-1"). */
 bool export_pdf_pages_parse(const char *s, int *first, int *last);
+/* A list of such ranges separated by commas ("1,3,5-7", spaces allowed
+ * around them), at most EXPORT_PDF_MAX_RANGES; *out in a.  false when any
+ * part is not a range. */
+#define EXPORT_PDF_MAX_RANGES 100
+bool export_pdf_pages_parse_list(arena *a, const char *s, export_pdf_range **out, int *n);
 
 /* The file name report r is downloaded (or zipped) as:
  * "<number> <name>.<ext>", or "<name>.<ext>" without a number or when the

@@ -2,6 +2,7 @@
 #include "auth/perm.h"
 #include "auth/session.h"
 #include "db/txn.h"
+#include "reports/report.h"
 #include "tenant/resolve.h"
 #include "util/buf.h"
 #include "util/jsonx.h"
@@ -57,7 +58,7 @@ json_object *reports_list(op_ctx *op, const report_filter *f, bool console, op_r
      * reports_def_created, reports_updated, reports_definition,
      * reports_creator; a value through report_search) */
     const char *order_col = console ? "rp.created_at" : "rp.updated_at", *dir = console ? "DESC" : "ASC";
-    q x = {.args = arena_calloc(op->a, 32, sizeof(db_arg))};
+    q x = {.args = arena_calloc(op->a, 64, sizeof(db_arg))};
     buf_init(&x.sql, op->a);
     bool by_index = f->value_text && f->value_indexed && f->definition;
     if (f->label) {
@@ -69,7 +70,7 @@ json_object *reports_list(op_ctx *op, const report_filter *f, bool console, op_r
                "SELECT rp.id, rp.definition_id, rp.definition_revision, rp.name, rp.number, rp.status, rp.stage, rp.rev, "
                "DATE_FORMAT(rp.created_at, '%%Y-%%m-%%dT%%H:%%i:%%sZ'), c.login, "
                "DATE_FORMAT(rp.updated_at, '%%Y-%%m-%%dT%%H:%%i:%%sZ'), u.login, DATE_FORMAT(%s, '%%Y-%%m-%%dT%%H:%%i:%%s.%%f'), "
-               "d.name FROM (SELECT rp.id FROM ",
+               "d.name, " REPORT_EXTRA_SELECT("rp.") " FROM (SELECT rp.id FROM ",
                order_col);
     if (by_index) {
         /* the few reports holding the value come first: the index's entries
@@ -88,8 +89,8 @@ json_object *reports_list(op_ctx *op, const report_filter *f, bool console, op_r
         arg(&x, DB_INT(op->user->id));
         arg(&x, DB_STR(scopes));
     }
-    if (f->status) {
-        buf_adds(&x.sql, "AND rp.status = ? ");
+    if (f->status) {   /* one, or several: "completed,approved" */
+        buf_adds(&x.sql, strchr(f->status, ',') ? "AND FIND_IN_SET(rp.status, ?) " : "AND rp.status = ? ");
         arg(&x, DB_STR(f->status));
     }
     if (f->definition) {
@@ -125,6 +126,22 @@ json_object *reports_list(op_ctx *op, const report_filter *f, bool console, op_r
         buf_adds(&x.sql, "AND (rp.name LIKE CONCAT('%', ?, '%') OR rp.number LIKE CONCAT('%', ?, '%')) ");
         arg(&x, DB_STR(f->text));
         arg(&x, DB_STR(f->text));
+    }
+    for (int i = 0; i < REPORT_REMARKS + REPORT_SYSKEYS; i++) {
+        const char *v = i < REPORT_REMARKS ? f->remarks[i] : f->system_keys[i - REPORT_REMARKS];
+        if (v) {
+            buf_printf(&x.sql, "AND rp.%s = ? ", report_extra_cols[i]);
+            arg(&x, DB_STR(v));
+        }
+    }
+    if (f->remarks_text) {
+        buf_adds(&x.sql, "AND CONCAT_WS('\\n', rp.remarks1, rp.remarks2, rp.remarks3, rp.remarks4, rp.remarks5, rp.remarks6, "
+                         "rp.remarks7, rp.remarks8, rp.remarks9, rp.remarks10) LIKE CONCAT('%', ?, '%') ");
+        arg(&x, DB_STR(f->remarks_text));
+    }
+    if (f->system_key_any) {
+        buf_adds(&x.sql, "AND ? IN (rp.system_key1, rp.system_key2, rp.system_key3, rp.system_key4, rp.system_key5) ");
+        arg(&x, DB_STR(f->system_key_any));
     }
     if (f->value_text) {   /* the value itself (the index holds its CRC32; other types: read every report's) */
         buf_adds(&x.sql, "AND rp.definition_id = ? AND JSON_VALUE(rp.vals, ?) = ? ");
@@ -178,6 +195,7 @@ json_object *reports_list(op_ctx *op, const report_filter *f, bool console, op_r
         jx_add_str(o, "created_by", db_cell(&rows, i, 9));
         jx_add_str(o, "updated_at", db_cell(&rows, i, 10));
         jx_add_str(o, "updated_by", db_cell(&rows, i, 11));
+        report_extras_json(o, &rows, i, 14);
         json_object_array_add(arr, o);
     }
     json_object *out = json_object_new_object();

@@ -11,7 +11,7 @@
 #include "util/errs.h"
 
 typedef struct report_filter {
-    const char *status;          /* NULL = any */
+    const char *status;          /* NULL = any; several: "completed,approved" */
     long long definition;        /* 0 = any */
     bool mine;
     const char *updated_since;   /* SQL DATETIME text */
@@ -23,6 +23,10 @@ typedef struct report_filter {
                                          RVALS_SEARCH_MAX characters: the index holds no longer ones), console */
     const char *value_text;
     bool value_indexed;              /* the cluster's type is in the search index (forms/value.h) */
+    const char *remarks[10];         /* remarksN equals this (NULL = any; "" = not set) */
+    const char *system_keys[5];      /* system_keyN equals this */
+    const char *remarks_text;        /* in any of the ten remarks (substring), console */
+    const char *system_key_any;      /* equals one of the five system keys, console */
     const char *cursor;
     int limit;
 } report_filter;

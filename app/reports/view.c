@@ -3,6 +3,8 @@
 #include "reports/values.h"
 #include "util/jsonx.h"
 
+#include <stdio.h>
+
 /* "" as null: the loader gives "" for the columns that hold NULL (a report
  * without a number yet, an approval without a comment). */
 static const char *nz(const char *s)
@@ -31,6 +33,18 @@ json_object *report_json(op_ctx *op, const char *id, op_result *res)
     jx_add_str(o, "created_by", r.created_by);
     jx_add_str(o, "updated_at", r.updated_at);
     jx_add_str(o, "updated_by", r.updated_by);
+    for (int k = 0; k < 2; k++) {
+        json_object *x = json_object_new_object();
+        for (int i = 0; i < (k ? REPORT_SYSKEYS : REPORT_REMARKS); i++) {
+            const char *v = k ? r.system_keys[i] : r.remarks[i];
+            if (v && *v) {
+                char key[4];
+                snprintf(key, sizeof key, "%d", i + 1);
+                jx_add_str(x, key, v);
+            }
+        }
+        json_object_object_add(o, k ? "system_keys" : "remarks", x);
+    }
     json_object_object_add(o, "values", rvals_api_json(&r.vals));
     json_object *atts = json_object_new_array();
     for (int i = 0; i < r.natt; i++) {
@@ -56,4 +70,21 @@ json_object *report_json(op_ctx *op, const char *id, op_result *res)
     }
     json_object_object_add(o, "approvals", apps);
     return o;
+}
+
+void report_extras_json(json_object *o, const db_rows *rows, size_t row, int col)
+{
+    for (int k = 0; k < 2; k++) {
+        json_object *x = json_object_new_object();
+        int n = k ? REPORT_SYSKEYS : REPORT_REMARKS, base = col + (k ? REPORT_REMARKS : 0);
+        for (int i = 0; i < n; i++) {
+            const char *v = db_cell(rows, row, base + i);
+            if (v && *v) {
+                char key[4];
+                snprintf(key, sizeof key, "%d", i + 1);
+                jx_add_str(x, key, v);
+            }
+        }
+        json_object_object_add(o, k ? "system_keys" : "remarks", x);
+    }
 }

@@ -39,12 +39,13 @@ export function request(method, rawPath, { headers = {}, body = null, timeout = 
       const chunks = [];
       res.on('data', (c) => chunks.push(c));
       res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
+        const bytes = Buffer.concat(chunks);
+        const text = bytes.toString('utf8');
         let json = null;
         if ((res.headers['content-type'] || '').startsWith('application/json')) {
           try { json = JSON.parse(text); } catch { json = undefined; }
         }
-        resolve({ status: res.statusCode, headers: res.headers, text, json });
+        resolve({ status: res.statusCode, headers: res.headers, text, json, bytes });
       });
     });
     req.on('timeout', () => req.destroy(new Error(`timeout: ${method} ${rawPath}`)));
