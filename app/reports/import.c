@@ -614,8 +614,8 @@ static op_result write_once(void *arg)
         }
         seen[nseen++] = (report_value_in){.sheet = sheet, .cluster = cid};
         const def_cluster *c = def_find(d, sheet, cid);
-        if (!c) {
-            errs_add(&out->e, where(op, sheet, cid), "unknown_cluster");
+        if (!c) {   /* the value engine lists it with every other problem */
+            w.values[w.nvalues++] = (report_value_in){.sheet = sheet, .cluster = cid, .value = ic->value ? ic->value : ""};
             continue;
         }
         bool approval = (ic->approver && *ic->approver) || (ic->approval_date && *ic->approval_date) ||
@@ -750,10 +750,7 @@ int import_run(op_ctx *op, const imp_batch *b, const import_opts *o, import_resu
                                   arena_printf(op->a, "\"%s\" is not a user of this tenant.", who));
                 continue;
             }
-        } else if (!o->update && o->creator_from_file && !(in->create_user && *in->create_user)) {
-            out->res = refuse(&out->why, REF_BAD_INPUT, "field_missing", "userMode 1 needs createUserId in every report.");
-            continue;
-        }
+        }   /* userMode 1 without createUserId: the caller is the creator */
         arena_reset(scratch);
         op_ctx sop = *op;
         sop.a = scratch;
