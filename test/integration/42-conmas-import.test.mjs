@@ -237,6 +237,7 @@ test('AutoGenerate csv in Shift_JIS: a header of field names, S-C ids and a Japa
 
 test('UpdateReport normal: ignore markers leave, empty clears, the revision read is checked, lockAfterSave holds', async () => {
   const rep = await report(seqs.xml);
+  assert.equal((await detail(seqs.xml)).f.rev, String(rep.rev), 'GetReportDetail gives the revision to send back');
   const up = (body, extra = {}) => upload('UpdateReport', `<?xml version="1.0"?>\n<conmas><top><repTopId>${seqs.xml}</repTopId>${body}</top></conmas>`, { extra });
   let res = results(await up(`<rev>${rep.rev + 5}</rev><sheets><sheet><sheetNo>1</sheetNo><clusters><cluster><clusterId>1</clusterId><value>5</value></cluster></clusters></sheet></sheets>`));
   assert.equal(res[0].code, '22', 'a stale rev is a conflict');
