@@ -96,6 +96,7 @@ const route routes[] = {
     {"GET",    "/{tenant}/api/v1/reports/{id}/history",  api_reports_history,  KIND_API,     AUTH_TOKEN,       false, NULL,  NULL},
     {"GET",    "/{tenant}/api/v1/reports/{id}/pdf",      api_reports_pdf,      KIND_API,     AUTH_TOKEN,       false, NULL,  NULL},
     {"GET",    "/{tenant}/api/v1/reports/{id}/xlsx",     api_reports_xlsx,     KIND_API,     AUTH_TOKEN,       false, NULL,  NULL},
+    {"GET",    "/{tenant}/api/v1/reports/{id}/xml",      api_reports_xml,      KIND_API,     AUTH_TOKEN,       false, NULL,  NULL},
     {"POST",   "/{tenant}/api/v1/reports/{id}/lock",     api_reports_lock,     KIND_API,     AUTH_TOKEN,       false, NULL,  NULL},
     {"DELETE", "/{tenant}/api/v1/reports/{id}/lock",     api_reports_unlock,   KIND_API,     AUTH_TOKEN,       false, NULL,  NULL},
     {"POST",   "/{tenant}/api/v1/reports/{id}/approvals", api_reports_approvals, KIND_API,   AUTH_TOKEN,       false, JSON,  NULL},
@@ -164,6 +165,7 @@ const route routes[] = {
     {"GET",    "/{tenant}/manager/reports/{id}/attachments/{sheet}/{cluster}", manager_report_attachment, KIND_CONSOLE, AUTH_SESSION, false, NULL, "reports.view"},
     {"GET",    "/{tenant}/manager/reports/{id}/pdf",     manager_report_pdf,   KIND_CONSOLE, AUTH_SESSION,     false, NULL,  "reports.view"},
     {"GET",    "/{tenant}/manager/reports/{id}/xlsx",    manager_report_xlsx,  KIND_CONSOLE, AUTH_SESSION,     false, NULL,  "reports.view"},
+    {"GET",    "/{tenant}/manager/reports/{id}/xml",     manager_report_xml,   KIND_CONSOLE, AUTH_SESSION,     false, NULL,  "reports.view"},
 
     /* only when test_hooks = 1 (test stacks): a slow request for the drain test */
     {"GET",    "/__test/sleep",                          testhook_sleep,       KIND_PLAIN,   AUTH_LOCAL,       false, NULL,  NULL},

@@ -28,6 +28,7 @@
     <?cs /each ?><dt><?cs var:L.report.download ?></dt><dd class="downloads">
       <a class="button" href="/<?cs var:Tenant.code ?>/manager/reports/<?cs var:R.id ?>/pdf" id="download-pdf" download><?cs var:L.report.download_pdf ?></a>
       <a class="button" href="/<?cs var:Tenant.code ?>/manager/reports/<?cs var:R.id ?>/xlsx" id="download-xlsx" download><?cs var:L.report.download_xlsx ?></a>
+      <a class="button" href="/<?cs var:Tenant.code ?>/manager/reports/<?cs var:R.id ?>/xml" id="download-xml" download><?cs var:L.report.download_xml ?></a>
       <details class="pdf-options"><summary><?cs var:L.report.download_pdf ?>: <?cs var:L.report.download_pages ?> · <?cs var:L.report.download_history ?></summary>
         <form method="get" action="/<?cs var:Tenant.code ?>/manager/reports/<?cs var:R.id ?>/pdf" id="pdf-form" class="row">
           <label for="pdf-pages"><?cs var:L.report.download_pages ?></label>
