@@ -28,6 +28,7 @@ const conmas_command conmas_commands[] = {
     {"GetMasterRecordList", conmas_master_records, true, "conmas.get_master_record_list"},
     {"AutoGenerate", conmas_auto_generate, true, "conmas.auto_generate"},
     {"UpdateReport", conmas_update_report, true, "conmas.update_report"},
+    {"DownloadCsv", conmas_download_csv, true, "conmas.download_csv"},
     {NULL, NULL, false, NULL},
 };
 
