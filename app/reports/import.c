@@ -307,6 +307,16 @@ static bool signoff_of(job *j, const imp_cluster *ic, const def_cluster *c, sign
     jx_add_str(o, "name", name);
     jx_add_str(o, "at", iso);
     jx_add_str(o, "comment", s->comment);
+    /* a stamp image sent with it: drawn instead of the round stamp while this sign-off holds */
+    const zip_entry *img = ic->sign_image && *ic->sign_image ? import_file(j->bc->b, ic->sign_image) : NULL;
+    if (img) {
+        unsigned char h[32];
+        char hex[65];
+        crypto_sha256(img->data, img->len, h);
+        str_hex(h, 32, hex);
+        hex[64] = '\0';
+        jx_add_str(o, "stamp", hex);
+    }
     s->value = arena_strdup(op->a, json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
     json_object_put(o);
     return true;

@@ -190,6 +190,13 @@ test('AutoGenerate xmlZip: an image cluster and a stamp image from the zip, the 
   assert.equal(signed.comment, '圧力 OK');
   assert.equal(signed.at, '2026-12-05T00:30:00Z', 'the tenant\'s local time, stored in UTC');
   assert.ok(rep.approvals.some((a) => a.action === 'approve' && a.stage === 1 && a.user === 'foreman'), JSON.stringify(rep.approvals));
+  // the PDF draws the photo and, in place of the round stamp, the stamp image that came with the sign-off
+  const pdf = await call(T, { command: 'GetReportFile', report: String(seqs.zip), fileType: 'pdf' }, { cookie });
+  assert.equal(pdf.status, 200);
+  const imgs = spawnSync('pdfimages', ['-list', '-'], { input: pdf.bytes, encoding: 'utf8' });
+  assert.equal(imgs.status, 0, imgs.stderr);
+  const sizes = imgs.stdout.split('\n').slice(2).filter(Boolean).map((l) => l.trim().split(/\s+/).slice(3, 5).join('x'));
+  assert.deepEqual(sizes.sort(), ['12x8', '6x6'], imgs.stdout);
   const { f, approval } = await detail(seqs.zip);
   assert.equal(f.editStatus, '4');
   const fo = approval.find((a) => a.clusterId === '1' && a.sheetNo === '2');
