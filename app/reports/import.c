@@ -349,24 +349,6 @@ static const def_stage *stage_after(const definition *d, int no)
 }
 
 
-/* Is user u in the stage's group (or one nested below it)? */
-static bool in_group(op_ctx *op, const def_stage *st, const auth_user *u, op_result *res)
-{
-    *res = OP_OK;
-    if (!st->group || !u)
-        return false;
-    db_rows rows;
-    db_status dbs = db_query(op->tenant->db, op->a, "SELECT id FROM `groups` WHERE name = ?", DB_ARGS(DB_STR(st->group)),
-                             &rows, NULL);
-    if (dbs != DB_OK) {
-        *res = txn_result(dbs);
-        return false;
-    }
-    op_ctx as = *op;
-    as.user = (auth_user *)u;
-    return rows.nrows && perm_member_of(&as, atoll(db_cell(&rows, 0, 0)));
-}
-
 /* Write the sign-offs (step 3). */
 static op_result write_signoffs(job *j, const char *id, const definition *d, const signoff *so, int n)
 {
@@ -431,7 +413,7 @@ static op_result write_signoffs(job *j, const char *id, const definition *d, con
             const char *p = def_param_get(so[i].c, "stage");
             if (so[i].c->type != CT_APPROVE || so[i].clear || !p || atoi(p) != st->no)
                 continue;
-            bool member = in_group(op, st, so[i].who, &res);
+            bool member = flow_in_stage_group(op, st, so[i].who, &res);
             if (res != OP_OK)
                 return res;
             if (!member)
