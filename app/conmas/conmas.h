@@ -101,6 +101,11 @@ void conmas_error_details(conmas_call *c, int code, const char *message, const e
  * e's details when e is not NULL), 507 quota, OP_BUSY/OP_ERROR database
  * (503 unavailable / internal). */
 void conmas_refusal(conmas_call *c, op_result res, const refusal *why, const errs *e);
+/* The error number and message of a domain outcome (what conmas_refusal
+ * answers), for answers that list several outcomes (AutoGenerate). */
+int conmas_outcome(request *r, op_result res, const refusal *why, const errs *e, const char **message);
+/* e as <details><detail>(sheetNo, clusterId | field) line? code message</detail>… into x. */
+void conmas_details(request *r, cmx *x, const errs *e);
 /* A file as the answer (GetReportFile, DownloadCsv): 200 with its type and
  * a Content-Disposition of filename. */
 void conmas_send_file(conmas_call *c, const char *content_type, const char *filename, const void *p, size_t n);
@@ -131,5 +136,8 @@ void conmas_report_list(conmas_call *c);         /* conmas/reports.c */
 void conmas_report_detail(conmas_call *c);
 void conmas_report_file(conmas_call *c);         /* conmas/files.c */
 void conmas_master_records(conmas_call *c);      /* conmas/masters.c */
+void conmas_auto_generate(conmas_call *c);       /* conmas/import.c */
+void conmas_update_report(conmas_call *c);
+void conmas_download_csv(conmas_call *c);        /* conmas/download.c */
 
 #endif

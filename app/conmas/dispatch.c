@@ -16,7 +16,7 @@
 #include <strings.h>
 
 /* Every command: name (as the original spells it), handler, session needed,
- * access-log action.  AutoGenerate, UpdateReport and DownloadCsv join here. */
+ * access-log action. */
 const conmas_command conmas_commands[] = {
     {"Login", conmas_login, false, "login"},
     {"Logout", conmas_logout, true, "logout"},
@@ -26,6 +26,9 @@ const conmas_command conmas_commands[] = {
     {"GetReportDetail", conmas_report_detail, true, "conmas.get_report_detail"},
     {"GetReportFile", conmas_report_file, true, "conmas.get_report_file"},
     {"GetMasterRecordList", conmas_master_records, true, "conmas.get_master_record_list"},
+    {"AutoGenerate", conmas_auto_generate, true, "conmas.auto_generate"},
+    {"UpdateReport", conmas_update_report, true, "conmas.update_report"},
+    {"DownloadCsv", conmas_download_csv, true, "conmas.download_csv"},
     {NULL, NULL, false, NULL},
 };
 

@@ -92,6 +92,27 @@ void conmas_reply(conmas_call *c, cmx *x)
     resp_send(c->r, 200, "text/xml; charset=utf-8", x->b.data, x->b.len);
 }
 
+void conmas_details(request *r, cmx *x, const errs *e)
+{
+    cmx_open(x, "details");
+    for (int i = 0; i < e->n; i++) {
+        cmx_open(x, "detail");
+        int sheet, cluster, used = 0;
+        if (e->e[i].field && sscanf(e->e[i].field, "%d/%d%n", &sheet, &cluster, &used) == 2 && !e->e[i].field[used]) {
+            cmx_int(x, "sheetNo", sheet);
+            cmx_int(x, "clusterId", cluster);
+        } else {
+            cmx_text(x, "field", e->e[i].field);
+        }
+        if (e->e[i].line)
+            cmx_int(x, "line", e->e[i].line);
+        cmx_text(x, "code", e->e[i].code);
+        cmx_text(x, "message", page_err_message(r->a, "en", e->e[i].code, e->e[i].arg));
+        cmx_close(x);
+    }
+    cmx_close(x);
+}
+
 void conmas_error_details(conmas_call *c, int code, const char *message, const errs *e)
 {
     request *r = c->r;
@@ -102,25 +123,8 @@ void conmas_error_details(conmas_call *c, int code, const char *message, const e
     cmx_int(&x, "code", code);
     cmx_text(&x, "name", ci ? ci->name : "error");
     cmx_text(&x, "message", message);
-    if (e && e->n) {
-        cmx_open(&x, "details");
-        for (int i = 0; i < e->n; i++) {
-            cmx_open(&x, "detail");
-            int sheet, cluster, used = 0;
-            if (e->e[i].field && sscanf(e->e[i].field, "%d/%d%n", &sheet, &cluster, &used) == 2 && !e->e[i].field[used]) {
-                cmx_int(&x, "sheetNo", sheet);
-                cmx_int(&x, "clusterId", cluster);
-            } else {
-                cmx_text(&x, "field", e->e[i].field);
-            }
-            if (e->e[i].line)
-                cmx_int(&x, "line", e->e[i].line);
-            cmx_text(&x, "code", e->e[i].code);
-            cmx_text(&x, "message", page_err_message(r->a, "en", e->e[i].code, e->e[i].arg));
-            cmx_close(&x);
-        }
-        cmx_close(&x);
-    }
+    if (e && e->n)
+        conmas_details(r, &x, e);
     cmx_text(&x, "requestId", r->id);
     while (x.depth > 0)
         cmx_close(&x);
@@ -133,9 +137,8 @@ void conmas_error(conmas_call *c, int code, const char *message)
     conmas_error_details(c, code, message, NULL);
 }
 
-void conmas_refusal(conmas_call *c, op_result res, const refusal *why, const errs *e)
+int conmas_outcome(request *r, op_result res, const refusal *why, const errs *e, const char **message)
 {
-    request *r = c->r;
     if (why && why->kind != REF_NONE) {
         int code = CM_FIELD_INVALID;
         switch (why->kind) {
@@ -147,28 +150,42 @@ void conmas_refusal(conmas_call *c, op_result res, const refusal *why, const err
         case REF_INVALID: code = e && e->n ? CM_VALIDATION : CM_FIELD_INVALID; break;
         case REF_TOO_LARGE:
         case REF_BAD_TYPE: code = CM_BAD_FILE; break;
+        case REF_BAD_INPUT: code = why->code && !strcmp(why->code, "field_missing") ? CM_FIELD_MISSING : CM_FIELD_INVALID; break;
         default: break;
         }
-        if (r->op.user && r->op.user->perms_failed && (code == CM_NOT_FOUND || code == CM_FORBIDDEN))
+        if (r->op.user && r->op.user->perms_failed && (code == CM_NOT_FOUND || code == CM_FORBIDDEN)) {
             res = OP_GONE;   /* not a refusal: the rights could not be read */
-        else
-            return conmas_error_details(c, code, arena_printf(r->a, "%s (%s)", why->message, why->code), e);
+        } else {
+            *message = arena_printf(r->a, "%s (%s)", why->message, why->code);
+            return code;
+        }
     }
     switch (res) {
     case OP_INVALID:
-        return conmas_error_details(c, CM_VALIDATION,
-                                    e && e->n == 1 ? "1 value is not valid" : arena_printf(r->a, "%d values are not valid", e ? e->n : 0),
-                                    e);
-    case OP_NOT_FOUND: return conmas_error(c, CM_NOT_FOUND, "There is no such object.");
-    case OP_CONFLICT: return conmas_error_details(c, CM_CONFLICT, "This conflicts with what is stored.", e);
+        *message = e && e->n == 1 ? "1 value is not valid" : arena_printf(r->a, "%d values are not valid", e ? e->n : 0);
+        return CM_VALIDATION;
+    case OP_NOT_FOUND: *message = "There is no such object."; return CM_NOT_FOUND;
+    case OP_CONFLICT: *message = "This conflicts with what is stored."; return CM_CONFLICT;
     case OP_GONE:
-    case OP_BUSY:
-        c->code = CM_UNAVAILABLE;
-        return resp_unavailable(r, "database_unavailable", "The database is not reachable right now; nothing was written.");
-    default:
-        c->code = CM_INTERNAL;
-        return resp_error(r, 500, "internal_error", "An internal error occurred.");
+    case OP_BUSY: *message = "The database is not reachable right now; nothing was written."; return CM_UNAVAILABLE;
+    default: *message = "An internal error occurred."; return CM_INTERNAL;
     }
+}
+
+void conmas_refusal(conmas_call *c, op_result res, const refusal *why, const errs *e)
+{
+    request *r = c->r;
+    const char *message;
+    int code = conmas_outcome(r, res, why, e, &message);
+    if (code == CM_UNAVAILABLE) {
+        c->code = CM_UNAVAILABLE;
+        return resp_unavailable(r, "database_unavailable", message);
+    }
+    if (code == CM_INTERNAL) {
+        c->code = CM_INTERNAL;
+        return resp_error(r, 500, "internal_error", message);
+    }
+    conmas_error_details(c, code, message, e);
 }
 
 void conmas_send_file(conmas_call *c, const char *content_type, const char *filename, const void *p, size_t n)

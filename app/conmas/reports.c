@@ -284,6 +284,7 @@ void conmas_report_detail(conmas_call *c)
     cmx_int(&x, "defTopId", rep.definition_id);
     cmx_text(&x, "defTopName", d->name);
     cmx_int(&x, "revNo", rep.definition_revision);
+    cmx_int(&x, "rev", rep.rev);   /* the report's revision: UpdateReport's <rev> checks it */
     cmx_text(&x, "registTime", conmas_time(c, rep.created_at));
     cmx_text(&x, "registUser", rep.created_by);
     cmx_text(&x, "registUserName", rep.created_by_name);

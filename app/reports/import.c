@@ -307,6 +307,16 @@ static bool signoff_of(job *j, const imp_cluster *ic, const def_cluster *c, sign
     jx_add_str(o, "name", name);
     jx_add_str(o, "at", iso);
     jx_add_str(o, "comment", s->comment);
+    /* a stamp image sent with it: drawn instead of the round stamp while this sign-off holds */
+    const zip_entry *img = ic->sign_image && *ic->sign_image ? import_file(j->bc->b, ic->sign_image) : NULL;
+    if (img) {
+        unsigned char h[32];
+        char hex[65];
+        crypto_sha256(img->data, img->len, h);
+        str_hex(h, 32, hex);
+        hex[64] = '\0';
+        jx_add_str(o, "stamp", hex);
+    }
     s->value = arena_strdup(op->a, json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
     json_object_put(o);
     return true;
@@ -338,24 +348,6 @@ static const def_stage *stage_after(const definition *d, int no)
     return NULL;
 }
 
-
-/* Is user u in the stage's group (or one nested below it)? */
-static bool in_group(op_ctx *op, const def_stage *st, const auth_user *u, op_result *res)
-{
-    *res = OP_OK;
-    if (!st->group || !u)
-        return false;
-    db_rows rows;
-    db_status dbs = db_query(op->tenant->db, op->a, "SELECT id FROM `groups` WHERE name = ?", DB_ARGS(DB_STR(st->group)),
-                             &rows, NULL);
-    if (dbs != DB_OK) {
-        *res = txn_result(dbs);
-        return false;
-    }
-    op_ctx as = *op;
-    as.user = (auth_user *)u;
-    return rows.nrows && perm_member_of(&as, atoll(db_cell(&rows, 0, 0)));
-}
 
 /* Write the sign-offs (step 3). */
 static op_result write_signoffs(job *j, const char *id, const definition *d, const signoff *so, int n)
@@ -421,7 +413,7 @@ static op_result write_signoffs(job *j, const char *id, const definition *d, con
             const char *p = def_param_get(so[i].c, "stage");
             if (so[i].c->type != CT_APPROVE || so[i].clear || !p || atoi(p) != st->no)
                 continue;
-            bool member = in_group(op, st, so[i].who, &res);
+            bool member = flow_in_stage_group(op, st, so[i].who, &res);
             if (res != OP_OK)
                 return res;
             if (!member)
@@ -614,8 +606,8 @@ static op_result write_once(void *arg)
         }
         seen[nseen++] = (report_value_in){.sheet = sheet, .cluster = cid};
         const def_cluster *c = def_find(d, sheet, cid);
-        if (!c) {
-            errs_add(&out->e, where(op, sheet, cid), "unknown_cluster");
+        if (!c) {   /* the value engine lists it with every other problem */
+            w.values[w.nvalues++] = (report_value_in){.sheet = sheet, .cluster = cid, .value = ic->value ? ic->value : ""};
             continue;
         }
         bool approval = (ic->approver && *ic->approver) || (ic->approval_date && *ic->approval_date) ||
@@ -750,10 +742,7 @@ int import_run(op_ctx *op, const imp_batch *b, const import_opts *o, import_resu
                                   arena_printf(op->a, "\"%s\" is not a user of this tenant.", who));
                 continue;
             }
-        } else if (!o->update && o->creator_from_file && !(in->create_user && *in->create_user)) {
-            out->res = refuse(&out->why, REF_BAD_INPUT, "field_missing", "userMode 1 needs createUserId in every report.");
-            continue;
-        }
+        }   /* userMode 1 without createUserId: the caller is the creator */
         arena_reset(scratch);
         op_ctx sop = *op;
         sop.a = scratch;

@@ -7,7 +7,8 @@
 // password, makes the user "erp" in a group holding `api` and the report
 // rights, publishes the daily-inspection sample and stores one report of it
 // with its first sheet filled.  Writes OUT_DIR/login (the form body of
-// erp's Login) and prints the report's topId (reports.seq).
+// erp's Login), OUT_DIR/batch.xml (BENCH_BATCH reports, default 1,000, for
+// one AutoGenerate call) and prints the report's topId (reports.seq).
 import { readFileSync, writeFileSync } from 'node:fs';
 import crypto from 'node:crypto';
 import path from 'node:path';
@@ -34,6 +35,24 @@ const id = crypto.randomUUID();
 must(await call('POST', '/reports', { token, headers: { 'Idempotency-Key': crypto.randomUUID() },
   json: { id, definition_id: def.id, definition_revision: 1, values, action: 'save', remarks: { 1: 'Line 3' }, system_keys: { 1: 'WO-1' } } }), 201, 'report');
 writeFileSync(path.join(out, 'login'), new URLSearchParams({ command: 'Login', user: 'erp', password }).toString());
+// the batch AutoGenerate: 1,000 reports of the sample in one file, pretty-printed as clients send it
+const esc = (s) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const tops = Array.from({ length: Number(process.env.BENCH_BATCH || 1000) }, (_, i) => `  <top>
+    <defTopId>${def.id}</defTopId>
+    <repTopName>Batch ${i + 1}</repTopName>
+    <editStatus>1</editStatus>
+    <remarksValue1>Line ${i % 7}</remarksValue1>
+    <systemKey1>WO-${100000 + i}</systemKey1>
+    <sheets>
+      <sheet>
+        <sheetNo>1</sheetNo>
+        <clusters>
+${values.map((v) => `          <cluster><sheetNo>1</sheetNo><clusterId>${v.cluster}</clusterId><value>${esc(v.value)}</value></cluster>`).join('\n')}
+        </clusters>
+      </sheet>
+    </sheets>
+  </top>`);
+writeFileSync(path.join(out, 'batch.xml'), `<?xml version="1.0" encoding="UTF-8"?>\n<conmas>\n${tops.join('\n')}\n</conmas>\n`);
 // the topId: the report's place in the tenant's list (GetReportList through the API itself)
 const login = await fetch(`${url}/${tenant}/ConMasAPI/Rests/APIExecute.aspx`, { method: 'POST',
   headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: readFileSync(path.join(out, 'login'), 'utf8') });

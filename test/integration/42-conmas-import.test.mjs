@@ -23,7 +23,7 @@ function readZip(buf) {
   return JSON.parse(r.stdout).map(([name, b]) => ({ name, data: Buffer.from(b, 'base64') }));
 }
 
-const T = 'cmi-a';
+const T = process.env.CMI_TENANT || 'cmi-a';
 const PW = 'Conmas-admin-2026', UPW = 'Integration-pw-77';
 let admin, defId, cookie;
 const seqs = {};
@@ -136,7 +136,7 @@ test('AutoGenerate xml: a pretty-printed batch with a declaration; a report that
   assert.equal(res[1].code, '23', r.text);
   assert.equal(res[1].name, 'validation_failed');
   const det = all(all(r.xml, 'results/result')[1], 'details/detail').map(fields);
-  assert.deepEqual(det.map((d) => `${d.sheetNo}/${d.clusterId}:${d.code}`).sort(), ['1/1:too_large', '1/99:unknown_cluster'].sort(), r.text);
+  assert.deepEqual(det.map((d) => `${d.sheetNo}/${d.clusterId}:${d.code}`).sort(), ['1/1:above_maximum', '1/99:unknown_cluster'].sort(), r.text);
   assert.equal(count(), before + 1, 'only the good report is written');
   seqs.xml = res[0].topId;
   // what the report holds, through the API's own commands
@@ -157,7 +157,7 @@ test('AutoGenerate: an unknown createUserId, a missing defTopId and an unknown d
   const xml = `<conmas><top><defTopId>${defId}</defTopId><createUserId>nobody</createUserId></top>
 <top><repTopName>no definition</repTopName></top><top><defTopId>999999</defTopId></top></conmas>`;
   const res = results(await upload('AutoGenerate', xml, { extra: { userMode: '1' } }));
-  assert.deepEqual(res.map((x) => x.code), ['13', '12', '20']);
+  assert.deepEqual(res.map((x) => x.code), ['13', '12', '20'], JSON.stringify(res));
   assert.match(res[0].message, /nobody/);
   assert.equal(count(), before);
 });
@@ -182,13 +182,21 @@ test('AutoGenerate xmlZip: an image cluster and a stamp image from the zip, the 
   seqs.zip = res[0].topId;
   const rep = await report(seqs.zip);
   assert.equal(rep.status, 'approved', 'completed, applied and approved by the stage named');
-  assert.deepEqual(rep.attachments.map((a) => `${a.sheet}/${a.cluster}:${a.width}x${a.height}`).sort(), ['1/2:12x8', '2/1:6x6']);
+  assert.deepEqual(rep.attachments.map((a) => `${a.sheet}/${a.cluster}:${a.content_type}:${a.size}`).sort(),
+    [`1/2:image/png:${photo.length}`, `2/1:image/png:${stamp.length}`], JSON.stringify(rep.attachments));
   const signed = JSON.parse(rep.v['2/1']);
   assert.equal(signed.user, 'foreman');
   assert.equal(signed.name, '佐藤 花子');
   assert.equal(signed.comment, '圧力 OK');
   assert.equal(signed.at, '2026-12-05T00:30:00Z', 'the tenant\'s local time, stored in UTC');
   assert.ok(rep.approvals.some((a) => a.action === 'approve' && a.stage === 1 && a.user === 'foreman'), JSON.stringify(rep.approvals));
+  // the PDF draws the photo and, in place of the round stamp, the stamp image that came with the sign-off
+  const pdf = await call(T, { command: 'GetReportFile', report: String(seqs.zip), fileType: 'pdf' }, { cookie });
+  assert.equal(pdf.status, 200);
+  const imgs = spawnSync('pdfimages', ['-list', '-'], { input: pdf.bytes, encoding: 'utf8' });
+  assert.equal(imgs.status, 0, imgs.stderr);
+  const sizes = imgs.stdout.split('\n').slice(2).filter(Boolean).map((l) => l.trim().split(/\s+/).slice(3, 5).join('x'));
+  assert.deepEqual(sizes.sort(), ['12x8', '6x6'], imgs.stdout);
   const { f, approval } = await detail(seqs.zip);
   assert.equal(f.editStatus, '4');
   const fo = approval.find((a) => a.clusterId === '1' && a.sheetNo === '2');
@@ -236,6 +244,7 @@ test('AutoGenerate csv in Shift_JIS: a header of field names, S-C ids and a Japa
 
 test('UpdateReport normal: ignore markers leave, empty clears, the revision read is checked, lockAfterSave holds', async () => {
   const rep = await report(seqs.xml);
+  assert.equal((await detail(seqs.xml)).f.rev, String(rep.rev), 'GetReportDetail gives the revision to send back');
   const up = (body, extra = {}) => upload('UpdateReport', `<?xml version="1.0"?>\n<conmas><top><repTopId>${seqs.xml}</repTopId>${body}</top></conmas>`, { extra });
   let res = results(await up(`<rev>${rep.rev + 5}</rev><sheets><sheet><sheetNo>1</sheetNo><clusters><cluster><clusterId>1</clusterId><value>5</value></cluster></clusters></sheet></sheets>`));
   assert.equal(res[0].code, '22', 'a stale rev is a conflict');
