@@ -84,20 +84,3 @@ json_object *report_json(op_ctx *op, const char *id, op_result *res)
     json_object_object_add(o, "approvals", apps);
     return o;
 }
-
-void report_extras_json(json_object *o, const db_rows *rows, size_t row, int col)
-{
-    for (int k = 0; k < 2; k++) {
-        json_object *x = json_object_new_object();
-        int n = k ? REPORT_SYSKEYS : REPORT_REMARKS, base = col + (k ? REPORT_REMARKS : 0);
-        for (int i = 0; i < n; i++) {
-            const char *v = db_cell(rows, row, base + i);
-            if (v && *v) {
-                char key[4];
-                snprintf(key, sizeof key, "%d", i + 1);
-                jx_add_str(x, key, v);
-            }
-        }
-        json_object_object_add(o, k ? "system_keys" : "remarks", x);
-    }
-}
