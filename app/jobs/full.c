@@ -111,7 +111,8 @@ op_result job_full_export_run(job_run *r)
     op_ctx *op = r->op;
     tenant_ctx *t = op->tenant;
     const char *dir = jobs_file_path(op->a, op->cfg, t->code, arena_printf(op->a, "%s-%d.dir", r->j->id, r->j->attempts));
-    rmtree(dir);   /* what a runner that died left */
+    for (int k = 1; k <= r->j->attempts; k++)   /* what runners that died left */
+        rmtree(jobs_file_path(op->a, op->cfg, t->code, arena_printf(op->a, "%s-%d.dir", r->j->id, k)));
     ops_env e = {.cfg = op->cfg, .a = op->a, .os_user = "console", .progress = progress, .progress_arg = r,
                  .cancelled = cancelled};
     export_result res;

@@ -450,6 +450,10 @@ int jobs_runner_run(const runner_env *env)
     time_t last_sweep = 0;
     while (!*env->stop) {
         arena_reset(a);
+        if (env->reopen && *env->reopen) {
+            *env->reopen = 0;
+            log_reopen();
+        }
         if (control_of(&r->control, env->cfg) != DB_OK) {
             sleep_or_stop(env, 2000);
             continue;

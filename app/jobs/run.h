@@ -28,6 +28,7 @@ typedef struct runner_env {
     const keyring *kr;
     export_msg_fn msg;                  /* texts in files (the console's catalog) */
     volatile sig_atomic_t *stop;        /* set by a signal: finish up and return */
+    volatile sig_atomic_t *reopen;      /* set by SIGUSR1: reopen the log (may be NULL) */
 } runner_env;
 
 /* Work jobs until *env->stop; returns the process exit status. */

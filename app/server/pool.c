@@ -253,9 +253,14 @@ static bool reap_runner(pid_t pid, int status, bool shutting_down)
         if (s->pid != pid)
             continue;
         s->pid = 0;
-        if (s->stopping || shutting_down || i >= cfg.runners)
-            return true;
         time_t now = time(NULL);
+        if (shutting_down || i >= cfg.runners)
+            return true;
+        if (s->stopping) {   /* replaced on a reload, gone after the new ones started: start it again */
+            s->stopping = false;
+            s->restart_at = now;
+            return true;
+        }
         if (WIFSIGNALED(status))
             log_error("master: runner %d died of signal %d; restarting", (int)pid, WTERMSIG(status));
         else

@@ -21,7 +21,7 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
-static volatile sig_atomic_t stopping;
+static volatile sig_atomic_t stopping, reopen;
 
 static void on_stop(int sig)
 {
@@ -32,6 +32,7 @@ static void on_stop(int sig)
 static void on_usr1(int sig)
 {
     (void)sig;
+    reopen = 1;
 }
 
 static bool drop_privileges(const char *user, char *err, size_t errlen)
@@ -110,7 +111,7 @@ int runner_main(const char *config_path)
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, NULL);
-    runner_env env = {.cfg = &cfg, .kr = &kr, .msg = page_msg, .stop = &stopping};
+    runner_env env = {.cfg = &cfg, .kr = &kr, .msg = page_msg, .stop = &stopping, .reopen = &reopen};
     int rc = jobs_runner_run(&env);
     page_thread_end();
     defcache_thread_end();

@@ -216,7 +216,7 @@ test('the full export: a tenant administrator\'s background job, one zip holding
   assert.equal(f.status, 200);
   assert.equal(f.body.length, j.bytes);
   // every file's SHA-256 as SHA256SUMS says, checked by python3 itself
-  const check = spawnSync('python3', ['-c', `
+  const check = spawnSync('/usr/bin/python3', ['-c', `
 import sys, zipfile, io, hashlib, json
 z = zipfile.ZipFile(io.BytesIO(sys.stdin.buffer.read()))
 names = z.namelist()

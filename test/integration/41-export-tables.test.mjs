@@ -35,7 +35,7 @@ async function exportDone(t, token, body) {
   return { id: r.json.id, job: j };
 }
 const py = (code, input) => {
-  const r = spawnSync('python3', ['-c', code], { input, maxBuffer: 1 << 30 });
+  const r = spawnSync('/usr/bin/python3', ['-c', code], { input, maxBuffer: 1 << 30 });
   assert.equal(r.status, 0, String(r.stderr));
   return JSON.parse(r.stdout);
 };

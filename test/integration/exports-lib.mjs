@@ -59,7 +59,7 @@ export const exportFile = (t, tok, id) => getBytes(`/${t}/api/v1/exports/${id}/f
 
 // The entries of a zip (python3's zipfile, an independent reader): [{name, size, head}] (head: first bytes, hex).
 export function zipEntries(buf) {
-  const r = spawnSync('python3', ['-c', `
+  const r = spawnSync('/usr/bin/python3', ['-c', `
 import sys, zipfile, io, json
 z = zipfile.ZipFile(io.BytesIO(sys.stdin.buffer.read()))
 bad = z.testzip()
