@@ -16,7 +16,7 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import {
   repo, env, ctl, ensureTenant, adminToken, api, sql, tenantDb, tokenFor, newDevice, assertError, detailCodes, pidOf,
-  childrenOf, alive, sleep, waitFor, request,
+  childrenOf, runnersOf, alive, sleep, waitFor, request,
 } from './lib.mjs';
 import { bulkReports, waitJob, exportFile, zipEntries } from './exports-lib.mjs';
 
@@ -38,8 +38,7 @@ async function upload(t, tok, body) {
 const start = (t, tok, body) => api(t, 'POST', '/exports', { token: tok, body });
 const controlRow = (id, cols) => sql(`SELECT ${cols} FROM genba_control.jobs WHERE id = '${id}'`).stdout;
 const exportDir = (t) => path.join(env.GENBA_DIR, 'data', t, 'exports');
-const runners = () => childrenOf(pidOf(env.GENBA_FCGI_PIDFILE))
-  .filter((p) => { try { return readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('--runner'); } catch { return false; } });
+const runners = () => runnersOf(pidOf(env.GENBA_FCGI_PIDFILE));
 
 test('setup: two tenants, two definitions, a user who may see one of them, reports', async () => {
   admin = await adminToken(T, ensureTenant(T), PW);

@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { repo, env, ensureTenant, adminToken, api, sql, pidOf, childrenOf, alive, waitFor, assertError } from './lib.mjs';
+import { repo, env, ensureTenant, adminToken, api, sql, pidOf, childrenOf, runnersOf, alive, waitFor, assertError } from './lib.mjs';
 import { bulkReports, waitJob, exportFile } from './exports-lib.mjs';
 
 const T = 'ex-tab', TK = 'ex-kill';
@@ -107,8 +107,7 @@ print(json.dumps(rows))`, f.body);
   assert.ok(o.slice(1).some((r) => r[remarks].v === '=1+2 式' || r[remarks].v === "'=1+2 式"));
 });
 
-const runners = () => childrenOf(pidOf(env.GENBA_FCGI_PIDFILE))
-  .filter((p) => { try { return readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('--runner'); } catch { return false; } });
+const runners = () => runnersOf(pidOf(env.GENBA_FCGI_PIDFILE));
 
 test('100,000 reports: the runner killed halfway, the job taken over, the CSV whole; no partial file ever offered', { timeout: 600000 }, async (t) => {
   if (!tables) return t.skip('the table writers are not in this build');

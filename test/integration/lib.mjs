@@ -109,9 +109,17 @@ export function wrapped(code, column) {
 export function pidOf(file) {
   return parseInt(readFileSync(file, 'utf8').trim(), 10);
 }
+// the master's workers (its background-job runners, named genba-runner, aside)
 export function childrenOf(pid) {
   const r = spawnSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' });
-  return r.stdout.split('\n').filter(Boolean).map(Number);
+  const comm = (p) => { try { return readFileSync(`/proc/${p}/comm`, 'utf8').trim(); } catch { return ''; } };
+  return r.stdout.split('\n').filter(Boolean).map(Number).filter((p) => comm(p) !== 'genba-runner');
+}
+// the master's background-job runners (genba-fcgi --runner)
+export function runnersOf(pid) {
+  const r = spawnSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' });
+  return r.stdout.split('\n').filter(Boolean).map(Number)
+    .filter((p) => { try { return readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('--runner'); } catch { return false; } });
 }
 export function alive(pid) {
   try { process.kill(pid, 0); return true; } catch { return false; }
