@@ -226,7 +226,7 @@ static db_status read_page(op_ctx *op, arena *a, const export_filter *f, const c
         report_q_arg(&x, DB_STR(id));
     }
     buf_printf(&x.sql, "ORDER BY rp.created_at, rp.id LIMIT %d", ids ? nids : limit);
-    db_status st = db_query(op->tenant->db, a, x.sql.data, x.args, x.n, rows, NULL);
+    db_status st = db_query_stream(op->tenant->db, a, x.sql.data, x.args, x.n, rows);
     op->a = saved;
     return st;
 }
