@@ -130,7 +130,7 @@ static op_result row(op_ctx *op, const export_report *r, void *ctx)
         if (t->map[k])
             value_cell(w, rn, (lxw_col_t)k, t->map[k], rvals_get(&r->vals, t->map[k]->sheet_no, t->map[k]->id));
     if (++w->done % EXPORT_PAGE == 0 && !progress(w))
-        return OP_GONE;
+        return OP_CONFLICT;
     return OP_OK;
 }
 
@@ -191,7 +191,7 @@ op_result export_xlsx_table_write(op_ctx *op, const export_filter *f, const char
     }
     res = xlsx_tmp_send(fd, path, out);
     if (res == OP_OK && (w.done % EXPORT_PAGE || !w.done) && !progress(&w))
-        res = OP_GONE;
+        res = OP_CONFLICT;
     return res;
 done:
     unlink(path);
