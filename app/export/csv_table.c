@@ -66,7 +66,7 @@ static op_result row(op_ctx *op, const export_report *r, void *ctx)
     if (w->b.len >= FLUSH_AT && !flush(w))
         return OP_ERROR;
     if (++w->done % EXPORT_PAGE == 0 && !progress(w))
-        return OP_GONE;
+        return OP_CONFLICT;
     return OP_OK;
 }
 
@@ -92,7 +92,7 @@ op_result export_csv_table_write(op_ctx *op, const export_filter *f, const char 
     if (res == OP_OK && !flush(&w))
         res = OP_ERROR;
     if (res == OP_OK && (w.done % EXPORT_PAGE || !w.done) && !progress(&w))
-        res = OP_GONE;
+        res = OP_CONFLICT;
     if (w.replaced)
         log_info("req id=%s tenant=%s: CSV in Shift_JIS: %zu characters CP932 lacks written as '?'", op->req_id,
                  op->tenant->code, w.replaced);

@@ -8,6 +8,7 @@
 #include "db/txn.h"
 #include "forms/defcache.h"
 #include "tenant/resolve.h"
+#include "tenant/user.h"
 #include "util/log.h"
 #include "util/str.h"
 
@@ -35,11 +36,14 @@ static const export_filter no_filter;
 
 /* The user's rights, loaded (auth/perm.c) into the caller's arena before
  * any statement is built in a page's arena: loaded there, they would go
- * with the page. */
-static void rights_first(op_ctx *op)
+ * with the page.  OP_GONE when they could not be read (the walk would
+ * otherwise give fewer reports than the user may see, silently). */
+static op_result rights_first(op_ctx *op)
 {
-    if (op->user)
-        (void)perm_scopes(op, "def.reports.view");
+    if (!op->user)
+        return OP_OK;
+    (void)perm_scopes(op, "def.reports.view");
+    return op->user->perms_failed && !op->user->perms_loaded && !op->user->is_admin ? OP_GONE : OP_OK;
 }
 
 /* ---- explicit ids: checked, made visible-only and put in order -------- */
@@ -78,7 +82,8 @@ static op_result resolve_ids(op_ctx *op, const export_filter *f, const char *con
 {
     if (nids < 0 || nids > EXPORT_IDS_MAX)
         return OP_INVALID;
-    rights_first(op);
+    if (rights_first(op) != OP_OK)
+        return OP_GONE;
     const char **u = arena_alloc(op->a, ((size_t)nids + 1) * sizeof *u);
     for (int i = 0; i < nids; i++) {
         if (!ids[i] || !str_uuid_ok(ids[i]))
@@ -135,7 +140,8 @@ op_result export_count(op_ctx *op, const export_filter *f, const char *const *id
     if (!f)
         f = &no_filter;
     *total = 0;
-    rights_first(op);
+    if (rights_first(op) != OP_OK)
+        return OP_GONE;
     export_defrev *r = NULL;
     int n = 0;
     if (ids) {
@@ -226,7 +232,7 @@ static db_status read_page(op_ctx *op, arena *a, const export_filter *f, const c
         report_q_arg(&x, DB_STR(id));
     }
     buf_printf(&x.sql, "ORDER BY rp.created_at, rp.id LIMIT %d", ids ? nids : limit);
-    db_status st = db_query(op->tenant->db, a, x.sql.data, x.args, x.n, rows, NULL);
+    db_status st = db_query_stream(op->tenant->db, a, x.sql.data, x.args, x.n, rows);
     op->a = saved;
     return st;
 }
@@ -423,7 +429,8 @@ static op_result walk(op_ctx *op, const export_filter *f, const char *const *ids
 {
     if (!f)
         f = &no_filter;
-    rights_first(op);
+    if (rights_first(op) != OP_OK)
+        return OP_GONE;
     (void)tenant_zone(op->tenant);   /* read now: a filter by days asks for it in the fetching thread */
     idkey *keys = NULL;
     int nkeys = 0;

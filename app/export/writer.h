@@ -80,7 +80,8 @@ op_result export_xlsx_report_write(op_ctx *op, const export_report *r, export_ms
  * Progress: p (may be NULL) is told p->step(ctx, done, total) after every
  * EXPORT_PAGE reports (the zips below: every report) and at the end (total: the count taken at the
  * start), and asked p->cancelled(ctx) as often (either may be NULL); a yes
- * stops the writer, which returns OP_GONE.  A sink that refuses stops it
+ * stops the writer, which returns OP_CONFLICT (OP_GONE is the database
+ * going away, as everywhere).  A sink that refuses stops it
  * with OP_ERROR.  OP_INVALID for ids that are not report ids. */
 typedef struct export_progress {
     void (*step)(void *ctx, long long done, long long total);

@@ -5,6 +5,7 @@
  * sink.  Excel holds at most XLSX_MAX_ROWS rows: a larger selection is
  * refused (OP_INVALID) before anything is written. */
 #include "export/table.h"
+#include "export/xlsx_int.h"
 #include "util/log.h"
 #include "tenant/resolve.h"
 
@@ -26,22 +27,6 @@ typedef struct xw {
     lxw_format *head, *stamp, *date, *time, *time_s, *duration, *num[16];
     long long done, total;
 } xw;
-
-/* Text as a cell takes it: at most 32,767 characters (cut at a code point). */
-static const char *cell_text(arena *a, const char *s)
-{
-    size_t n = s ? strlen(s) : 0;
-    if (n <= 32767)
-        return s ? s : "";
-    size_t k = 0, chars = 0;
-    while (k < n && chars < 32767) {
-        k++;
-        while (k < n && ((unsigned char)s[k] & 0xc0) == 0x80)
-            k++;
-        chars++;
-    }
-    return arena_strndup(a, s, k);
-}
 
 static lxw_format *num_format(xw *w, const def_cluster *c, const char *v)
 {
@@ -110,7 +95,7 @@ static void value_cell(xw *w, lxw_row_t row, lxw_col_t col, const def_cluster *c
         break;
     default: break;
     }
-    worksheet_write_string(w->ws, row, col, cell_text(w->t.env.a, table_text(&w->t, c, v)), NULL);
+    worksheet_write_string(w->ws, row, col, xlsx_cell_text(w->t.env.a, table_text(&w->t, c, v)), NULL);
 }
 
 static bool progress(xw *w)
@@ -139,13 +124,13 @@ static op_result row(op_ctx *op, const export_report *r, void *ctx)
         }
         const char *v = table_own_text(t, r, k, tmp, sizeof tmp);
         if (v && *v)
-            worksheet_write_string(w->ws, rn, (lxw_col_t)k, cell_text(op->a, v), NULL);
+            worksheet_write_string(w->ws, rn, (lxw_col_t)k, xlsx_cell_text(op->a, v), NULL);
     }
     for (int k = TO__COUNT; k < t->ncols; k++)
         if (t->map[k])
             value_cell(w, rn, (lxw_col_t)k, t->map[k], rvals_get(&r->vals, t->map[k]->sheet_no, t->map[k]->id));
     if (++w->done % EXPORT_PAGE == 0 && !progress(w))
-        return OP_GONE;
+        return OP_CONFLICT;
     return OP_OK;
 }
 
@@ -165,17 +150,13 @@ op_result export_xlsx_table_write(op_ctx *op, const export_filter *f, const char
         return res;
     if (w.total > XLSX_MAX_ROWS || w.t.ncols > XLSX_MAX_COLS)
         return OP_INVALID;
-    const char *dir = getenv("TMPDIR");
-    char *path = arena_printf(op->a, "%s/genba-xlsx-XXXXXX", dir && *dir ? dir : "/tmp");
-    int fd = mkstemp(path);
-    if (fd < 0) {
-        log_error("req id=%s tenant=%s: no temporary file for an XLSX table: %s", op->req_id, op->tenant->code,
-                  strerror(errno));
+    char *path;
+    const char *dir;
+    int fd = xlsx_tmp_open(op, "an XLSX table", &path, &dir);
+    if (fd < 0)
         return OP_ERROR;
-    }
     res = OP_ERROR;
-    w.wb = workbook_new_opt(path, &(lxw_workbook_options){.constant_memory = LXW_TRUE,
-                                                          .tmpdir = dir && *dir ? (char *)dir : NULL});
+    w.wb = workbook_new_opt(path, &(lxw_workbook_options){.constant_memory = LXW_TRUE, .tmpdir = (char *)dir});
     if (!w.wb)
         goto done;
     w.ws = workbook_add_worksheet(w.wb, !strcmp(w.t.env.lang, "ja") ? "報告書" : "Reports");
@@ -197,7 +178,7 @@ op_result export_xlsx_table_write(op_ctx *op, const export_filter *f, const char
     if (w.t.ncols > TO__COUNT)
         worksheet_set_column(w.ws, TO__COUNT, (lxw_col_t)(w.t.ncols - 1), 14, NULL);
     for (int k = 0; k < w.t.ncols; k++)
-        worksheet_write_string(w.ws, 0, (lxw_col_t)k, cell_text(op->a, w.t.cols[k].head), w.head);
+        worksheet_write_string(w.ws, 0, (lxw_col_t)k, xlsx_cell_text(op->a, w.t.cols[k].head), w.head);
     op_result walked = export_each_values(op, f, ids, nids, row, &w, NULL);
     lxw_error e = workbook_close(w.wb);
     if (walked != OP_OK) {
@@ -208,25 +189,12 @@ op_result export_xlsx_table_write(op_ctx *op, const export_filter *f, const char
         log_error("req id=%s tenant=%s: XLSX table: libxlsxwriter: %s", op->req_id, op->tenant->code, lxw_strerror(e));
         goto done;
     }
-    unlink(path);   /* read through the open descriptor */
-    path = NULL;
-    if (lseek(fd, 0, SEEK_SET) != 0)
-        goto done;
-    char chunk[65536];
-    ssize_t n;
-    res = OP_OK;
-    while ((n = read(fd, chunk, sizeof chunk)) > 0)
-        if (!out->write(out->ctx, chunk, (size_t)n)) {
-            res = OP_ERROR;
-            break;
-        }
-    if (n < 0)
-        res = OP_ERROR;
+    res = xlsx_tmp_send(fd, path, out);
     if (res == OP_OK && (w.done % EXPORT_PAGE || !w.done) && !progress(&w))
-        res = OP_GONE;
+        res = OP_CONFLICT;
+    return res;
 done:
-    if (path)
-        unlink(path);
+    unlink(path);
     close(fd);
     return res;
 }

@@ -376,7 +376,7 @@ static op_result one(op_ctx *op, const export_report *r, void *ctx)
     if (x->p && x->p->step)
         x->p->step(x->p->ctx, x->done, x->total);
     if (x->p && x->p->cancelled && x->p->cancelled(x->p->ctx))
-        return OP_GONE;
+        return OP_CONFLICT;
     return OP_OK;
 }
 

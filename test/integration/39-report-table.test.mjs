@@ -378,12 +378,16 @@ test('pages: 1,234 more reports, seven at a time created in the same millisecond
      SELECT UUID(), ${def1}, 1, CONCAT('bulk ', s.seq), CONCAT('B-', s.seq), 'completed', 1, r.created_by,
             TIMESTAMP'2026-11-01 00:00:00' + INTERVAL (s.seq DIV 7) MINUTE, r.created_by, TIMESTAMP'2026-11-02 00:00:00', r.vals
      FROM seq_1_to_1234 s JOIN reports r ON r.id = '${ids[0]}'`);
+  // one with values longer than the walk's first guess of a cell (read apart: db_query_stream)
+  q(`UPDATE reports SET vals = JSON_SET(vals, '$."1/14".v', REPEAT('長', 400), '$."1/4".v', REPEAT('x', 9000)) WHERE number = 'B-7'`);
   const want = q(`SELECT id FROM reports WHERE definition_id = ${def1} ORDER BY created_at, id`).split('\n');
   assert.equal(want.length, made.length + 1234);
   const rows = parseCsv(table('paged.csv', '--format', 'csv', '--definition', String(def1)).toString('utf8'));
   assert.deepEqual(rows.slice(1).map((r) => r[0]), want);
   const temp = rows[0].indexOf('temperature');
   assert.ok(rows.slice(1).filter((r) => r[2].startsWith('bulk ')).every((r) => r[temp] === '-5.5'));
+  assert.equal(rows.find((r) => r[2] === 'bulk 7')[rows[0].indexOf('remarks')], '長'.repeat(400));
+  assert.equal(rows.find((r) => r[2] === 'bulk 7')[rows[0].indexOf('machine_no')], 'x'.repeat(9000));
   const sj = parseCsv(new TextDecoder('shift_jis').decode(table('paged-sjis.csv', '--format', 'csv', '--encoding', 'shift_jis', '--definition', String(def1))));
   assert.deepEqual(sj.slice(1).map((r) => r[0]), want);
   const file = path.join(dir, 'paged.zip');
