@@ -216,6 +216,7 @@ test('AutoGenerate: an approver outside the stage\'s group, a stage not pending,
   const code = (i) => fields(find(all(r.xml, 'results/result')[i], 'details/detail')).code;
   assert.deepEqual(res.map((x) => x.code), ['23', '23', '23', '23'], r.text);
   assert.deepEqual([0, 1, 2, 3].map(code), ['approver_not_in_stage_group', 'approval_out_of_order', 'unknown_approver', 'file_not_in_zip']);
+  assert.equal(fields(find(all(r.xml, 'results/result')[0], 'details/detail')).message, 'The approver is not a member of the stage\'s group foremen.');
   assert.equal(counts(), before);
 });
 
