@@ -358,6 +358,8 @@ static op_result write_signoffs(job *j, const char *id, const definition *d, con
     op_result res = flow_load(op, id, &fr, &out->why);
     if (res != OP_OK)
         return res;
+    if (!flow_may_edit(op, &fr))
+        return refuse(&out->why, REF_FORBIDDEN, "forbidden", "You may not edit this report.");
     rvals after = {.n = fr.vals.n, .cap = fr.vals.n};
     after.v = arena_calloc(op->a, (size_t)fr.vals.n + 1, sizeof *after.v);
     if (fr.vals.n)
@@ -650,7 +652,17 @@ static op_result write_once(void *arg)
     bool complete_later = w.complete && nimg > 0;
     w.complete = w.complete && !complete_later;
     w.force = o->force;
-    res = o->update ? report_update(op, id, rev, &w, &out->e, &out->why) : report_create(op, &w, &out->e, &out->why, NULL);
+    /* an update that only signs (an approver's stamp on a report under
+     * approval) does not go through report_update: the applicant lock is
+     * for changing values, not for approving them */
+    bool values = w.nvalues || w.name || w.complete || complete_later;
+    for (int i = 0; i < IMP_REMARKS; i++)
+        values |= in->remarks[i] != NULL;
+    for (int i = 0; i < IMP_SYSKEYS; i++)
+        values |= in->system_keys[i] != NULL;
+    res = !o->update ? report_create(op, &w, &out->e, &out->why, NULL)
+          : values   ? report_update(op, id, rev, &w, &out->e, &out->why)
+                     : OP_OK;
     if (res != OP_OK)
         return res;
     /* 2. images */
