@@ -300,11 +300,13 @@ test('UpdateReport on the workflow: complete (apply), then the foreman\'s stamp 
   assert.equal(rep.status, 'approved');
   assert.equal(JSON.parse(rep.v['2/1']).user, 'foreman');
   assert.equal(rep.v['1/0'], 'PRESS-1');
-  // the same stamp again changes nothing
+  // the same stamp again, editStatus 4 again: nothing changes (a report written out comes back as it is)
   const rev = rep.rev;
-  res = results(await up('<clusters><cluster><sheetNo>2</sheetNo><clusterId>1</clusterId><approver>foreman</approver></cluster></clusters>'));
+  res = results(await up('<editStatus>4</editStatus><clusters><cluster><sheetNo>2</sheetNo><clusterId>1</clusterId><approver>foreman</approver></cluster></clusters>'));
   assert.equal(res[0].code, '0');
-  assert.equal((await report(seqs.csv)).rev, rev);
+  rep = await report(seqs.csv);
+  assert.deepEqual([rep.rev, rep.status], [rev, 'approved']);
+  assert.equal(results(await up('<editStatus>3</editStatus>'))[0].code, '13');
   // force: a correction of an approved report
   res = results(await up('<clusters><cluster><sheetNo>1</sheetNo><clusterId>0</clusterId><value>PRESS-X</value></cluster></clusters>', { mode: '1' }));
   assert.equal(res[0].code, '0', JSON.stringify(res));
