@@ -196,7 +196,8 @@ static void draw_stamp(pdf_doc *d, const layout_cluster *l)
 static void draw_cluster(pdf_doc *d, const def_sheet *sh, const def_cluster *c)
 {
     const rvalue *v = rvals_get(&d->r->vals, c->sheet_no, c->id);
-    const export_attachment *att = layout_is_attachment(c->type) ? attachment_of(d->r, c->sheet_no, c->id) : NULL;
+    const export_attachment *att = layout_is_attachment(c->type) || layout_is_signoff(c->type)
+                                       ? attachment_of(d->r, c->sheet_no, c->id) : NULL;   /* a sign-off's: its stamp image */
     layout_cluster l;
     layout_cluster_place(&d->env, sh, c, v ? v->value : NULL, att != NULL, &l);
     cairo_t *cr = d->cr;

@@ -210,6 +210,34 @@ static const char *attach_change(op_ctx *op, const attach_target *t, const char 
     return b.data;
 }
 
+/* Store the sealed bytes at t (report id at revision rev): the row, a
+ * history event, rev + 1 and the access-log row (note ends its detail). */
+static db_status write_row(op_ctx *op, const attach_target *t, const char *id, int rev, const attach_meta *m,
+                           const unsigned char *sealed, size_t sealed_len, const char *old_sha, const char *note)
+{
+    db_conn *db = op->tenant->db;
+    db_status st = db_query(db, op->a,
+                            "INSERT INTO report_attachments (report_id, sheet_no, cluster_id, sha256, content_type, size, "
+                            "width, height, sealed, uploaded_by, uploaded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                            "UTC_TIMESTAMP(3)) ON DUPLICATE KEY UPDATE sha256 = VALUES(sha256), content_type = "
+                            "VALUES(content_type), size = VALUES(size), width = VALUES(width), height = VALUES(height), "
+                            "sealed = VALUES(sealed), uploaded_by = VALUES(uploaded_by), uploaded_at = VALUES(uploaded_at)",
+                            DB_ARGS(DB_STR(id), DB_INT(t->sheet), DB_INT(t->cluster), DB_STR(m->sha256),
+                                    DB_STR(m->content_type), DB_INT(m->size), DB_INT(m->width), DB_INT(m->height),
+                                    DB_BLOB(sealed, sealed_len), DB_INT(op->user->id)),
+                            NULL, NULL);
+    if (st == DB_OK)
+        st = report_event(op, id, rev + 1, "attachment", attach_change(op, t, old_sha, m->sha256));
+    if (st == DB_OK)
+        st = db_query(db, op->a, "UPDATE reports SET rev = rev + 1, updated_by = ?, updated_at = UTC_TIMESTAMP(3) WHERE id = ?",
+                      DB_ARGS(DB_INT(op->user->id), DB_STR(id)), NULL, NULL);
+    if (st == DB_OK)
+        st = audit_log(op, NULL, "report.attachment", "report", object_id(op, t), AUDIT_OK,
+                       arena_printf(op->a, "%s %s %llu bytes %ux%u sha256=%.16s%s", old_sha ? "replaced" : "added",
+                                    m->content_type, (unsigned long long)m->size, m->width, m->height, m->sha256, note));
+    return st;
+}
+
 /* The write, in txn_run's transaction (run again after a lock wait). */
 static op_result put_once(void *arg)
 {
@@ -271,27 +299,7 @@ static op_result put_once(void *arg)
     }
     if (res != OP_OK)
         return res;
-    st = db_query(db, op->a,
-                  "INSERT INTO report_attachments (report_id, sheet_no, cluster_id, sha256, content_type, size, width, "
-                  "height, sealed, uploaded_by, uploaded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(3)) "
-                  "ON DUPLICATE KEY UPDATE sha256 = VALUES(sha256), content_type = VALUES(content_type), "
-                  "size = VALUES(size), width = VALUES(width), height = VALUES(height), sealed = VALUES(sealed), "
-                  "uploaded_by = VALUES(uploaded_by), uploaded_at = VALUES(uploaded_at)",
-                  DB_ARGS(DB_STR(rp.id), DB_INT(t->sheet), DB_INT(t->cluster), DB_STR(m->sha256),
-                          DB_STR(m->content_type), DB_INT(m->size), DB_INT(m->width), DB_INT(m->height),
-                          DB_BLOB(x->sealed, x->sealed_len), DB_INT(op->user->id)),
-                  NULL, NULL);
-    if (st == DB_OK)
-        st = report_event(op, rp.id, rp.rev + 1, "attachment", attach_change(op, t, old_sha, m->sha256));
-    if (st == DB_OK)
-        st = db_query(db, op->a,
-                      "UPDATE reports SET rev = rev + 1, updated_by = ?, updated_at = UTC_TIMESTAMP(3) WHERE id = ?",
-                      DB_ARGS(DB_INT(op->user->id), DB_STR(rp.id)), NULL, NULL);
-    if (st == DB_OK)
-        st = audit_log(op, NULL, "report.attachment", "report", object_id(op, t), AUDIT_OK,
-                       arena_printf(op->a, "%s %s %llu bytes %ux%u sha256=%.16s%s", old_sha ? "replaced" : "added",
-                                    m->content_type, (unsigned long long)m->size, m->width, m->height, m->sha256,
-                                    repair ? " (repaired)" : ""));
+    st = write_row(op, t, rp.id, rp.rev, m, x->sealed, x->sealed_len, old_sha, repair ? " (repaired)" : "");
     if (st != DB_OK) {
         if (st != DB_BUSY && st != DB_GONE)
             log_error("req id=%s tenant=%s: storing attachment %s failed: %s", op->req_id, op->tenant->code,
@@ -429,31 +437,12 @@ op_result attach_store_in(op_ctx *op, const char *report_id, const def_cluster *
         res = refuse(why, REF_NO_SPACE, QUOTA_CODE, QUOTA_MESSAGE);
     if (res != OP_OK)
         return res;
-    st = db_query(db, op->a,
-                  "INSERT INTO report_attachments (report_id, sheet_no, cluster_id, sha256, content_type, size, width, "
-                  "height, sealed, uploaded_by, uploaded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(3)) "
-                  "ON DUPLICATE KEY UPDATE sha256 = VALUES(sha256), content_type = VALUES(content_type), "
-                  "size = VALUES(size), width = VALUES(width), height = VALUES(height), sealed = VALUES(sealed), "
-                  "uploaded_by = VALUES(uploaded_by), uploaded_at = VALUES(uploaded_at)",
-                  DB_ARGS(DB_STR(report_id), DB_INT(t.sheet), DB_INT(t.cluster), DB_STR(m.sha256), DB_STR(m.content_type),
-                          DB_INT(m.size), DB_INT(m.width), DB_INT(m.height), DB_BLOB(sealed, sealed_len),
-                          DB_INT(op->user->id)),
-                  NULL, NULL);
     db_rows rv;
-    if (st == DB_OK)
-        st = db_query(db, op->a, "SELECT rev FROM reports WHERE id = ?", DB_ARGS(DB_STR(report_id)), &rv, NULL);
+    st = db_query(db, op->a, "SELECT rev FROM reports WHERE id = ?", DB_ARGS(DB_STR(report_id)), &rv, NULL);
     if (st == DB_OK && !rv.nrows)
         st = DB_ERR;
     if (st == DB_OK)
-        st = report_event(op, report_id, atoi(db_cell(&rv, 0, 0)) + 1, "attachment",
-                          attach_change(op, &t, old_sha, m.sha256));
-    if (st == DB_OK)
-        st = db_query(db, op->a, "UPDATE reports SET rev = rev + 1, updated_by = ?, updated_at = UTC_TIMESTAMP(3) WHERE id = ?",
-                      DB_ARGS(DB_INT(op->user->id), DB_STR(report_id)), NULL, NULL);
-    if (st == DB_OK)
-        st = audit_log(op, NULL, "report.attachment", "report", object_id(op, &t), AUDIT_OK,
-                       arena_printf(op->a, "%s %s %llu bytes %ux%u sha256=%.16s (import)", old_sha ? "replaced" : "added",
-                                    m.content_type, (unsigned long long)m.size, m.width, m.height, m.sha256));
+        st = write_row(op, &t, report_id, atoi(db_cell(&rv, 0, 0)), &m, sealed, sealed_len, old_sha, " (import)");
     return txn_result(st);
 }
 
