@@ -239,9 +239,13 @@ test('AutoGenerate csv in Shift_JIS: a header of field names, S-C ids and a Japa
   assert.deepEqual([one.v['1/0'], one.v['1/1'], one.v['1/3']], ['PRESS-1', '1.5', '佐藤']);
   assert.equal(one.remarks['1'], '定期点検');
   assert.deepEqual([two.v['1/0'], two.v['1/1'], two.v['1/3']], ['PRESS-2', undefined, '圧延①']);
+  // the definition as a field, for a file without the column
+  const noDef = results(await upload('AutoGenerate', 'repTopName,1-0\r\nField def,PRESS-3\r\n', { type: 'csv', name: 'upload.csv', mime: 'text/csv', extra: { defTopId: String(defId) } }));
+  assert.equal(noDef[0].code, '0', JSON.stringify(noDef));
+  assert.equal((await report(noDef[0].topId)).v['1/0'], 'PRESS-3');
   // the same bytes as UTF-8: a clear error, nothing written
   assertCmError(await upload('AutoGenerate', csv, { type: 'csv', name: 'upload.csv', mime: 'text/csv', extra: { encoding: '65001' } }), 15, 'bad_encoding');
-  assert.equal(count(), before + 2);
+  assert.equal(count(), before + 3);
 });
 
 test('UpdateReport normal: ignore markers leave, empty clears, the revision read is checked, lockAfterSave holds', async () => {
