@@ -88,9 +88,9 @@ static void import_cmd(conmas_call *c, bool update)
     const char *enc = import_encoding(conmas_field(c, "encoding"));
     if (!enc)
         return conmas_error(c, CM_FIELD_INVALID, "The field \"encoding\" must be UTF-8 (65001) or Shift_JIS (932).");
-    long long user_mode = 0, mode = 0, ignored;
+    long long user_mode = 0, mode = 0, ignored, def_id = 0;
     if (!conmas_int(c, "userMode", 0, 1, 0, &user_mode) || !conmas_int(c, "mode", 0, 1, 0, &mode) ||
-        !conmas_int(c, "labelMode", 0, 9, 0, &ignored))
+        !conmas_int(c, "labelMode", 0, 9, 0, &ignored) || (!update && !conmas_int(c, "defTopId", 1, 1LL << 53, 0, &def_id)))
         return;
     const char *update_user = update ? conmas_field(c, "updateUser") : NULL;
     const char *data;
@@ -106,6 +106,9 @@ static void import_cmd(conmas_call *c, bool update)
         c->detail = arena_printf(r->a, "%s refused", type);
         return conmas_error(c, fail_code(f), msg);
     }
+    for (int i = 0; def_id && i < b.n; i++)   /* the field: the definition of the reports that name none */
+        if (!b.r[i].def_id)
+            b.r[i].def_id = def_id;
     import_opts o = {.update = update, .force = update && mode == 1, .creator_from_file = !update && user_mode == 1,
                      .update_user = update_user && *update_user ? update_user : NULL};
     import_result *res = arena_calloc(r->a, (size_t)b.n, sizeof *res);

@@ -358,6 +358,8 @@ static op_result write_signoffs(job *j, const char *id, const definition *d, con
     op_result res = flow_load(op, id, &fr, &out->why);
     if (res != OP_OK)
         return res;
+    if (!flow_may_edit(op, &fr))
+        return refuse(&out->why, REF_FORBIDDEN, "forbidden", "You may not edit this report.");
     rvals after = {.n = fr.vals.n, .cap = fr.vals.n};
     after.v = arena_calloc(op->a, (size_t)fr.vals.n + 1, sizeof *after.v);
     if (fr.vals.n)
@@ -470,7 +472,7 @@ static op_result write_signoffs(job *j, const char *id, const definition *d, con
 }
 
 /* The report an UpdateReport names, locked: its id, revision, definition. */
-static op_result find_report(job *j, const char **id, int *rev, long long *def_id, int *drev)
+static op_result find_report(job *j, const char **id, int *rev, long long *def_id, int *drev, const char **status)
 {
     op_ctx *op = j->op;
     const char *k = j->in->rep_id;
@@ -488,9 +490,9 @@ static op_result find_report(job *j, const char **id, int *rev, long long *def_i
     db_rows rows;
     db_arg arg = uuid ? DB_STR(k) : DB_INT(seq);
     db_status st = db_query(op->tenant->db, op->a,
-                            uuid ? "SELECT id, rev, definition_id, definition_revision, seq FROM reports WHERE id = LOWER(?) "
+                            uuid ? "SELECT id, rev, definition_id, definition_revision, seq, status FROM reports WHERE id = LOWER(?) "
                                    "AND deleted_at IS NULL FOR UPDATE"
-                                 : "SELECT id, rev, definition_id, definition_revision, seq FROM reports WHERE seq = ? "
+                                 : "SELECT id, rev, definition_id, definition_revision, seq, status FROM reports WHERE seq = ? "
                                    "AND deleted_at IS NULL FOR UPDATE",
                             &arg, 1, &rows, NULL);
     if (st != DB_OK)
@@ -502,6 +504,7 @@ static op_result find_report(job *j, const char **id, int *rev, long long *def_i
     *def_id = atoll(db_cell(&rows, 0, 2));
     *drev = atoi(db_cell(&rows, 0, 3));
     j->out->seq = atoll(db_cell(&rows, 0, 4));
+    *status = db_cell(&rows, 0, 5);
     return OP_OK;
 }
 
@@ -534,7 +537,7 @@ static op_result write_once(void *arg)
     memset(&out->why, 0, sizeof out->why);
     errs_init(&out->e, op->a);
     op_result res;
-    const char *id = NULL;
+    const char *id = NULL, *status = "editing";
     int rev = 0, drev = 0;
     long long def_id = 0;
     bdef *bd;
@@ -548,7 +551,7 @@ static op_result write_once(void *arg)
         def_id = in->def_id;
         drev = bd->rev;
     } else {
-        res = find_report(j, &id, &rev, &def_id, &drev);
+        res = find_report(j, &id, &rev, &def_id, &drev, &status);
         if (res != OP_OK)
             return res;
         if (in->def_id && in->def_id != def_id)
@@ -571,14 +574,20 @@ static op_result write_once(void *arg)
                                             o->update ? "definition_gone" : "definition_not_found",
                                             "The report's definition revision is not available to you.")
                                    : res;
-    if (in->edit_status == 3)
+    /* editStatus: 2 or 4 completes an editing (or rejected) report; a report
+     * already completed, applying or approved stays as it is (a file
+     * written out by GetReportDetail or export/xml.c comes back unchanged);
+     * 3 only where the report is rejected already */
+    bool editing = !strcmp(status, "editing") || !strcmp(status, "rejected");
+    if (in->edit_status == 3 && strcmp(status, "rejected"))
         return refuse(&out->why, REF_INVALID, "field_invalid",
                       "editStatus 3 (rejected) is set by an approver, not by an import.");
     if (o->update && in->name && !*in->name)
         return refuse(&out->why, REF_INVALID, "field_invalid", "repTopName cannot be emptied.");
     /* the clusters: values, images, sign-offs */
     report_write w = {.id = id, .definition_id = def_id, .definition_revision = drev,
-                      .name = in->name && *in->name ? in->name : NULL, .complete = in->edit_status == 2 || in->edit_status == 4};
+                      .name = in->name && *in->name ? in->name : NULL,
+                      .complete = editing && (in->edit_status == 2 || in->edit_status == 4)};
 #ifdef REPORT_REMARKS
     for (int i = 0; i < IMP_REMARKS; i++)
         w.remarks[i] = in->remarks[i];
@@ -650,7 +659,17 @@ static op_result write_once(void *arg)
     bool complete_later = w.complete && nimg > 0;
     w.complete = w.complete && !complete_later;
     w.force = o->force;
-    res = o->update ? report_update(op, id, rev, &w, &out->e, &out->why) : report_create(op, &w, &out->e, &out->why, NULL);
+    /* an update that only signs (an approver's stamp on a report under
+     * approval) does not go through report_update: the applicant lock is
+     * for changing values, not for approving them */
+    bool values = w.nvalues || w.name || w.complete || complete_later;
+    for (int i = 0; i < IMP_REMARKS; i++)
+        values |= in->remarks[i] != NULL;
+    for (int i = 0; i < IMP_SYSKEYS; i++)
+        values |= in->system_keys[i] != NULL;
+    res = !o->update ? report_create(op, &w, &out->e, &out->why, NULL)
+          : values   ? report_update(op, id, rev, &w, &out->e, &out->why)
+                     : OP_OK;
     if (res != OP_OK)
         return res;
     /* 2. images */

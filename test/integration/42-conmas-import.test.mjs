@@ -30,7 +30,7 @@ const seqs = {};
 
 const DEF = `<?xml version="1.0" encoding="UTF-8"?>
 <conmas><top><defTopName>Press import</defTopName><remarksName1>Line</remarksName1>
-<settings><approvalStages><stage no="1" name="Foreman" group="foremen"/></approvalStages></settings>
+<settings><applicantLock>true</applicantLock><approvalStages><stage no="1" name="Foreman" group="foremen"/></approvalStages></settings>
 <sheets><sheet><sheetNo>1</sheetNo><defSheetName>Check</defSheetName><width>595</width><height>842</height><clusters>
 <cluster><sheetNo>1</sheetNo><clusterId>0</clusterId><clusterName>machine</clusterName><type>KeyboardText</type><top>0.1</top><bottom>0.15</bottom><left>0.1</left><right>0.9</right></cluster>
 <cluster><sheetNo>1</sheetNo><clusterId>1</clusterId><clusterName>pressure</clusterName><type>Numeric</type><top>0.2</top><bottom>0.25</bottom><left>0.1</left><right>0.9</right><decimalPlaces>1</decimalPlaces><minimum>0</minimum><maximum>10</maximum></cluster>
@@ -216,6 +216,7 @@ test('AutoGenerate: an approver outside the stage\'s group, a stage not pending,
   const code = (i) => fields(find(all(r.xml, 'results/result')[i], 'details/detail')).code;
   assert.deepEqual(res.map((x) => x.code), ['23', '23', '23', '23'], r.text);
   assert.deepEqual([0, 1, 2, 3].map(code), ['approver_not_in_stage_group', 'approval_out_of_order', 'unknown_approver', 'file_not_in_zip']);
+  assert.equal(fields(find(all(r.xml, 'results/result')[0], 'details/detail')).message, 'The approver is not a member of the stage\'s group foremen.');
   assert.equal(counts(), before);
 });
 
@@ -232,14 +233,19 @@ test('AutoGenerate csv in Shift_JIS: a header of field names, S-C ids and a Japa
   const res = results(r);
   assert.deepEqual(res.map((x) => x.code), ['0', '0'], r.text);
   assert.equal(count(), before + 2);
+  seqs.csv = res[0].topId;
   const one = await report(res[0].topId), two = await report(res[1].topId);
   assert.equal(one.name, 'CSV one');
   assert.deepEqual([one.v['1/0'], one.v['1/1'], one.v['1/3']], ['PRESS-1', '1.5', '佐藤']);
   assert.equal(one.remarks['1'], '定期点検');
   assert.deepEqual([two.v['1/0'], two.v['1/1'], two.v['1/3']], ['PRESS-2', undefined, '圧延①']);
+  // the definition as a field, for a file without the column
+  const noDef = results(await upload('AutoGenerate', 'repTopName,1-0\r\nField def,PRESS-3\r\n', { type: 'csv', name: 'upload.csv', mime: 'text/csv', extra: { defTopId: String(defId) } }));
+  assert.equal(noDef[0].code, '0', JSON.stringify(noDef));
+  assert.equal((await report(noDef[0].topId)).v['1/0'], 'PRESS-3');
   // the same bytes as UTF-8: a clear error, nothing written
   assertCmError(await upload('AutoGenerate', csv, { type: 'csv', name: 'upload.csv', mime: 'text/csv', extra: { encoding: '65001' } }), 15, 'bad_encoding');
-  assert.equal(count(), before + 2);
+  assert.equal(count(), before + 3);
 });
 
 test('UpdateReport normal: ignore markers leave, empty clears, the revision read is checked, lockAfterSave holds', async () => {
@@ -281,6 +287,35 @@ test('UpdateReport force (mode 1): lockAfterSave and the revision do not stop it
   // an unknown report
   const none = results(await upload('UpdateReport', '<conmas><top><repTopId>987654</repTopId></top></conmas>'));
   assert.equal(none[0].code, '20');
+});
+
+test('UpdateReport on the workflow: complete (apply), then the foreman\'s stamp alone approves; the applicant lock holds but for force', async () => {
+  const up = (body, extra = {}) => upload('UpdateReport', `<conmas><top><repTopId>${seqs.csv}</repTopId>${body}</top></conmas>`, { extra });
+  let res = results(await up('<editStatus>4</editStatus>'));
+  assert.equal(res[0].code, '0', JSON.stringify(res));
+  assert.equal((await report(seqs.csv)).status, 'applying');
+  // values of a report under approval: the applicant lock
+  res = results(await up('<clusters><cluster><sheetNo>1</sheetNo><clusterId>0</clusterId><value>PRESS-X</value></cluster></clusters>'));
+  assert.equal(res[0].code, '22', JSON.stringify(res));
+  // only the approval: not a change of values, so the lock does not stop it
+  res = results(await up('<clusters><cluster><sheetNo>2</sheetNo><clusterId>1</clusterId><approver>foreman</approver></cluster></clusters>'));
+  assert.equal(res[0].code, '0', JSON.stringify(res));
+  let rep = await report(seqs.csv);
+  assert.equal(rep.status, 'approved');
+  assert.equal(JSON.parse(rep.v['2/1']).user, 'foreman');
+  assert.equal(rep.v['1/0'], 'PRESS-1');
+  // the same stamp again, editStatus 4 again: nothing changes (a report written out comes back as it is)
+  const rev = rep.rev;
+  res = results(await up('<editStatus>4</editStatus><clusters><cluster><sheetNo>2</sheetNo><clusterId>1</clusterId><approver>foreman</approver></cluster></clusters>'));
+  assert.equal(res[0].code, '0');
+  rep = await report(seqs.csv);
+  assert.deepEqual([rep.rev, rep.status], [rev, 'approved']);
+  assert.equal(results(await up('<editStatus>3</editStatus>'))[0].code, '13');
+  // force: a correction of an approved report
+  res = results(await up('<clusters><cluster><sheetNo>1</sheetNo><clusterId>0</clusterId><value>PRESS-X</value></cluster></clusters>', { mode: '1' }));
+  assert.equal(res[0].code, '0', JSON.stringify(res));
+  rep = await report(seqs.csv);
+  assert.deepEqual([rep.v['1/0'], rep.status], ['PRESS-X', 'approved']);
 });
 
 test('hostile input: DOCTYPE and entities, zip slip, a zip bomb, bytes that are not Shift_JIS, no file: clear errors, nothing written', async () => {
