@@ -1,5 +1,6 @@
 /* routes.c - every URL genba answers (nginx serves /static/ itself).
- * Handlers live in api/ (JSON for tablets, scripts and probes) and manager/
+ * Handlers live in api/ (JSON for tablets, scripts and probes), conmas/ (the
+ * ConMas-compatible XML API) and manager/
  * (console pages).  The front line (router.c, guard.c) enforces, in order:
  * size, route and method, content type, tenant, session (auth), the
  * permission named here, and the CSRF token of console forms. */
@@ -35,6 +36,7 @@
 #include "manager/settings.h"
 #include "manager/users.h"
 #include "manager/maintenance.h"
+#include "conmas/conmas.h"
 
 #define JSON "application/json"
 #define FORM "application/x-www-form-urlencoded"
@@ -96,6 +98,7 @@ const route routes[] = {
     {"GET",    "/{tenant}/api/v1/reports/{id}/history",  api_reports_history,  KIND_API,     AUTH_TOKEN,       false, NULL,  NULL},
     {"GET",    "/{tenant}/api/v1/reports/{id}/pdf",      api_reports_pdf,      KIND_API,     AUTH_TOKEN,       false, NULL,  NULL},
     {"GET",    "/{tenant}/api/v1/reports/{id}/xlsx",     api_reports_xlsx,     KIND_API,     AUTH_TOKEN,       false, NULL,  NULL},
+    {"GET",    "/{tenant}/api/v1/reports/{id}/xml",      api_reports_xml,      KIND_API,     AUTH_TOKEN,       false, NULL,  NULL},
     {"POST",   "/{tenant}/api/v1/reports/{id}/lock",     api_reports_lock,     KIND_API,     AUTH_TOKEN,       false, NULL,  NULL},
     {"DELETE", "/{tenant}/api/v1/reports/{id}/lock",     api_reports_unlock,   KIND_API,     AUTH_TOKEN,       false, NULL,  NULL},
     {"POST",   "/{tenant}/api/v1/reports/{id}/approvals", api_reports_approvals, KIND_API,   AUTH_TOKEN,       false, JSON,  NULL},
@@ -111,6 +114,9 @@ const route routes[] = {
     {"GET",    "/{tenant}/api/v1/masters",               api_masters_list,     KIND_API,     AUTH_TOKEN,       false, NULL,  NULL},
     {"POST",   "/{tenant}/api/v1/masters",               api_masters_upload,   KIND_API,     AUTH_TOKEN,       false, CSV,   "definitions.edit"},
     {"GET",    "/{tenant}/api/v1/masters/{id}/records",  api_masters_records,  KIND_API,     AUTH_TOKEN,       false, NULL,  NULL},
+
+    /* the ConMas-compatible API (conmas-api.md): one URL, the command in the body */
+    {"POST",   "/{tenant}/ConMasAPI/Rests/APIExecute.aspx", conmas_execute,    KIND_CONMAS,  AUTH_NONE,        false, FORM "|" MULTI, NULL},
 
     /* console (server-rendered pages) */
     {"GET",    "/{tenant}/manager",                      manager_home,         KIND_CONSOLE, AUTH_SESSION,     false, NULL,  NULL},
@@ -173,6 +179,7 @@ const route routes[] = {
     {"GET",    "/{tenant}/manager/reports/{id}/attachments/{sheet}/{cluster}", manager_report_attachment, KIND_CONSOLE, AUTH_SESSION, false, NULL, "reports.view"},
     {"GET",    "/{tenant}/manager/reports/{id}/pdf",     manager_report_pdf,   KIND_CONSOLE, AUTH_SESSION,     false, NULL,  "reports.view"},
     {"GET",    "/{tenant}/manager/reports/{id}/xlsx",    manager_report_xlsx,  KIND_CONSOLE, AUTH_SESSION,     false, NULL,  "reports.view"},
+    {"GET",    "/{tenant}/manager/reports/{id}/xml",     manager_report_xml,   KIND_CONSOLE, AUTH_SESSION,     false, NULL,  "reports.view"},
 
     /* only when test_hooks = 1 (test stacks): a slow request for the drain test */
     {"GET",    "/__test/sleep",                          testhook_sleep,       KIND_PLAIN,   AUTH_LOCAL,       false, NULL,  NULL},

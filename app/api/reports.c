@@ -16,6 +16,32 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* "remarks": {"1": "text", …} (keys 1..n; "" or null clears) into out. */
+static bool parse_extras(request *r, json_object *b, const char *key, int n, const char **out)
+{
+    json_object *o;
+    if (!json_object_object_get_ex(b, key, &o))
+        return true;
+    bool ok = o && json_object_is_type(o, json_type_object);
+    if (ok) {
+        json_object_object_foreach(o, k, v)
+        {
+            char *end;
+            long i = strtol(k, &end, 10);
+            if (*end || end == k || k[0] == '0' || i < 1 || i > n ||
+                !(v == NULL || json_object_is_type(v, json_type_string))) {
+                ok = false;
+                break;
+            }
+            out[i - 1] = v ? arena_strdup(r->a, json_object_get_string(v)) : "";
+        }
+    }
+    if (!ok)
+        resp_error(r, 400, arena_printf(r->a, "bad_%s", key),
+                   arena_printf(r->a, "\"%s\" must be an object of texts keyed \"1\" to \"%d\".", key, n));
+    return ok;
+}
+
 /* Parse the common parts of a write body. */
 static bool parse(request *r, json_object *b, report_write *w, bool create)
 {
@@ -40,6 +66,9 @@ static bool parse(request *r, json_object *b, report_write *w, bool create)
         return false;
     }
     w->name = name ? arena_strdup(r->a, name) : NULL;
+    if (!parse_extras(r, b, "remarks", REPORT_REMARKS, w->remarks) ||
+        !parse_extras(r, b, "system_keys", REPORT_SYSKEYS, w->system_keys))
+        return false;
     if (create) {
         const char *id = NULL;
         if (jx_str(b, "id", &id) != JX_OK || !json_object_object_get_ex(b, "definition_id", &x) ||
@@ -90,7 +119,8 @@ static op_result do_create(op_ctx *op, void *ctx, errs *e, refusal *why, const c
 
 void api_reports_create(request *r)
 {
-    static const char *const allowed[] = {"id", "definition_id", "definition_revision", "name", "values", "action", NULL};
+    static const char *const allowed[] = {"id", "definition_id", "definition_revision", "name", "values", "action",
+                                         "remarks", "system_keys", NULL};
     if (!write_need_key(r))
         return;
     json_object *b = api_body_only(r, allowed);
@@ -123,7 +153,7 @@ static op_result do_update(op_ctx *op, void *ctx, errs *e, refusal *why, const c
 
 void api_reports_update(request *r)
 {
-    static const char *const allowed[] = {"name", "values", "action", NULL};
+    static const char *const allowed[] = {"name", "values", "action", "remarks", "system_keys", NULL};
     update_ctx c = {.id = req_param(r, "id"), .bytes = r->body_len};
     if (!write_if_match(r, &c.if_match) || !write_need_key(r))
         return;
@@ -177,6 +207,15 @@ void api_reports_list(request *r)
         if (!users_parse_id(limit, &l) || l > 500)
             return resp_error(r, 400, "bad_limit", "limit must be 1 to 500.");
         f.limit = (int)l;
+    }
+    for (int i = 0; i < REPORT_REMARKS + REPORT_SYSKEYS; i++) {   /* ?remarks3=…, ?system_key1=…: equal to */
+        const char *col = report_extra_cols[i], *v = req_query(r, col);
+        if (v && strlen(v) > (i < REPORT_REMARKS ? 4 * REPORT_REMARK_MAX : 4 * REPORT_SYSKEY_MAX))
+            return resp_error(r, 400, "bad_filter", arena_printf(r->a, "%s is too long.", col));
+        if (i < REPORT_REMARKS)
+            f.remarks[i] = v;
+        else
+            f.system_keys[i - REPORT_REMARKS] = v;
     }
     f.cursor = req_query(r, "cursor");
     op_result res;

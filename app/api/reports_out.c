@@ -75,3 +75,16 @@ void api_reports_xlsx(request *r)
         return api_fail(r, res, NULL);
     send_file(r, &rep, "report.xlsx", NULL, XLSX_TYPE, "xlsx", &b);
 }
+
+void api_reports_xml(request *r)
+{
+    export_report rep;
+    if (!load(r, &rep))
+        return;
+    buf b;
+    buf_init(&b, r->a);
+    op_result res = export_xml_write(&r->op, &rep, &(export_sink){to_buf, &b});
+    if (res != OP_OK)
+        return api_fail(r, res, NULL);
+    send_file(r, &rep, "report.xml", NULL, "application/xml; charset=utf-8", "xml", &b);
+}

@@ -40,7 +40,7 @@ db_status session_create(op_ctx *op, long long user_id, sess_kind kind, const ch
     if (!crypto_token_hex(32, token))
         return DB_ERR;
     crypto_sha256(token, 64, h);
-    unsigned life = kind == SESS_CONSOLE ? cfg->session_absolute : cfg->token_lifetime;
+    unsigned life = kind == SESS_CONSOLE || kind == SESS_CONMAS ? cfg->session_absolute : cfg->token_lifetime;
     *expires = time(NULL) + life;
     return db_query(op->tenant->db, op->a,
                     "INSERT INTO sessions (token_hash, user_id, kind, device_id, created_at, last_seen_at, expires_at, "
@@ -53,8 +53,11 @@ db_status session_create(op_ctx *op, long long user_id, sess_kind kind, const ch
 
 /* One query checks the session, its expiry, the user's state and validity
  * and the device's approval. */
-sess_result session_lookup(op_ctx *op, const char *token, bool console)
+sess_result session_lookup(op_ctx *op, const char *token, sess_kind kind)
 {
+    bool console = kind == SESS_CONSOLE;
+    /* which kinds of session the token may be: 0 console, 2 conmas, 1 the bearer's (tablet, script) */
+    int want = console ? 0 : kind == SESS_CONMAS ? 2 : 1;
     const genba_config *cfg = op->cfg;
     unsigned char h[32];
     if (!token_hash(token, h))
@@ -68,11 +71,12 @@ sess_result session_lookup(op_ctx *op, const char *token, bool console)
         "s.last_seen_at < UTC_TIMESTAMP(3) - INTERVAL ? SECOND, u.valid_from, u.valid_until, "
         "(SELECT value FROM settings WHERE name = 'time_zone'), (SELECT value FROM settings WHERE name = 'perm_version') "
         "FROM sessions s JOIN users u ON u.id = s.user_id LEFT JOIN devices d ON d.id = s.device_id "
-        "WHERE s.token_hash = ? AND s.expires_at > UTC_TIMESTAMP(3) AND (s.kind = 'console') = ? "
-        "AND (s.kind <> 'console' OR s.last_seen_at > UTC_TIMESTAMP(3) - INTERVAL ? SECOND) "
+        "WHERE s.token_hash = ? AND s.expires_at > UTC_TIMESTAMP(3) "
+        "AND (CASE s.kind WHEN 'console' THEN 0 WHEN 'conmas' THEN 2 ELSE 1 END) = ? "
+        "AND (s.kind NOT IN ('console', 'conmas') OR s.last_seen_at > UTC_TIMESTAMP(3) - INTERVAL ? SECOND) "
         "AND u.enabled = 1 AND (s.device_id IS NULL OR d.status = 'approved')",
         DB_ARGS(DB_INT(cfg->session_idle / 10 < 60 ? cfg->session_idle / 10 : 60), DB_BLOB(h, 32),
-                DB_INT(console ? 1 : 0), DB_INT(cfg->session_idle)),
+                DB_INT(want), DB_INT(cfg->session_idle)),
         &rows, NULL);
     if (st == DB_GONE)
         return SESS_DB_GONE;
@@ -99,7 +103,10 @@ sess_result session_lookup(op_ctx *op, const char *token, bool console)
     u->is_admin = !strcmp(db_cell(&rows, 0, 5), "1");
     u->must_change = !strcmp(db_cell(&rows, 0, 6), "1");
     const char *k = db_cell(&rows, 0, 7);
-    u->kind = !strcmp(k, "console") ? SESS_CONSOLE : !strcmp(k, "tablet") ? SESS_TABLET : SESS_SCRIPT;
+    u->kind = !strcmp(k, "console")  ? SESS_CONSOLE
+              : !strcmp(k, "tablet") ? SESS_TABLET
+              : !strcmp(k, "conmas") ? SESS_CONMAS
+                                     : SESS_SCRIPT;
     u->device_id = db_cell(&rows, 0, 8);
     memcpy(u->token_hash, h, 32);
     if (console)

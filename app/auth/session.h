@@ -1,8 +1,8 @@
 /* session.h - console sessions (cookie) and tablet / script tokens (bearer).
  *
  * A session is a random 256-bit token; only its SHA-256 is stored
- * (sessions.token_hash).  Console sessions end after session_idle seconds
- * unused or session_absolute seconds after sign-in; tokens after
+ * (sessions.token_hash).  Console and ConMas API sessions end after
+ * session_idle seconds unused or session_absolute seconds after sign-in; tokens after
  * token_lifetime.  Ending a session, disabling its user, ending the user's
  * validity or revoking its device ends it at once, because every request
  * checks all of these in one query.
@@ -29,10 +29,12 @@ typedef enum sess_result { SESS_OK, SESS_NONE, SESS_INVALID, SESS_DB_GONE } sess
  * when one is open. */
 db_status session_create(op_ctx *op, long long user_id, sess_kind kind, const char *device_id, char token[65],
                          time_t *expires);
-/* The session of token (a console cookie's when console, else a bearer
- * token): SESS_OK fills op->user.  Reading the cookie or the header is the
- * HTTP layer's (http/cookies.h). */
-sess_result session_lookup(op_ctx *op, const char *token, bool console);
+/* The session of token: a console cookie's (kind SESS_CONSOLE), a ConMas
+ * API cookie's (SESS_CONMAS; idle and absolute limits as the console's),
+ * else a bearer token's (tablet or script).  SESS_OK fills op->user.
+ * Reading the cookie or the header is the HTTP layer's (http/cookies.h,
+ * conmas/). */
+sess_result session_lookup(op_ctx *op, const char *token, sess_kind kind);
 /* End the request's own session. */
 db_status session_end_current(op_ctx *op);
 /* End every session of a user, or of a device. */

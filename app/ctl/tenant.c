@@ -324,7 +324,7 @@ out:
 int cmd_tenant(ctl *c, int argc, char **argv)
 {
     if (argc < 1)
-        return ctl_usage("usage: genbactl tenant create|list|show|suspend|resume|export|erase ...");
+        return ctl_usage("usage: genbactl tenant create|list|show|suspend|resume|export|report-table|erase ...");
     const char *sub = argv[0];
     if (!strcmp(sub, "cancel") || !strcmp(sub, "renew"))
         return cmd_tenant_contract(c, sub, argc - 1, argv + 1);
@@ -352,5 +352,7 @@ int cmd_tenant(ctl *c, int argc, char **argv)
         return ctl_tenant_export(c, argc - 1, argv + 1);
     if (!strcmp(sub, "erase"))
         return ctl_tenant_erase(c, argc - 1, argv + 1);
+    if (!strcmp(sub, "report-table"))
+        return ctl_tenant_report_table(c, argc - 1, argv + 1);
     return ctl_usage("unknown tenant command '%s'", sub);
 }

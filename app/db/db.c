@@ -240,8 +240,37 @@ static void forget(db_conn *c, MYSQL_STMT *stmt)
         }
 }
 
+static db_status query(db_conn *c, arena *a, const char *sql, const db_arg *args, size_t nargs, db_rows *out,
+                       uint64_t *affected, bool stream);
+
 db_status db_query(db_conn *c, arena *a, const char *sql, const db_arg *args, size_t nargs, db_rows *out,
                    uint64_t *affected)
+{
+    return query(c, a, sql, args, nargs, out, affected, false);
+}
+
+db_status db_query_stream(db_conn *c, arena *a, const char *sql, const db_arg *args, size_t nargs, db_rows *out)
+{
+    return query(c, a, sql, args, nargs, out, NULL, true);
+}
+
+/* Room for cap rows in out (streaming: the count is known at the end). */
+static void grow_rows(arena *a, db_rows *out, size_t ncols, size_t *cap)
+{
+    size_t ncap = *cap ? *cap * 2 : 256;
+    char **cell = arena_calloc(a, ncap * ncols + 1, sizeof *cell);
+    unsigned long *len = arena_calloc(a, ncap * ncols + 1, sizeof *len);
+    if (out->cell) {
+        memcpy(cell, out->cell, *cap * ncols * sizeof *cell);
+        memcpy(len, out->len, *cap * ncols * sizeof *len);
+    }
+    out->cell = cell;
+    out->len = len;
+    *cap = ncap;
+}
+
+static db_status query(db_conn *c, arena *a, const char *sql, const db_arg *args, size_t nargs, db_rows *out,
+                       uint64_t *affected, bool stream)
 {
     db_status st = DB_OK;
     if (out)
@@ -298,31 +327,37 @@ db_status db_query(db_conn *c, arena *a, const char *sql, const db_arg *args, si
     if (!meta)
         return DB_OK;
     my_bool one = 1;
-    mysql_stmt_attr_set(stmt, STMT_ATTR_UPDATE_MAX_LENGTH, &one);
-    if (mysql_stmt_store_result(stmt)) {
-        st = classify(c, mysql_stmt_errno(stmt), mysql_stmt_error(stmt));
-        mysql_free_result(meta);
-        return st;
+    if (!stream) {
+        mysql_stmt_attr_set(stmt, STMT_ATTR_UPDATE_MAX_LENGTH, &one);
+        if (mysql_stmt_store_result(stmt)) {
+            st = classify(c, mysql_stmt_errno(stmt), mysql_stmt_error(stmt));
+            mysql_free_result(meta);
+            return st;
+        }
     }
     size_t ncols = mysql_num_fields(meta);
-    size_t nrows = (size_t)mysql_stmt_num_rows(stmt);
+    size_t nrows = stream ? SIZE_MAX : (size_t)mysql_stmt_num_rows(stmt), cap = 0;
     MYSQL_FIELD *fields = mysql_fetch_fields(meta);
     MYSQL_BIND *rb = arena_calloc(a, ncols, sizeof *rb);
     unsigned long *lens = arena_calloc(a, ncols, sizeof *lens);
     my_bool *nulls = arena_calloc(a, ncols, sizeof *nulls);
     if (out) {
-        out->nrows = nrows;
+        out->nrows = stream ? 0 : nrows;
         out->ncols = ncols;
-        out->cell = arena_calloc(a, nrows * ncols + 1, sizeof *out->cell);
-        out->len = arena_calloc(a, nrows * ncols + 1, sizeof *out->len);
+        if (stream) {
+            grow_rows(a, out, ncols, &cap);
+        } else {
+            out->cell = arena_calloc(a, nrows * ncols + 1, sizeof *out->cell);
+            out->len = arena_calloc(a, nrows * ncols + 1, sizeof *out->len);
+        }
     }
     for (size_t j = 0; j < ncols; j++) {
-        unsigned long cap = fields[j].max_length;
-        if (cap < 64)
-            cap = 64;
+        unsigned long cap_j = stream ? 8192 : fields[j].max_length;   /* streaming: longer ones fetched apart */
+        if (cap_j < 64)
+            cap_j = 64;
         rb[j].buffer_type = MYSQL_TYPE_STRING;
-        rb[j].buffer_length = cap + 1;
-        rb[j].buffer = arena_alloc(a, cap + 1);
+        rb[j].buffer_length = cap_j + 1;
+        rb[j].buffer = arena_alloc(a, cap_j + 1);
         rb[j].length = &lens[j];
         rb[j].is_null = &nulls[j];
     }
@@ -336,6 +371,11 @@ db_status db_query(db_conn *c, arena *a, const char *sql, const db_arg *args, si
         }
         if (!out)
             continue;
+        if (stream) {
+            if (r == cap)
+                grow_rows(a, out, ncols, &cap);
+            out->nrows = r + 1;
+        }
         for (size_t j = 0; j < ncols; j++) {
             size_t k = r * ncols + j;
             if (nulls[j]) {

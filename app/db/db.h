@@ -80,6 +80,10 @@ unsigned db_errno(const db_conn *c);
  * *affected (optional) receives the affected row count. */
 db_status db_query(db_conn *c, arena *a, const char *sql, const db_arg *args, size_t nargs, db_rows *out,
                    uint64_t *affected);
+/* The same for a large read: the rows are converted as they arrive
+ * (unbuffered), so the server sends while the client converts, instead of
+ * one after the other.  The connection is busy until it returns. */
+db_status db_query_stream(db_conn *c, arena *a, const char *sql, const db_arg *args, size_t nargs, db_rows *out);
 /* Text of one cell, or NULL (out of range or SQL NULL). */
 const char *db_cell(const db_rows *r, size_t row, size_t col);
 /* Run trusted SQL text (may hold several statements when the connection was

@@ -55,6 +55,8 @@ bool layout_signoff_parse(arena *a, const char *v, layout_signoff *s)
         s->at = arena_strdup(a, x);
     if ((x = jstr(o, "comment")))
         s->comment = arena_strdup(a, x);
+    if ((x = jstr(o, "stamp")))
+        s->stamp = arena_strdup(a, x);
     json_object_put(o);
     if (!s->name)
         s->name = s->user;
@@ -175,8 +177,10 @@ void layout_cluster_place(const layout_env *e, const def_sheet *sh, const def_cl
         return;
     }
     if (layout_is_signoff(c->type)) {
-        layout_signoff s;
-        if (value && *value && layout_signoff_parse(e->a, value, &s)) {
+        layout_signoff s = {0};
+        if (value && *value && layout_signoff_parse(e->a, value, &s) && s.stamp && attached) {
+            o->kind = LAY_IMAGE;   /* the stamp image that came with the sign-off */
+        } else if (value && *value && s.name) {
             o->kind = LAY_STAMP;
             o->role = layout_stamp_role(e, c->type);
             o->date = layout_stamp_date(e, s.at);

@@ -48,6 +48,8 @@ bool layout_is_attachment(cluster_type t);
  * user); false when v is not one. */
 typedef struct layout_signoff {
     const char *user, *name, *at, *comment;
+    const char *stamp;   /* the SHA-256 of a stamp image signed with it (the external API's
+                            approvalSignImage, the cluster's attachment), or NULL: a drawn stamp */
 } layout_signoff;
 bool layout_signoff_parse(arena *a, const char *v, layout_signoff *s);
 

@@ -66,7 +66,14 @@ double pdf_line(pdf_doc *d, const char *s, const PangoFontDescription *f, double
 
 static bool in_range(const pdf_doc *d, int page)
 {
-    return page >= d->first && (d->last == 0 || page <= d->last);
+    if (page < d->first || (d->last && page > d->last))
+        return false;
+    if (!d->nranges)
+        return true;
+    for (int i = 0; i < d->nranges; i++)
+        if (page >= d->ranges[i].first && (!d->ranges[i].last || page <= d->ranges[i].last))
+            return true;
+    return false;
 }
 
 void pdf_page(pdf_doc *d, double w, double h)
@@ -196,7 +203,8 @@ static void draw_stamp(pdf_doc *d, const layout_cluster *l)
 static void draw_cluster(pdf_doc *d, const def_sheet *sh, const def_cluster *c)
 {
     const rvalue *v = rvals_get(&d->r->vals, c->sheet_no, c->id);
-    const export_attachment *att = layout_is_attachment(c->type) ? attachment_of(d->r, c->sheet_no, c->id) : NULL;
+    const export_attachment *att = layout_is_attachment(c->type) || layout_is_signoff(c->type)
+                                       ? attachment_of(d->r, c->sheet_no, c->id) : NULL;   /* a sign-off's: its stamp image */
     layout_cluster l;
     layout_cluster_place(&d->env, sh, c, v ? v->value : NULL, att != NULL, &l);
     cairo_t *cr = d->cr;
@@ -314,6 +322,8 @@ static bool doc_open(pdf_doc *d, op_ctx *op, const export_report *r, const expor
     d->first = o && o->first_page > 0 ? o->first_page : 1;
     d->last = o && o->last_page > 0 ? o->last_page : 0;
     d->history = o && o->history;
+    d->ranges = o ? o->ranges : NULL;
+    d->nranges = o && o->ranges ? o->nranges : 0;
     d->env = (layout_env){.a = op->a, .zone = tenant_zone(op->tenant), .lang = op->lang ? op->lang : "ja",
                           .msg = o ? o->msg : NULL};
     d->surf = cairo_pdf_surface_create_for_stream(out ? write_sink : write_nowhere, out, 595, 842);
@@ -372,9 +382,61 @@ bool export_pdf_pages_parse(const char *s, int *first, int *last)
     return true;
 }
 
+bool export_pdf_pages_parse_list(arena *a, const char *s, export_pdf_range **out, int *n)
+{
+    *out = NULL;
+    *n = 0;
+    if (!s || !*s)
+        return false;
+    int parts = 1;
+    for (const char *p = s; *p; p++)
+        parts += *p == ',';
+    if (parts > EXPORT_PDF_MAX_RANGES)
+        return false;
+    export_pdf_range *r = arena_calloc(a, (size_t)parts, sizeof *r);
+    for (const char *p = s;;) {
+        const char *comma = strchr(p, ',');
+        size_t len = comma ? (size_t)(comma - p) : strlen(p);
+        while (len && *p == ' ')
+            p++, len--;
+        while (len && p[len - 1] == ' ')
+            len--;
+        if (!export_pdf_pages_parse(arena_strndup(a, p, len), &r[*n].first, &r[*n].last))
+            return false;
+        if (!r[*n].first)
+            r[*n].first = 1;
+        (*n)++;
+        if (!comma)
+            break;
+        p = comma + 1;
+    }
+    *out = r;
+    return true;
+}
+
 op_result export_pdf_write(op_ctx *op, const export_report *r, const export_pdf_opts *o, export_sink *out)
 {
     pdf_doc d;
+    export_pdf_opts hull;
+    if (o && o->ranges && o->nranges > 0) {   /* several ranges: their hull bounds the work, in_range picks */
+        hull = *o;
+        hull.first_page = INT32_MAX;
+        hull.last_page = 0;
+        bool open_end = false;
+        for (int i = 0; i < o->nranges; i++) {
+            if (o->ranges[i].first < 1 || o->ranges[i].last < 0 || (o->ranges[i].last && o->ranges[i].first > o->ranges[i].last))
+                return OP_INVALID;
+            if (o->ranges[i].first < hull.first_page)
+                hull.first_page = o->ranges[i].first;
+            if (!o->ranges[i].last)
+                open_end = true;
+            else if (o->ranges[i].last > hull.last_page)
+                hull.last_page = o->ranges[i].last;
+        }
+        if (open_end)
+            hull.last_page = 0;
+        o = &hull;
+    }
     int nsheets = r->def->nsheets;
     if (o && o->pages)
         *o->pages = 0;

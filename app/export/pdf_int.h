@@ -24,7 +24,9 @@
 typedef struct pdf_doc {
     op_ctx *op;
     const export_report *r;
-    int first, last;                   /* the range (last 0: to the end) */
+    int first, last;                   /* the range (last 0: to the end); with ranges, their hull */
+    const export_pdf_range *ranges;    /* several ranges, or NULL */
+    int nranges;
     bool history;
     layout_env env;
     cairo_surface_t *surf, *scratch;   /* the PDF; where pages out of the range go */

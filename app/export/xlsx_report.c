@@ -11,6 +11,7 @@
  * everything else as text.  Times of entry in the tenant's zone. */
 #include "export/layout.h"
 #include "export/writer.h"
+#include "export/xlsx_int.h"
 #include "tenant/resolve.h"
 #include "util/image.h"
 #include "util/log.h"
@@ -36,20 +37,9 @@ static const char *T(xr *x, const char *key, const char *fallback)
     return layout_text(&x->env, key, fallback);
 }
 
-/* Text as a cell takes it: at most 32,767 characters (cut at a code point). */
 static const char *cell_text(xr *x, const char *s)
 {
-    size_t n = s ? strlen(s) : 0;
-    if (n <= 32767)
-        return s ? s : "";
-    size_t k = 0, chars = 0;
-    while (k < n && chars < 32767) {
-        k++;
-        while (k < n && ((unsigned char)s[k] & 0xc0) == 0x80)
-            k++;
-        chars++;
-    }
-    return arena_strndup(x->op->a, s, k);
+    return xlsx_cell_text(x->op->a, s);
 }
 
 /* A worksheet name Excel takes: the sheet's number, then its name, without
@@ -297,17 +287,14 @@ static lxw_format *fmt(lxw_workbook *wb, const char *num)
 
 op_result export_xlsx_report_write(op_ctx *op, const export_report *r, export_msg_fn msg, export_sink *out)
 {
-    const char *dir = getenv("TMPDIR");
-    char *path = arena_printf(op->a, "%s/genba-xlsx-XXXXXX", dir && *dir ? dir : "/tmp");
-    int fd = mkstemp(path);
-    if (fd < 0) {
-        log_error("req id=%s tenant=%s: report %s: no temporary file for its XLSX: %s", op->req_id, op->tenant->code,
-                  r->id, strerror(errno));
+    char *path;
+    const char *dir;
+    int fd = xlsx_tmp_open(op, arena_printf(op->a, "report %s's XLSX", r->id), &path, &dir);
+    if (fd < 0)
         return OP_ERROR;
-    }
     xr x = {.op = op, .r = r,
             .env = {.a = op->a, .zone = tenant_zone(op->tenant), .lang = op->lang ? op->lang : "ja", .msg = msg}};
-    x.wb = workbook_new_opt(path, &(lxw_workbook_options){.tmpdir = dir && *dir ? (char *)dir : NULL});
+    x.wb = workbook_new_opt(path, &(lxw_workbook_options){.tmpdir = (char *)dir});
     op_result res = OP_ERROR;
     if (!x.wb)
         goto done;
@@ -337,23 +324,51 @@ op_result export_xlsx_report_write(op_ctx *op, const export_report *r, export_ms
                   lxw_strerror(e));
         goto done;
     }
-    unlink(path);   /* read through the open descriptor */
-    path = NULL;
-    if (lseek(fd, 0, SEEK_SET) != 0)
-        goto done;
-    char chunk[65536];
-    ssize_t n;
-    res = OP_OK;
-    while ((n = read(fd, chunk, sizeof chunk)) > 0)
-        if (!out->write(out->ctx, chunk, (size_t)n)) {
-            res = OP_ERROR;
-            break;
-        }
-    if (n < 0)
-        res = OP_ERROR;
+    return xlsx_tmp_send(fd, path, out);
 done:
-    if (path)
-        unlink(path);
+    unlink(path);
     close(fd);
     return res;
+}
+
+int xlsx_tmp_open(op_ctx *op, const char *what, char **path, const char **dir)
+{
+    const char *d = getenv("TMPDIR");
+    *dir = d && *d ? d : NULL;
+    *path = arena_printf(op->a, "%s/genba-xlsx-XXXXXX", *dir ? *dir : "/tmp");
+    int fd = mkstemp(*path);
+    if (fd < 0)
+        log_error("req id=%s tenant=%s: %s: no temporary file: %s", op->req_id, op->tenant->code, what, strerror(errno));
+    return fd;
+}
+
+op_result xlsx_tmp_send(int fd, const char *path, export_sink *out)
+{
+    if (path)
+        unlink(path);   /* read through the open descriptor */
+    op_result res = lseek(fd, 0, SEEK_SET) == 0 ? OP_OK : OP_ERROR;
+    char chunk[65536];
+    ssize_t n = 0;
+    while (res == OP_OK && (n = read(fd, chunk, sizeof chunk)) > 0)
+        if (!out->write(out->ctx, chunk, (size_t)n))
+            res = OP_ERROR;
+    if (n < 0)
+        res = OP_ERROR;
+    close(fd);
+    return res;
+}
+
+const char *xlsx_cell_text(arena *a, const char *s)
+{
+    size_t n = s ? strlen(s) : 0;
+    if (n <= 32767)
+        return s ? s : "";
+    size_t k = 0, chars = 0;
+    while (k < n && chars < 32767) {
+        k++;
+        while (k < n && ((unsigned char)s[k] & 0xc0) == 0x80)
+            k++;
+        chars++;
+    }
+    return arena_strndup(a, s, k);
 }

@@ -21,7 +21,7 @@ static const char *login_cookie_name(request *r)
 sess_result cookie_session(request *r)
 {
     const char *tok = req_cookie(r, session_cookie_name(r));
-    return tok ? session_lookup(&r->op, tok, true) : SESS_NONE;
+    return tok ? session_lookup(&r->op, tok, SESS_CONSOLE) : SESS_NONE;
 }
 
 sess_result bearer_session(request *r)
@@ -34,7 +34,7 @@ sess_result bearer_session(request *r)
     h += 7;
     while (*h == ' ')
         h++;
-    return session_lookup(&r->op, h, false);
+    return session_lookup(&r->op, h, SESS_SCRIPT);
 }
 
 void cookie_set_session(request *r, const char *token)

@@ -1,5 +1,6 @@
 #include "http/response.h"
 #include "auth/session.h"
+#include "http/cmcodes.h"
 #include "http/page.h"
 #include "util/config.h"
 
@@ -180,12 +181,16 @@ void resp_error(request *r, int status, const char *code, const char *message)
     } else if (r->kind == KIND_CONMAS) {
         buf b;
         buf_init(&b, r->a);
-        buf_adds(&b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<conmas><header><result>-1</result><code>");
+        /* the ConMas API's error body (http/cmcodes.h), whatever the status */
+        buf_printf(&b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<conmas><error><code>%d</code><name>",
+                   cm_code_of(code));
         xml_escape(&b, code);
-        buf_adds(&b, "</code><message>");
+        buf_adds(&b, "</name><message>");
         xml_escape(&b, message);
-        buf_adds(&b, "</message></header></conmas>\n");
-        resp_send(r, status, "application/xml; charset=utf-8", b.data, b.len);
+        buf_adds(&b, "</message><requestId>");
+        xml_escape(&b, r->id);
+        buf_adds(&b, "</requestId></error></conmas>\n");
+        resp_send(r, status, "text/xml; charset=utf-8", b.data, b.len);
     } else {
         page_error(r, status, code, message);
     }

@@ -159,6 +159,9 @@ void router_dispatch(request *r)
                    r->path_error == 400 ? "The request path is not valid." : "There is nothing at this address.");
         return;
     }
+    /* the ConMas API answers maintenance before anything else it could say */
+    if (r->kind == KIND_CONMAS && maint_refuse(r))
+        return;
     /* method and route */
     int m = router_match(r, &allow);
     if (m == 405) {

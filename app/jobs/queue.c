@@ -61,7 +61,7 @@ static void job_row(const db_rows *r, size_t i, job *j)
 op_result job_enqueue(db_conn *control, arena *a, long long tenant_id, long long user_id, const char *kind,
                       const char *params, char id[37])
 {
-    if (!crypto_uuid(id))
+    if (!crypto_uuid4(id))
         return OP_ERROR;
     db_status st = db_query(control, a,
                             "INSERT INTO jobs (id, tenant_id, user_id, kind, params) VALUES (?, ?, ?, ?, ?)",

@@ -229,7 +229,7 @@ void manager_report_copy(request *r)
     if (!id)
         return;
     copy_ctx c = {.src = id};
-    if (!crypto_uuid(c.id))
+    if (!crypto_uuid4(c.id))
         return view_fail(r, OP_ERROR);
     errs e;
     refusal why = {0};

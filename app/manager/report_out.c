@@ -63,3 +63,17 @@ void manager_report_xlsx(request *r)
     resp_download(r, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                   export_file_name(r->a, &rep, "xlsx"), b.data, b.len);
 }
+
+void manager_report_xml(request *r)
+{
+    export_report rep;
+    if (!load(r, &rep))
+        return;
+    buf b;
+    buf_init(&b, r->a);
+    op_result res = export_xml_write(&r->op, &rep, &(export_sink){to_buf, &b});
+    if (res != OP_OK)
+        return view_fail(r, res);
+    audit_log(&r->op, NULL, "report.xml", "report", rep.id, AUDIT_OK, NULL);
+    resp_download(r, "application/xml; charset=utf-8", export_file_name(r->a, &rep, "xml"), b.data, b.len);
+}

@@ -7,4 +7,5 @@
 #include "http/request.h"
 void manager_report_pdf(request *r);
 void manager_report_xlsx(request *r);
+void manager_report_xml(request *r);
 #endif

@@ -12,10 +12,10 @@
 #include "http/form.h"
 #include "http/response.h"
 #include "manager/report_view.h"
+#include "reports/report.h"
 #include "export/layout.h"
 #include "manager/view.h"
 #include "reports/attach.h"
-#include "reports/report.h"
 #include "tenant/resolve.h"
 #include "util/jsonx.h"
 #include "util/str.h"
@@ -474,6 +474,23 @@ void rpt_render_report(request *r, int status, const char *id, const outcome *oc
     page_set(p, "R.updated", rpt_short_time(r, rpt_jstr(rep, "updated_at")));
     page_set(p, "R.updater", rv.updater_name);
     page_set(p, "R.updater_login", rpt_jstr(rep, "updated_by"));
+    /* remarks: those set or named by the definition (remarksNameN); system keys: those set */
+    json_object *rm = json_object_object_get(rep, "remarks"), *sk = json_object_object_get(rep, "system_keys");
+    for (int i = 0, n = 0; i < REPORT_REMARKS; i++) {
+        const char *v = rpt_jstr(rm, arena_printf(r->a, "%d", i + 1)), *name = rv.d->remarks_names[i];
+        if (!v && !name)
+            continue;
+        page_set_int(p, arena_printf(r->a, "Remarks.%d.no", n), i + 1);
+        page_set(p, arena_printf(r->a, "Remarks.%d.name", n), name);
+        page_set(p, arena_printf(r->a, "Remarks.%d.value", n++), v);
+    }
+    for (int i = 0, n = 0; i < REPORT_SYSKEYS; i++) {
+        const char *v = rpt_jstr(sk, arena_printf(r->a, "%d", i + 1));
+        if (!v)
+            continue;
+        page_set_int(p, arena_printf(r->a, "SystemKeys.%d.no", n), i + 1);
+        page_set(p, arena_printf(r->a, "SystemKeys.%d.value", n++), v);
+    }
     for (int i = 0; i < rv.d->nstages; i++) {
         const char *k = arena_printf(r->a, "Stages.%d.", i);
         const char *state = !strcmp(st, "approved") ? "approved"

@@ -1,5 +1,6 @@
 /* reports.c - the console's list of reports: the filters (definition,
- * status, dates, creator, label, text, a cluster's value) and the pages of
+ * status, dates, creator, label, text, remarks, system key, a cluster's
+ * value) and the pages of
  * results. */
 #include "manager/reports.h"
 #include "auth/users.h"
@@ -11,6 +12,7 @@
 #include "manager/report_view.h"
 #include "manager/view.h"
 #include "reports/list.h"
+#include "reports/report.h"
 #include "tenant/resolve.h"
 #include "util/jsonx.h"
 #include "util/str.h"
@@ -35,7 +37,8 @@ static const char *qv(request *r, const char *k)
 /* The filter as a query string (for the paging links). */
 static const char *filter_query(request *r)
 {
-    static const char *const keys[] = {"definition", "status", "from", "to", "creator", "label", "text", "cluster", "value"};
+    static const char *const keys[] = {"definition", "status", "from", "to", "creator", "label", "text", "cluster", "value",
+                                       "remarks", "system_key"};
     buf q;
     buf_init(&q, r->a);
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
@@ -108,7 +111,8 @@ void manager_reports(request *r)
     errs_init(&e, r->a);
     report_filter f = {.limit = LIST_PAGE};
     page *p = view_page(r, "reports.title");
-    static const char *const keys[] = {"definition", "status", "from", "to", "creator", "label", "text", "cluster", "value"};
+    static const char *const keys[] = {"definition", "status", "from", "to", "creator", "label", "text", "cluster", "value",
+                                       "remarks", "system_key"};
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
         page_set(p, arena_printf(r->a, "Filter.%s", keys[i]), qv(r, keys[i]));
     const char *fq = filter_query(r);
@@ -142,6 +146,12 @@ void manager_reports(request *r)
     f.text = qv(r, "text");
     if (f.text && str_utf8_len(f.text) > 100)
         errs_add(&e, "text", "too_long");
+    f.remarks_text = qv(r, "remarks");
+    if (f.remarks_text && str_utf8_len(f.remarks_text) > 100)
+        errs_add(&e, "remarks", "too_long");
+    f.system_key_any = qv(r, "system_key");
+    if (f.system_key_any && str_utf8_len(f.system_key_any) > REPORT_SYSKEY_MAX)
+        errs_add(&e, "system_key", "too_long");
     f.cursor = qv(r, "cursor");
 
     /* the clusters of the chosen definition (its latest revision), for the value filter */

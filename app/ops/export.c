@@ -2,6 +2,7 @@
 #include "ops/export.h"
 #include "config.h"
 #include "ops/sealed.h"
+#include "reports/report.h"
 #include "tenant/code.h"
 #include "util/buf.h"
 #include "util/crypto.h"
@@ -520,10 +521,12 @@ static bool export_reports(exporter *x, json_object *attached)
     csv_write_bom(&rf.b);
     csv_write_bom(&vf.b);
     const char *rh[] = {"id", "definition_id", "definition_revision", "name", "number", "status", "stage", "rev",
-                        "created_by", "created_at", "updated_by", "updated_at", "deleted_at", "file"};
+                        "created_by", "created_at", "updated_by", "updated_at", "deleted_at", "file",
+                        "remarks1", "remarks2", "remarks3", "remarks4", "remarks5", "remarks6", "remarks7", "remarks8",
+                        "remarks9", "remarks10", "system_key1", "system_key2", "system_key3", "system_key4", "system_key5"};
     const char *vh[] = {"report_id", "sheet", "cluster", "cluster_name", "cluster_type", "value", "out_of_normal",
                         "gps", "edited_by", "edited_at", "attachment"};
-    put_row(&rf, rh, 14);
+    put_row(&rf, rh, 29);
     put_row(&vf, vh, 11);
     const char *after = "";
     bool ok = true;
@@ -532,7 +535,7 @@ static bool export_reports(exporter *x, json_object *attached)
         db_rows r;
         ok = q(x, t,
                "SELECT r.id, r.definition_id, r.definition_revision, r.name, r.number, r.status, r.stage, r.rev, "
-               "cu.login, " TS("r.created_at") ", uu.login, " TS("r.updated_at") ", " TS("r.deleted_at") ", r.vals"
+               "cu.login, " TS("r.created_at") ", uu.login, " TS("r.updated_at") ", " TS("r.deleted_at") ", r.vals, " REPORT_EXTRA_SELECT("r.")
                " FROM reports r LEFT JOIN users cu ON cu.id = r.created_by LEFT JOIN users uu ON uu.id = r.updated_by "
                "WHERE r.id > ? ORDER BY r.id LIMIT 200",
                DB_ARGS(DB_STR(after)), &r);
@@ -545,8 +548,12 @@ static bool export_reports(exporter *x, json_object *attached)
             const char *rel = arena_printf(t, "reports/%s.xml", id);
             const char *row[] = {id, db_cell(&r, i, 1), db_cell(&r, i, 2), db_cell(&r, i, 3), db_cell(&r, i, 4),
                                  db_cell(&r, i, 5), db_cell(&r, i, 6), db_cell(&r, i, 7), db_cell(&r, i, 8),
-                                 db_cell(&r, i, 9), db_cell(&r, i, 10), db_cell(&r, i, 11), db_cell(&r, i, 12), rel};
-            put_row(&rf, row, 14);
+                                 db_cell(&r, i, 9), db_cell(&r, i, 10), db_cell(&r, i, 11), db_cell(&r, i, 12), rel,
+                                 db_cell(&r, i, 14), db_cell(&r, i, 15), db_cell(&r, i, 16), db_cell(&r, i, 17),
+                                 db_cell(&r, i, 18), db_cell(&r, i, 19), db_cell(&r, i, 20), db_cell(&r, i, 21),
+                                 db_cell(&r, i, 22), db_cell(&r, i, 23), db_cell(&r, i, 24), db_cell(&r, i, 25),
+                                 db_cell(&r, i, 26), db_cell(&r, i, 27), db_cell(&r, i, 28)};
+            put_row(&rf, row, 29);
             buf xml;
             buf_init(&xml, t);
             buf_adds(&xml, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<conmas>\n  <top>\n");
@@ -563,6 +570,10 @@ static bool export_reports(exporter *x, json_object *attached)
             xml_elem(&xml, 4, "updateUserId", db_cell(&r, i, 10));
             xml_elem(&xml, 4, "updateTime", db_cell(&r, i, 11));
             xml_elem(&xml, 4, "deleteTime", db_cell(&r, i, 12));
+            for (int k = 0; k < 15; k++)   /* remarksValue1-10, systemKey1-5, as the ConMas API names them */
+                if (*db_cell(&r, i, 14 + k))
+                    xml_elem(&xml, 4, k < 10 ? arena_printf(t, "remarksValue%d", k + 1) : arena_printf(t, "systemKey%d", k - 9),
+                             db_cell(&r, i, 14 + k));
             buf_adds(&xml, "    <sheets>\n");
             const char *sheet = NULL;
             rvals vals;

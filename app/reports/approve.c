@@ -28,12 +28,10 @@ static const def_stage *find_stage(const definition *d, int no)
     return NULL;
 }
 
-/* Is the user in the stage's group (or a group nested below it)?  A group
- * the tenant does not have (renamed or deleted since) has no members. */
-static bool in_stage_group(op_ctx *op, const def_stage *s, op_result *res)
+bool flow_in_stage_group(op_ctx *op, const def_stage *s, const struct auth_user *u, op_result *res)
 {
     *res = OP_OK;
-    if (!s->group)
+    if (!s->group || !u)
         return false;
     db_rows rows;
     db_status st = db_query(op->tenant->db, op->a, "SELECT id FROM `groups` WHERE name = ?", DB_ARGS(DB_STR(s->group)),
@@ -42,7 +40,14 @@ static bool in_stage_group(op_ctx *op, const def_stage *s, op_result *res)
         *res = txn_result(st);
         return false;
     }
-    return rows.nrows && perm_member_of(op, atoll(db_cell(&rows, 0, 0)));
+    op_ctx as = *op;   /* membership is asked of the acting user: u acts for the question */
+    as.user = (struct auth_user *)u;
+    return rows.nrows && perm_member_of(&as, atoll(db_cell(&rows, 0, 0)));
+}
+
+static bool in_stage_group(op_ctx *op, const def_stage *s, op_result *res)
+{
+    return flow_in_stage_group(op, s, op->user, res);
 }
 
 /* The report and its definition, with the checks common to every action:

@@ -210,6 +210,34 @@ static const char *attach_change(op_ctx *op, const attach_target *t, const char 
     return b.data;
 }
 
+/* Store the sealed bytes at t (report id at revision rev): the row, a
+ * history event, rev + 1 and the access-log row (note ends its detail). */
+static db_status write_row(op_ctx *op, const attach_target *t, const char *id, int rev, const attach_meta *m,
+                           const unsigned char *sealed, size_t sealed_len, const char *old_sha, const char *note)
+{
+    db_conn *db = op->tenant->db;
+    db_status st = db_query(db, op->a,
+                            "INSERT INTO report_attachments (report_id, sheet_no, cluster_id, sha256, content_type, size, "
+                            "width, height, sealed, uploaded_by, uploaded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                            "UTC_TIMESTAMP(3)) ON DUPLICATE KEY UPDATE sha256 = VALUES(sha256), content_type = "
+                            "VALUES(content_type), size = VALUES(size), width = VALUES(width), height = VALUES(height), "
+                            "sealed = VALUES(sealed), uploaded_by = VALUES(uploaded_by), uploaded_at = VALUES(uploaded_at)",
+                            DB_ARGS(DB_STR(id), DB_INT(t->sheet), DB_INT(t->cluster), DB_STR(m->sha256),
+                                    DB_STR(m->content_type), DB_INT(m->size), DB_INT(m->width), DB_INT(m->height),
+                                    DB_BLOB(sealed, sealed_len), DB_INT(op->user->id)),
+                            NULL, NULL);
+    if (st == DB_OK)
+        st = report_event(op, id, rev + 1, "attachment", attach_change(op, t, old_sha, m->sha256));
+    if (st == DB_OK)
+        st = db_query(db, op->a, "UPDATE reports SET rev = rev + 1, updated_by = ?, updated_at = UTC_TIMESTAMP(3) WHERE id = ?",
+                      DB_ARGS(DB_INT(op->user->id), DB_STR(id)), NULL, NULL);
+    if (st == DB_OK)
+        st = audit_log(op, NULL, "report.attachment", "report", object_id(op, t), AUDIT_OK,
+                       arena_printf(op->a, "%s %s %llu bytes %ux%u sha256=%.16s%s", old_sha ? "replaced" : "added",
+                                    m->content_type, (unsigned long long)m->size, m->width, m->height, m->sha256, note));
+    return st;
+}
+
 /* The write, in txn_run's transaction (run again after a lock wait). */
 static op_result put_once(void *arg)
 {
@@ -271,27 +299,7 @@ static op_result put_once(void *arg)
     }
     if (res != OP_OK)
         return res;
-    st = db_query(db, op->a,
-                  "INSERT INTO report_attachments (report_id, sheet_no, cluster_id, sha256, content_type, size, width, "
-                  "height, sealed, uploaded_by, uploaded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(3)) "
-                  "ON DUPLICATE KEY UPDATE sha256 = VALUES(sha256), content_type = VALUES(content_type), "
-                  "size = VALUES(size), width = VALUES(width), height = VALUES(height), sealed = VALUES(sealed), "
-                  "uploaded_by = VALUES(uploaded_by), uploaded_at = VALUES(uploaded_at)",
-                  DB_ARGS(DB_STR(rp.id), DB_INT(t->sheet), DB_INT(t->cluster), DB_STR(m->sha256),
-                          DB_STR(m->content_type), DB_INT(m->size), DB_INT(m->width), DB_INT(m->height),
-                          DB_BLOB(x->sealed, x->sealed_len), DB_INT(op->user->id)),
-                  NULL, NULL);
-    if (st == DB_OK)
-        st = report_event(op, rp.id, rp.rev + 1, "attachment", attach_change(op, t, old_sha, m->sha256));
-    if (st == DB_OK)
-        st = db_query(db, op->a,
-                      "UPDATE reports SET rev = rev + 1, updated_by = ?, updated_at = UTC_TIMESTAMP(3) WHERE id = ?",
-                      DB_ARGS(DB_INT(op->user->id), DB_STR(rp.id)), NULL, NULL);
-    if (st == DB_OK)
-        st = audit_log(op, NULL, "report.attachment", "report", object_id(op, t), AUDIT_OK,
-                       arena_printf(op->a, "%s %s %llu bytes %ux%u sha256=%.16s%s", old_sha ? "replaced" : "added",
-                                    m->content_type, (unsigned long long)m->size, m->width, m->height, m->sha256,
-                                    repair ? " (repaired)" : ""));
+    st = write_row(op, t, rp.id, rp.rev, m, x->sealed, x->sealed_len, old_sha, repair ? " (repaired)" : "");
     if (st != DB_OK) {
         if (st != DB_BUSY && st != DB_GONE)
             log_error("req id=%s tenant=%s: storing attachment %s failed: %s", op->req_id, op->tenant->code,
@@ -380,4 +388,92 @@ op_result attach_read(op_ctx *op, const attach_target *t, attach_meta *m, const 
     }
     *data = plain;
     return OP_OK;
+}
+
+/* ---- inside a caller's transaction (reports/import.c) ---- */
+
+op_result attach_store_in(op_ctx *op, const char *report_id, const def_cluster *dc, const void *data, size_t len,
+                          bool force, refusal *why)
+{
+    memset(why, 0, sizeof *why);
+    bool signoff = dc->type == CT_CREATE || dc->type == CT_INSPECT || dc->type == CT_APPROVE;
+    attach_target t = {.report_id = report_id, .sheet = dc->sheet_no, .cluster = dc->id, .type = dc->type,
+                       .png_only = dc->type == CT_HANDWRITING || dc->type == CT_FREE_DRAW,
+                       .lock_after_save = dc->lock_after_save && !force};
+    if (!signoff && dc->type != CT_IMAGE && !t.png_only)
+        return refuse(why, REF_INVALID, "not_an_attachment_cluster",
+                      arena_printf(op->a, "Cluster %d of sheet %d is a %s cluster: it takes no image.", dc->id,
+                                   dc->sheet_no, cluster_type_name(dc->type)));
+    t.max_bytes = limit_of(op, dc, "maxBytes", "attachments.max_bytes", ATTACH_MAX_BYTES_DEFAULT);
+    t.max_pixels = limit_of(op, dc, "maxPixels", "attachments.max_pixels", ATTACH_MAX_PIXELS_DEFAULT);
+    image_info info;
+    image_probe(data, len, 0, &info);
+    attach_meta m;
+    op_result res = check_bytes(op, &t, data, len, info.kind == IMAGE_UNKNOWN ? "-" : info.content_type, &m, why);
+    if (res != OP_OK)
+        return res;
+    db_conn *db = op->tenant->db;
+    db_rows old;
+    db_status st = db_query(db, op->a,
+                            "SELECT sha256 FROM report_attachments WHERE report_id = ? AND sheet_no = ? AND cluster_id = ? "
+                            "FOR UPDATE",
+                            DB_ARGS(DB_STR(report_id), DB_INT(t.sheet), DB_INT(t.cluster)), &old, NULL);
+    if (st != DB_OK)
+        return txn_result(st);
+    const char *old_sha = old.nrows ? db_cell(&old, 0, 0) : NULL;
+    if (old_sha && !strcmp(old_sha, m.sha256))
+        return OP_OK;   /* the same image: nothing to write */
+    if (old_sha && t.lock_after_save)
+        return refuse(why, REF_INVALID, "locked_after_save", "This cluster cannot be changed once saved.");
+    size_t sealed_len = len + CRYPTO_SEAL_OVERHEAD;
+    unsigned char *sealed = arena_alloc(op->a, sealed_len);
+    if (!tenant_seal(op->tenant->datakey, op->tenant->code, "attachment", object_id(op, &t), data, len, sealed)) {
+        log_error("req id=%s tenant=%s: sealing attachment %s failed", op->req_id, op->tenant->code, object_id(op, &t));
+        return OP_ERROR;
+    }
+    bool fits;
+    res = quota_check(op, sealed_len, &fits);
+    if (res == OP_OK && !fits)
+        res = refuse(why, REF_NO_SPACE, QUOTA_CODE, QUOTA_MESSAGE);
+    if (res != OP_OK)
+        return res;
+    db_rows rv;
+    st = db_query(db, op->a, "SELECT rev FROM reports WHERE id = ?", DB_ARGS(DB_STR(report_id)), &rv, NULL);
+    if (st == DB_OK && !rv.nrows)
+        st = DB_ERR;
+    if (st == DB_OK)
+        st = write_row(op, &t, report_id, atoi(db_cell(&rv, 0, 0)), &m, sealed, sealed_len, old_sha, " (import)");
+    return txn_result(st);
+}
+
+op_result attach_clear_in(op_ctx *op, const char *report_id, const def_cluster *dc, bool force, refusal *why)
+{
+    memset(why, 0, sizeof *why);
+    attach_target t = {.report_id = report_id, .sheet = dc->sheet_no, .cluster = dc->id};
+    db_conn *db = op->tenant->db;
+    db_rows old;
+    db_status st = db_query(db, op->a,
+                            "SELECT sha256 FROM report_attachments WHERE report_id = ? AND sheet_no = ? AND cluster_id = ? "
+                            "FOR UPDATE",
+                            DB_ARGS(DB_STR(report_id), DB_INT(t.sheet), DB_INT(t.cluster)), &old, NULL);
+    if (st != DB_OK || !old.nrows)
+        return txn_result(st);   /* nothing stored: nothing to clear */
+    if (dc->lock_after_save && !force)
+        return refuse(why, REF_INVALID, "locked_after_save", "This cluster cannot be changed once saved.");
+    db_rows rv;
+    st = db_query(db, op->a, "DELETE FROM report_attachments WHERE report_id = ? AND sheet_no = ? AND cluster_id = ?",
+                  DB_ARGS(DB_STR(report_id), DB_INT(t.sheet), DB_INT(t.cluster)), NULL, NULL);
+    if (st == DB_OK)
+        st = db_query(db, op->a, "SELECT rev FROM reports WHERE id = ?", DB_ARGS(DB_STR(report_id)), &rv, NULL);
+    if (st == DB_OK && !rv.nrows)
+        st = DB_ERR;
+    if (st == DB_OK)
+        st = report_event(op, report_id, atoi(db_cell(&rv, 0, 0)) + 1, "attachment",
+                          attach_change(op, &t, db_cell(&old, 0, 0), NULL));
+    if (st == DB_OK)
+        st = db_query(db, op->a, "UPDATE reports SET rev = rev + 1, updated_by = ?, updated_at = UTC_TIMESTAMP(3) WHERE id = ?",
+                      DB_ARGS(DB_INT(op->user->id), DB_STR(report_id)), NULL, NULL);
+    if (st == DB_OK)
+        st = audit_log(op, NULL, "report.attachment", "report", object_id(op, &t), AUDIT_OK, "removed (import)");
+    return txn_result(st);
 }

@@ -81,4 +81,16 @@ op_result attach_stat(op_ctx *op, const attach_target *t, attach_meta *m);
 op_result attach_read(op_ctx *op, const attach_target *t, attach_meta *m, const unsigned char **data,
                       refusal *why);
 
+/* Inside the caller's transaction (the report row already locked by it;
+ * the caller checked the right to edit): store data as the image of
+ * cluster dc of report_id (Image, Handwriting, FreeDraw; and the stamp
+ * image of a sign-off cluster: PNG or JPEG), under the same checks of the
+ * bytes, limits, quota and lockAfterSave (unless force) as attach_put; the
+ * same bytes again write nothing; else rev + 1, a history event and an
+ * access-log row.  attach_clear_in removes what is stored there (nothing
+ * stored: nothing written).  Refusals as attach_put's. */
+op_result attach_store_in(op_ctx *op, const char *report_id, const def_cluster *dc, const void *data, size_t len,
+                          bool force, refusal *why);
+op_result attach_clear_in(op_ctx *op, const char *report_id, const def_cluster *dc, bool force, refusal *why);
+
 #endif

@@ -45,4 +45,10 @@ db_status flow_other_holder(op_ctx *op, const char *id, json_object **body, cons
 db_status flow_set_values(op_ctx *op, const flow_report *fr, const definition *d, int rev, const char *kind,
                           const rvals *after, const char **text);
 
+/* Is user u in stage s's group (or a group nested below it)?  A group the
+ * tenant does not have (renamed or deleted since) has no members.  *res:
+ * OP_OK unless the database failed. */
+struct auth_user;
+bool flow_in_stage_group(op_ctx *op, const def_stage *s, const struct auth_user *u, op_result *res);
+
 #endif

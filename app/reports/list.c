@@ -2,6 +2,7 @@
 #include "auth/perm.h"
 #include "auth/session.h"
 #include "db/txn.h"
+#include "reports/report.h"
 #include "tenant/resolve.h"
 #include "util/buf.h"
 #include "util/jsonx.h"
@@ -31,16 +32,113 @@ static bool parse_cursor(op_ctx *op, const char *c, const char **at, const char 
     return true;
 }
 
-/* The statement under construction: its text and its parameters. */
-typedef struct q {
-    buf sql;
-    db_arg *args;
-    size_t n;
-} q;
-
-static void arg(q *x, db_arg a)
+void report_q_arg(report_q *x, db_arg a)
 {
-    x->args[x->n++] = a;
+    if (x->n < x->cap)
+        x->args[x->n++] = a;
+}
+
+#define arg report_q_arg
+
+void reports_filter_init(op_ctx *op, report_q *x, size_t extra)
+{
+    memset(x, 0, sizeof *x);
+    x->cap = REPORT_Q_ARGS + extra;
+    x->args = arena_calloc(op->a, x->cap, sizeof(db_arg));
+    buf_init(&x->sql, op->a);
+}
+
+void reports_filter_with(op_ctx *op, const report_filter *f, report_q *x)
+{
+    (void)op;
+    if (f->label) {
+        buf_adds(&x->sql, "WITH RECURSIVE sub (id) AS (SELECT id FROM labels WHERE id = ? UNION SELECT l.id FROM labels l "
+                          "JOIN sub ON l.parent_id = sub.id) ");
+        arg(x, DB_INT(f->label));
+    }
+}
+
+void reports_filter_from(op_ctx *op, const report_filter *f, report_q *x)
+{
+    bool by_index = f->value_text && f->value_indexed && f->definition;
+    if (by_index) {
+        /* the few reports holding the value come first: the index's entries
+         * (definition, cluster, CRC32), then their rows by reports.seq */
+        buf_adds(&x->sql, "(SELECT seq FROM report_search WHERE definition_id = ? AND field = ? AND vhash = CRC32(?)) s "
+                          "STRAIGHT_JOIN reports rp ON rp.seq = s.seq ");
+        arg(x, DB_INT(f->definition));
+        arg(x, DB_INT((long long)f->value_sheet * 100000 + f->value_cluster));
+        arg(x, DB_STR(f->value_text));
+    } else {
+        buf_adds(&x->sql, "reports rp ");
+    }
+    buf_adds(&x->sql, "WHERE rp.deleted_at IS NULL ");
+    const char *scopes = op->user ? perm_scopes(op, "def.reports.view") : NULL;
+    if (scopes) {   /* NULL: the user may see every definition's reports (the system too) */
+        buf_adds(&x->sql, "AND (rp.created_by = ? OR FIND_IN_SET(rp.definition_id, ?)) ");
+        arg(x, DB_INT(op->user->id));
+        arg(x, DB_STR(scopes));
+    }
+    if (f->status) {   /* one, or several: "completed,approved" */
+        buf_adds(&x->sql, strchr(f->status, ',') ? "AND FIND_IN_SET(rp.status, ?) " : "AND rp.status = ? ");
+        arg(x, DB_STR(f->status));
+    }
+    if (f->definition) {
+        buf_adds(&x->sql, "AND rp.definition_id = ? ");
+        arg(x, DB_INT(f->definition));
+    }
+    if (f->mine && op->user) {
+        buf_adds(&x->sql, "AND rp.created_by = ? ");
+        arg(x, DB_INT(op->user->id));
+    }
+    if (f->updated_since) {
+        buf_adds(&x->sql, "AND rp.updated_at > ? ");
+        arg(x, DB_STR(f->updated_since));
+    }
+    /* the creation dates are the customer's days: [start of from, start of the day after to) */
+    char *from_utc = arena_alloc(op->a, 20), *to_utc = arena_alloc(op->a, 20);
+    if (f->from && tz_day_start_sql(tenant_zone(op->tenant), f->from, 0, from_utc)) {
+        buf_adds(&x->sql, "AND rp.created_at >= ? ");
+        arg(x, DB_STR(from_utc));
+    }
+    if (f->to && tz_day_start_sql(tenant_zone(op->tenant), f->to, 1, to_utc)) {
+        buf_adds(&x->sql, "AND rp.created_at < ? ");
+        arg(x, DB_STR(to_utc));
+    }
+    if (f->creator) {
+        buf_adds(&x->sql, "AND rp.created_by = (SELECT id FROM users WHERE login = ?) ");
+        arg(x, DB_STR(f->creator));
+    }
+    if (f->label)
+        buf_adds(&x->sql, "AND rp.definition_id IN (SELECT definition_id FROM definition_labels WHERE label_id IN "
+                          "(SELECT id FROM sub)) ");
+    if (f->text) {
+        buf_adds(&x->sql, "AND (rp.name LIKE CONCAT('%', ?, '%') OR rp.number LIKE CONCAT('%', ?, '%')) ");
+        arg(x, DB_STR(f->text));
+        arg(x, DB_STR(f->text));
+    }
+    for (int i = 0; i < REPORT_REMARKS + REPORT_SYSKEYS; i++) {
+        const char *v = i < REPORT_REMARKS ? f->remarks[i] : f->system_keys[i - REPORT_REMARKS];
+        if (v) {
+            buf_printf(&x->sql, "AND rp.%s = ? ", report_extra_cols[i]);
+            arg(x, DB_STR(v));
+        }
+    }
+    if (f->remarks_text) {
+        buf_adds(&x->sql, "AND CONCAT_WS('\\n', rp.remarks1, rp.remarks2, rp.remarks3, rp.remarks4, rp.remarks5, rp.remarks6, "
+                          "rp.remarks7, rp.remarks8, rp.remarks9, rp.remarks10) LIKE CONCAT('%', ?, '%') ");
+        arg(x, DB_STR(f->remarks_text));
+    }
+    if (f->system_key_any) {
+        buf_adds(&x->sql, "AND ? IN (rp.system_key1, rp.system_key2, rp.system_key3, rp.system_key4, rp.system_key5) ");
+        arg(x, DB_STR(f->system_key_any));
+    }
+    if (f->value_text) {   /* the value itself (the index holds its CRC32; other types: read every report's) */
+        buf_adds(&x->sql, "AND rp.definition_id = ? AND JSON_VALUE(rp.vals, ?) = ? ");
+        arg(x, DB_INT(f->definition));
+        arg(x, DB_STR(arena_printf(op->a, "$.\"%d/%d\".v", f->value_sheet, f->value_cluster)));
+        arg(x, DB_STR(f->value_text));
+    }
 }
 
 json_object *reports_list(op_ctx *op, const report_filter *f, bool console, op_result *res)
@@ -50,88 +148,22 @@ json_object *reports_list(op_ctx *op, const report_filter *f, bool console, op_r
         *res = OP_INVALID;
         return NULL;
     }
-    const char *scopes = perm_scopes(op, "def.reports.view");
     /* the console orders by creation (newest first), the API by change
      * (oldest first); only the filters in use are in the statement, so
      * MariaDB plans each shape for what it is (indexes: reports_created,
      * reports_def_created, reports_updated, reports_definition,
      * reports_creator; a value through report_search) */
     const char *order_col = console ? "rp.created_at" : "rp.updated_at", *dir = console ? "DESC" : "ASC";
-    q x = {.args = arena_calloc(op->a, 32, sizeof(db_arg))};
-    buf_init(&x.sql, op->a);
-    bool by_index = f->value_text && f->value_indexed && f->definition;
-    if (f->label) {
-        buf_adds(&x.sql, "WITH RECURSIVE sub (id) AS (SELECT id FROM labels WHERE id = ? UNION SELECT l.id FROM labels l "
-                         "JOIN sub ON l.parent_id = sub.id) ");
-        arg(&x, DB_INT(f->label));
-    }
+    report_q x;
+    reports_filter_init(op, &x, 0);
+    reports_filter_with(op, f, &x);
     buf_printf(&x.sql,
                "SELECT rp.id, rp.definition_id, rp.definition_revision, rp.name, rp.number, rp.status, rp.stage, rp.rev, "
                "DATE_FORMAT(rp.created_at, '%%Y-%%m-%%dT%%H:%%i:%%sZ'), c.login, "
                "DATE_FORMAT(rp.updated_at, '%%Y-%%m-%%dT%%H:%%i:%%sZ'), u.login, DATE_FORMAT(%s, '%%Y-%%m-%%dT%%H:%%i:%%s.%%f'), "
-               "d.name FROM (SELECT rp.id FROM ",
+               "d.name, " REPORT_EXTRA_SELECT("rp.") " FROM (SELECT rp.id FROM ",
                order_col);
-    if (by_index) {
-        /* the few reports holding the value come first: the index's entries
-         * (definition, cluster, CRC32), then their rows by reports.seq */
-        buf_adds(&x.sql, "(SELECT seq FROM report_search WHERE definition_id = ? AND field = ? AND vhash = CRC32(?)) s "
-                         "STRAIGHT_JOIN reports rp ON rp.seq = s.seq ");
-        arg(&x, DB_INT(f->definition));
-        arg(&x, DB_INT((long long)f->value_sheet * 100000 + f->value_cluster));
-        arg(&x, DB_STR(f->value_text));
-    } else {
-        buf_adds(&x.sql, "reports rp ");
-    }
-    buf_adds(&x.sql, "WHERE rp.deleted_at IS NULL ");
-    if (scopes) {   /* NULL: the user may see every definition's reports */
-        buf_adds(&x.sql, "AND (rp.created_by = ? OR FIND_IN_SET(rp.definition_id, ?)) ");
-        arg(&x, DB_INT(op->user->id));
-        arg(&x, DB_STR(scopes));
-    }
-    if (f->status) {
-        buf_adds(&x.sql, "AND rp.status = ? ");
-        arg(&x, DB_STR(f->status));
-    }
-    if (f->definition) {
-        buf_adds(&x.sql, "AND rp.definition_id = ? ");
-        arg(&x, DB_INT(f->definition));
-    }
-    if (f->mine) {
-        buf_adds(&x.sql, "AND rp.created_by = ? ");
-        arg(&x, DB_INT(op->user->id));
-    }
-    if (f->updated_since) {
-        buf_adds(&x.sql, "AND rp.updated_at > ? ");
-        arg(&x, DB_STR(f->updated_since));
-    }
-    /* the creation dates are the customer's days: [start of from, start of the day after to) */
-    char from_utc[20], to_utc[20];
-    if (f->from && tz_day_start_sql(tenant_zone(op->tenant), f->from, 0, from_utc)) {
-        buf_adds(&x.sql, "AND rp.created_at >= ? ");
-        arg(&x, DB_STR(from_utc));
-    }
-    if (f->to && tz_day_start_sql(tenant_zone(op->tenant), f->to, 1, to_utc)) {
-        buf_adds(&x.sql, "AND rp.created_at < ? ");
-        arg(&x, DB_STR(to_utc));
-    }
-    if (f->creator) {
-        buf_adds(&x.sql, "AND rp.created_by = (SELECT id FROM users WHERE login = ?) ");
-        arg(&x, DB_STR(f->creator));
-    }
-    if (f->label)
-        buf_adds(&x.sql, "AND rp.definition_id IN (SELECT definition_id FROM definition_labels WHERE label_id IN "
-                         "(SELECT id FROM sub)) ");
-    if (f->text) {
-        buf_adds(&x.sql, "AND (rp.name LIKE CONCAT('%', ?, '%') OR rp.number LIKE CONCAT('%', ?, '%')) ");
-        arg(&x, DB_STR(f->text));
-        arg(&x, DB_STR(f->text));
-    }
-    if (f->value_text) {   /* the value itself (the index holds its CRC32; other types: read every report's) */
-        buf_adds(&x.sql, "AND rp.definition_id = ? AND JSON_VALUE(rp.vals, ?) = ? ");
-        arg(&x, DB_INT(f->definition));
-        arg(&x, DB_STR(arena_printf(op->a, "$.\"%d/%d\".v", f->value_sheet, f->value_cluster)));
-        arg(&x, DB_STR(f->value_text));
-    }
+    reports_filter_from(op, f, &x);
     if (cat) {
         buf_printf(&x.sql, "AND (%s %s ? OR (%s = ? AND rp.id %s ?)) ", order_col, console ? "<" : ">", order_col,
                    console ? "<" : ">");
@@ -178,6 +210,7 @@ json_object *reports_list(op_ctx *op, const report_filter *f, bool console, op_r
         jx_add_str(o, "created_by", db_cell(&rows, i, 9));
         jx_add_str(o, "updated_at", db_cell(&rows, i, 10));
         jx_add_str(o, "updated_by", db_cell(&rows, i, 11));
+        report_extras_json(o, &rows, i, 14);
         json_object_array_add(arr, o);
     }
     json_object *out = json_object_new_object();

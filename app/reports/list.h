@@ -7,11 +7,13 @@
 #define GENBA_REPORT_LIST_H
 
 #include <json-c/json.h>
+#include "db/db.h"
 #include "tenant/op.h"
+#include "util/buf.h"
 #include "util/errs.h"
 
 typedef struct report_filter {
-    const char *status;          /* NULL = any */
+    const char *status;          /* NULL = any; several: "completed,approved" */
     long long definition;        /* 0 = any */
     bool mine;
     const char *updated_since;   /* SQL DATETIME text */
@@ -23,11 +25,34 @@ typedef struct report_filter {
                                          RVALS_SEARCH_MAX characters: the index holds no longer ones), console */
     const char *value_text;
     bool value_indexed;              /* the cluster's type is in the search index (forms/value.h) */
+    const char *remarks[10];         /* remarksN equals this (NULL = any; "" = not set) */
+    const char *system_keys[5];      /* system_keyN equals this */
+    const char *remarks_text;        /* in any of the ten remarks (substring), console */
+    const char *system_key_any;      /* equals one of the five system keys, console */
     const char *cursor;
     int limit;
 } report_filter;
 
 /* {"reports": [...], "next_cursor"}; OP_INVALID for a bad cursor. */
 json_object *reports_list(op_ctx *op, const report_filter *f, bool console, op_result *res);
+
+/* The statements of a filter, for the list and for the walks over many
+ * reports (export/each.c): a statement under construction, its text and
+ * its parameters (room for the filter's and extra more: report_q_arg
+ * drops what does not fit). */
+#define REPORT_Q_ARGS 64
+typedef struct report_q {
+    buf sql;
+    db_arg *args;
+    size_t n, cap;
+} report_q;
+void reports_filter_init(op_ctx *op, report_q *x, size_t extra);
+void report_q_arg(report_q *x, db_arg a);
+/* The WITH clause f needs (labels), to put before the SELECT, or nothing. */
+void reports_filter_with(op_ctx *op, const report_filter *f, report_q *x);
+/* "<source> WHERE rp.deleted_at IS NULL AND ..." of f, the reports table
+ * named rp: f's conditions (cursor and limit aside) and what op->user may
+ * see (op->user NULL, the system: every report; f->mine is then ignored). */
+void reports_filter_from(op_ctx *op, const report_filter *f, report_q *x);
 
 #endif

@@ -1,4 +1,5 @@
 #include "reports/load.h"
+#include "reports/report.h"
 #include "auth/perm.h"
 #include "db/txn.h"
 #include "forms/defcache.h"
@@ -24,7 +25,7 @@ op_result report_load(op_ctx *op, const char *id, report_full *out)
                             "SELECT rp.id, rp.seq, rp.definition_id, rp.definition_revision, rp.name, rp.number, "
                             "rp.status, rp.stage, rp.rev, DATE_FORMAT(rp.created_at, '%Y-%m-%dT%H:%i:%sZ'), "
                             "DATE_FORMAT(rp.updated_at, '%Y-%m-%dT%H:%i:%sZ'), c.login, c.name, u.login, u.name, "
-                            "rp.created_by, rp.vals "
+                            "rp.created_by, rp.vals, " REPORT_EXTRA_SELECT("rp.") " "
                             "FROM reports rp JOIN users c ON c.id = rp.created_by JOIN users u ON u.id = rp.updated_by "
                             "WHERE rp.id = ? AND rp.deleted_at IS NULL",
                             DB_ARGS(DB_STR(id)), &rows, NULL);
@@ -50,6 +51,10 @@ op_result report_load(op_ctx *op, const char *id, report_full *out)
     out->created_by_name = cell(&rows, 0, 12);
     out->updated_by = cell(&rows, 0, 13);
     out->updated_by_name = cell(&rows, 0, 14);
+    for (int i = 0; i < REPORT_REMARKS; i++)
+        out->remarks[i] = cell(&rows, 0, 17 + i);
+    for (int i = 0; i < REPORT_SYSKEYS; i++)
+        out->system_keys[i] = cell(&rows, 0, 17 + REPORT_REMARKS + i);
     if (!rvals_parse(op->a, db_cell(&rows, 0, 16), &out->vals)) {
         log_error("req id=%s tenant=%s: the stored values of report %s do not parse", op->req_id, op->tenant->code,
                   out->id);

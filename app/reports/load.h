@@ -44,6 +44,8 @@ typedef struct report_full {
     const char *created_at, *updated_at;           /* UTC, as above */
     const char *created_by, *created_by_name;      /* login, display name */
     const char *updated_by, *updated_by_name;
+    const char *remarks[10];       /* remarks1..10 ("" when not set) */
+    const char *system_keys[5];    /* system_key1..5 */
     rvals vals;                    /* reports/values.h */
     report_att *att;
     int natt;

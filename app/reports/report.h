@@ -26,6 +26,16 @@ typedef struct report_value_in {
     const char *value, *edited_at, *gps;   /* edited_at, gps may be NULL */
 } report_value_in;
 
+/* Report remarks (remarksValue1-10 of the ConMas API; their names are the
+ * definition's remarksName1-10) and system keys (systemKey1-5): free text
+ * kept with the report, at most REPORT_REMARK_MAX / REPORT_SYSKEY_MAX
+ * characters, no control characters (remarks may hold line breaks and
+ * tabs). */
+#define REPORT_REMARKS 10
+#define REPORT_SYSKEYS 5
+#define REPORT_REMARK_MAX 500
+#define REPORT_SYSKEY_MAX 200
+
 typedef struct report_write {
     const char *id;                 /* UUID (create) */
     long long definition_id;
@@ -34,7 +44,28 @@ typedef struct report_write {
     report_value_in *values;
     int nvalues;
     bool complete;                  /* action "complete" (else "save") */
+    const char *remarks[REPORT_REMARKS];     /* NULL: keep (create: none); "": clear */
+    const char *system_keys[REPORT_SYSKEYS]; /* the same */
+    bool force;                     /* the external API's force mode: another user's exclusive lock, the
+                                       applicant lock and lockAfterSave do not stop report_update */
 } report_write;
+
+/* Check w's remarks and system keys; problems into e (field "remarks.N" /
+ * "system_key.N", code too_long or bad_charset).  report_create and
+ * report_update call it; exported for callers that check before writing. */
+bool report_extras_check(op_ctx *op, const report_write *w, errs *e);
+/* Add "remarks" and "system_keys" ({"1": text} for those set) to o from
+ * rows' columns col .. col + 14 (report_extra_cols' order). */
+struct db_rows;
+void report_extras_json(json_object *o, const struct db_rows *rows, size_t row, int col);
+/* The columns in SQL, each prefixed by p ("rp."): remarks1..10 then
+ * system_key1..5, comma-separated (no trailing comma). */
+#define REPORT_EXTRA_SELECT(p)                                                                                        \
+    p "remarks1, " p "remarks2, " p "remarks3, " p "remarks4, " p "remarks5, " p "remarks6, " p "remarks7, "   \
+    p "remarks8, " p "remarks9, " p "remarks10, " p "system_key1, " p "system_key2, " p "system_key3, "          \
+    p "system_key4, " p "system_key5"
+/* The SQL columns in order: remarks1..10 then system_key1..5. */
+extern const char *const report_extra_cols[REPORT_REMARKS + REPORT_SYSKEYS];
 
 /* Parse {"values": [...]} items into w (400-worthy problems into e). */
 bool report_values_from_json(op_ctx *op, json_object *arr, report_write *w, errs *e);

@@ -100,6 +100,50 @@ bool report_values_from_json(op_ctx *op, json_object *arr, report_write *w, errs
     return e->n == 0;
 }
 
+const char *const report_extra_cols[REPORT_REMARKS + REPORT_SYSKEYS] = {
+    "remarks1", "remarks2", "remarks3", "remarks4", "remarks5", "remarks6", "remarks7", "remarks8", "remarks9",
+    "remarks10", "system_key1", "system_key2", "system_key3", "system_key4", "system_key5"};
+
+static bool extra_ok(op_ctx *op, const char *v, size_t max, bool lines, const char *field, errs *e)
+{
+    if (!v)
+        return true;
+    size_t n = strlen(v);
+    if (!str_utf8_valid(v, n)) {
+        errs_add(e, field, "bad_charset");
+        return false;
+    }
+    for (const unsigned char *p = (const unsigned char *)v; *p; p++)
+        if ((*p < 0x20 && !(lines && (*p == '\n' || *p == '\r' || *p == '\t'))) || *p == 0x7f) {
+            errs_add(e, field, "bad_charset");
+            return false;
+        }
+    if (str_utf8_len(v) > max) {
+        errs_add_arg(e, field, "too_long", arena_printf(op->a, "%zu", max));
+        return false;
+    }
+    return true;
+}
+
+bool report_extras_check(op_ctx *op, const report_write *w, errs *e)
+{
+    bool ok = true;
+    for (int i = 0; i < REPORT_REMARKS; i++)
+        ok &= extra_ok(op, w->remarks[i], REPORT_REMARK_MAX, true, arena_printf(op->a, "remarks.%d", i + 1), e);
+    for (int i = 0; i < REPORT_SYSKEYS; i++)
+        ok &= extra_ok(op, w->system_keys[i], REPORT_SYSKEY_MAX, false, arena_printf(op->a, "system_key.%d", i + 1), e);
+    return ok;
+}
+
+/* The remarks and system keys as arguments: create: the value or ""; update: the value or NULL (keep). */
+static void extra_args(const report_write *w, bool create, db_arg *out)
+{
+    for (int i = 0; i < REPORT_REMARKS + REPORT_SYSKEYS; i++) {
+        const char *v = i < REPORT_REMARKS ? w->remarks[i] : w->system_keys[i - REPORT_REMARKS];
+        out[i] = v ? DB_STR(v) : create ? DB_STR("") : DB_NULLARG;
+    }
+}
+
 definition *report_definition(op_ctx *op, long long def_id, int rev, op_result *res)
 {
     def_rev v;
@@ -293,7 +337,7 @@ static bool apply(work *w, const report_write *wr, const char *id, const char *c
             errs_add(e, where(op, in->sheet, in->cluster), code);
             continue;
         }
-        if (sl->c->lock_after_save && sl->old && *sl->old && strcmp(sl->old, canon)) {
+        if (!wr->force && sl->c->lock_after_save && sl->old && *sl->old && strcmp(sl->old, canon)) {
             errs_add(e, where(op, in->sheet, in->cluster), "locked_after_save");
             continue;
         }
@@ -386,6 +430,19 @@ static const char *new_report_json(op_ctx *op, const report_write *wr, const cha
     jx_buf_str(&b, now);
     buf_adds(&b, ",\"updated_by\":");
     jx_buf_str(&b, op->user->login);
+    for (int k = 0; k < 2; k++) {   /* "remarks": {"1": "…"}, "system_keys": {…}: the ones set */
+        buf_adds(&b, k ? ",\"system_keys\":{" : ",\"remarks\":{");
+        bool first = true;
+        for (int i = 0; i < (k ? REPORT_SYSKEYS : REPORT_REMARKS); i++) {
+            const char *v = k ? wr->system_keys[i] : wr->remarks[i];
+            if (!v || !*v)
+                continue;
+            buf_printf(&b, "%s\"%d\":", first ? "" : ",", i + 1);
+            jx_buf_str(&b, v);
+            first = false;
+        }
+        buf_addc(&b, '}');
+    }
     buf_adds(&b, ",\"values\":");
     rvals_api_text(&b, after);
     buf_adds(&b, ",\"attachments\":[],\"approvals\":[");
@@ -425,7 +482,8 @@ op_result report_create(op_ctx *op, const report_write *wr, errs *e, refusal *wh
         return OP_ERROR;
     instant t = instant_now(op);
     const char *now = t.iso;
-    if (!apply(&w, wr, NULL, op->user->name, now, e))
+    bool extras = report_extras_check(op, wr, e);
+    if (!apply(&w, wr, NULL, op->user->name, now, e) || !extras)
         return OP_INVALID;
     db_conn *db = op->tenant->db;
     const char *number = NULL;
@@ -437,17 +495,21 @@ op_result report_create(op_ctx *op, const report_write *wr, errs *e, refusal *wh
     const char *status = !wr->complete ? "editing" : stages ? "applying" : "completed";
     rvals after;
     settle(&w, now, &after);
-    if (st == DB_OK)
+    if (st == DB_OK) {
+        db_arg a[14 + REPORT_REMARKS + REPORT_SYSKEYS] = {
+            DB_STR(wr->id), DB_INT(wr->definition_id), DB_INT(wr->definition_revision), DB_STR(name), DB_STR(number),
+            DB_STR(status), applied ? DB_INT(1) : DB_NULLARG, applied ? DB_INT(op->user->id) : DB_NULLARG,
+            DB_INT(op->user->id), DB_STR(t.sql), DB_STR(op->user->device_id), DB_INT(op->user->id), DB_STR(t.sql),
+            DB_STR(rvals_text(op->a, &after))};
+        extra_args(wr, true, a + 14);
         st = db_query(db, op->a,
                       "INSERT INTO reports (id, definition_id, definition_revision, name, number, status, stage, applicant_id, "
-                      "rev, created_by, created_at, created_device, updated_by, updated_at, vals) "
-                      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?)",
-                      DB_ARGS(DB_STR(wr->id), DB_INT(wr->definition_id), DB_INT(wr->definition_revision), DB_STR(name),
-                              DB_STR(number), DB_STR(status), applied ? DB_INT(1) : DB_NULLARG,
-                              applied ? DB_INT(op->user->id) : DB_NULLARG, DB_INT(op->user->id),
-                              DB_STR(t.sql), DB_STR(op->user->device_id), DB_INT(op->user->id), DB_STR(t.sql),
-                              DB_STR(rvals_text(op->a, &after))),
-                      NULL, NULL);
+                      "rev, created_by, created_at, created_device, updated_by, updated_at, vals, "
+                      "remarks1, remarks2, remarks3, remarks4, remarks5, remarks6, remarks7, remarks8, remarks9, remarks10, "
+                      "system_key1, system_key2, system_key3, system_key4, system_key5) "
+                      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                      a, sizeof a / sizeof a[0], NULL, NULL);
+    }
     if (st == DB_DUP)
         return refuse(why, REF_CONFLICT, "report_exists", "A report with this id exists already; update it with PUT.");
     long long seq = st == DB_OK ? (long long)db_insert_id(db) : 0;
@@ -524,13 +586,14 @@ op_result report_update(op_ctx *op, const char *id, int if_match, const report_w
     const definition *d = report_definition(op, def_id, atoi(db_cell(&rows, 0, 1)), &res);
     if (!d)
         return res == OP_NOT_FOUND ? refuse(why, REF_CONFLICT, "definition_gone", "The report's definition revision is not available.") : res;
-    res = report_check_locks(op, id, status, d, why);
+    res = wr->force ? OP_OK : report_check_locks(op, id, status, d, why);
     if (res != OP_OK)
         return res;
     work w = {.op = op, .d = d};
     if (!load(&w, db_cell(&rows, 0, 9)))
         return OP_ERROR;
-    if (!apply(&w, wr, id, db_cell(&rows, 0, 5), db_cell(&rows, 0, 6), e))
+    bool extras = report_extras_check(op, wr, e);
+    if (!apply(&w, wr, id, db_cell(&rows, 0, 5), db_cell(&rows, 0, 6), e) || !extras)
         return OP_INVALID;
     bool stages = d->nstages > 0;
     const char *nstatus = status;
@@ -549,14 +612,23 @@ op_result report_update(op_ctx *op, const char *id, int if_match, const report_w
         st = report_event(op, id, rev + 1, "update", changes);
     if (st == DB_OK && wr->complete && stages)
         st = audit_log(op, NULL, "report.apply", "report", id, AUDIT_OK, "stage 1");
-    if (st == DB_OK)
+    if (st == DB_OK) {
+        db_arg a[8 + REPORT_REMARKS + REPORT_SYSKEYS + 1] = {
+            DB_STR(wr->name), DB_STR(nstatus), DB_INT(wr->complete && stages), DB_INT(wr->complete && stages),
+            DB_INT(op->user->id), DB_INT(op->user->id), DB_STR(t.sql), DB_STR(rvals_text(op->a, &after))};
+        extra_args(wr, false, a + 8);
+        a[8 + REPORT_REMARKS + REPORT_SYSKEYS] = DB_STR(id);
         st = db_query(db, op->a,
                       "UPDATE reports SET rev = rev + 1, name = COALESCE(?, name), status = ?, stage = IF(?, 1, stage), "
-                      "applicant_id = IF(?, ?, applicant_id), updated_by = ?, updated_at = ?, vals = ? WHERE id = ?",
-                      DB_ARGS(DB_STR(wr->name), DB_STR(nstatus), DB_INT(wr->complete && stages),
-                              DB_INT(wr->complete && stages), DB_INT(op->user->id), DB_INT(op->user->id), DB_STR(t.sql),
-                              DB_STR(rvals_text(op->a, &after)), DB_STR(id)),
-                      NULL, NULL);
+                      "applicant_id = IF(?, ?, applicant_id), updated_by = ?, updated_at = ?, vals = ?, "
+                      "remarks1 = COALESCE(?, remarks1), remarks2 = COALESCE(?, remarks2), remarks3 = COALESCE(?, remarks3), "
+                      "remarks4 = COALESCE(?, remarks4), remarks5 = COALESCE(?, remarks5), remarks6 = COALESCE(?, remarks6), "
+                      "remarks7 = COALESCE(?, remarks7), remarks8 = COALESCE(?, remarks8), remarks9 = COALESCE(?, remarks9), "
+                      "remarks10 = COALESCE(?, remarks10), system_key1 = COALESCE(?, system_key1), "
+                      "system_key2 = COALESCE(?, system_key2), system_key3 = COALESCE(?, system_key3), "
+                      "system_key4 = COALESCE(?, system_key4), system_key5 = COALESCE(?, system_key5) WHERE id = ?",
+                      a, 8 + REPORT_REMARKS + REPORT_SYSKEYS + 1, NULL, NULL);
+    }
     if (st == DB_OK && wr->complete && stages)
         st = db_query(db, op->a,
                       "INSERT INTO report_approvals (report_id, stage, action, user_id, at) VALUES (?, 1, 'apply', ?, ?)",

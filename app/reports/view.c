@@ -1,7 +1,32 @@
 #include "reports/report.h"
 #include "reports/load.h"
 #include "reports/values.h"
+#include "db/db.h"
 #include "util/jsonx.h"
+
+#include <stdio.h>
+
+/* remarks and system keys as {"1": "…"}: only those set */
+static json_object *numbered(const char *const *v, int n)
+{
+    json_object *x = json_object_new_object();
+    for (int i = 0; i < n; i++)
+        if (v[i] && *v[i]) {
+            char key[4];
+            snprintf(key, sizeof key, "%d", i + 1);
+            jx_add_str(x, key, v[i]);
+        }
+    return x;
+}
+
+void report_extras_json(json_object *o, const db_rows *rows, size_t row, int col)
+{
+    const char *v[REPORT_REMARKS + REPORT_SYSKEYS];
+    for (int i = 0; i < REPORT_REMARKS + REPORT_SYSKEYS; i++)
+        v[i] = db_cell(rows, row, col + i);
+    json_object_object_add(o, "remarks", numbered(v, REPORT_REMARKS));
+    json_object_object_add(o, "system_keys", numbered(v + REPORT_REMARKS, REPORT_SYSKEYS));
+}
 
 /* "" as null: the loader gives "" for the columns that hold NULL (a report
  * without a number yet, an approval without a comment). */
@@ -31,6 +56,8 @@ json_object *report_json(op_ctx *op, const char *id, op_result *res)
     jx_add_str(o, "created_by", r.created_by);
     jx_add_str(o, "updated_at", r.updated_at);
     jx_add_str(o, "updated_by", r.updated_by);
+    json_object_object_add(o, "remarks", numbered(r.remarks, REPORT_REMARKS));
+    json_object_object_add(o, "system_keys", numbered(r.system_keys, REPORT_SYSKEYS));
     json_object_object_add(o, "values", rvals_api_json(&r.vals));
     json_object *atts = json_object_new_array();
     for (int i = 0; i < r.natt; i++) {

@@ -58,6 +58,8 @@ int runner_main(const char *config_path)
     genba_config cfg;
     keyring kr;
     const char *kfd = getenv("GENBA_KEY_FD");
+    /* "genba-runner" in ps, top and pgrep: told apart from the workers */
+    prctl(PR_SET_NAME, "genba-runner", 0, 0, 0);
     if (kfd && *kfd)
         prctl(PR_SET_PDEATHSIG, SIGTERM);
     if (!config_load(&cfg, config_path, err, sizeof err)) {

@@ -9,7 +9,7 @@
 
 #include <stdbool.h>
 
-typedef enum sess_kind { SESS_CONSOLE, SESS_TABLET, SESS_SCRIPT } sess_kind;
+typedef enum sess_kind { SESS_CONSOLE, SESS_TABLET, SESS_SCRIPT, SESS_CONMAS } sess_kind;
 
 typedef struct auth_user {
     long long id;
@@ -27,10 +27,10 @@ typedef struct auth_user {
     const char **perm, **scope;
 } auth_user;
 
-/* "console", "tablet" or "script". */
+/* "console", "tablet", "script" or "conmas" (the ConMas API's cookie session). */
 static inline const char *user_kind_name(sess_kind k)
 {
-    return k == SESS_CONSOLE ? "console" : k == SESS_TABLET ? "tablet" : "script";
+    return k == SESS_CONSOLE ? "console" : k == SESS_TABLET ? "tablet" : k == SESS_CONMAS ? "conmas" : "script";
 }
 
 #endif

@@ -1,5 +1,6 @@
 #include "util/arena.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -151,4 +152,24 @@ char *arena_printf(arena *a, const char *fmt, ...)
 size_t arena_used(const arena *a)
 {
     return a ? a->total : 0;
+}
+
+void arena_reset_fit(arena *a, size_t max)
+{
+    if (!a)
+        return;
+    size_t want = a->total, held = a->head ? a->head->size : 0;
+    bool one = a->head && !a->head->next;
+    if (one || want <= held || want > max) {   /* it fits in one block already, or would be too large to keep */
+        arena_reset(a);
+        return;
+    }
+    struct block *b = a->head;
+    while (b) {
+        struct block *n = b->next;
+        free(b);
+        b = n;
+    }
+    a->head = block_new(want + want / 4);
+    a->total = 0;
 }

@@ -18,6 +18,11 @@ arena *arena_new(void);
 void arena_free(arena **a);
 /* Release every allocation but keep the first block for reuse. */
 void arena_reset(arena *a);
+/* As arena_reset, but when the arena held more than its first block, keep
+ * one block as large as all that was used (up to max bytes): an arena
+ * reset after each round of a loop (a page of rows) then stops asking
+ * malloc, and the kernel, for memory every round. */
+void arena_reset_fit(arena *a, size_t max);
 /* Allocate n bytes aligned for any type; aborts the process when memory
  * is exhausted (a worker that cannot allocate is restarted by the master). */
 void *arena_alloc(arena *a, size_t n);

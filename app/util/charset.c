@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "util/buf.h"
 #include "util/str.h"
 
 enum { CONV_OK, CONV_BAD_INPUT, CONV_UNAVAILABLE };
@@ -108,4 +109,72 @@ const char *charset_to_utf8(arena *a, const char *in, size_t n, const char *enco
             snprintf(err, errlen, "Shift_JIS conversion is not available (iconv CP932)");
         return NULL;
     }
+}
+
+/* Characters CP932 lacks whose usual Japanese look-alike it has (the
+ * characters Macs and Unicode text use for what Windows writes with the
+ * others): WAVE DASH, MINUS SIGN, DOUBLE VERTICAL LINE, EM DASH, CENT,
+ * POUND, NOT SIGN. */
+static const struct {
+    uint32_t cp;
+    char sjis[3];
+} cp932_alike[] = {
+    {0x301C, "\x81\x60"}, {0x2212, "\x81\x7C"}, {0x2016, "\x81\x61"}, {0x2014, "\x81\x5C"},
+    {0x00A2, "\x81\x91"}, {0x00A3, "\x81\x92"}, {0x00AC, "\x81\xCA"},
+};
+
+/* The code point of the UTF-8 sequence at p (n bytes left) and its length;
+ * 0 length for a byte that starts none. */
+static uint32_t utf8_at(const unsigned char *p, size_t n, size_t *len)
+{
+    int k = p[0] < 0x80 ? 1 : (p[0] & 0xE0) == 0xC0 ? 2 : (p[0] & 0xF0) == 0xE0 ? 3 : (p[0] & 0xF8) == 0xF0 ? 4 : 0;
+    *len = 0;
+    if (!k || (size_t)k > n)
+        return 0;
+    uint32_t cp = k == 1 ? p[0] : p[0] & (0x7F >> k);
+    for (int i = 1; i < k; i++) {
+        if ((p[i] & 0xC0) != 0x80)
+            return 0;
+        cp = cp << 6 | (p[i] & 0x3F);
+    }
+    *len = (size_t)k;
+    return cp;
+}
+
+bool charset_utf8_to_sjis(buf *out, const char *in, size_t n, size_t *replaced)
+{
+    iconv_t cd = iconv_open("CP932", "UTF-8");
+    if (cd == (iconv_t)-1)
+        return false;
+    char chunk[16384];
+    char *ip = (char *)in;   /* iconv does not write the input */
+    size_t left = n;
+    while (left) {
+        char *op = chunk;
+        size_t room = sizeof chunk;
+        size_t r = iconv(cd, &ip, &left, &op, &room);
+        buf_add(out, chunk, (size_t)(op - chunk));
+        if (r != (size_t)-1 || errno == E2BIG)
+            continue;
+        /* a character CP932 lacks, or bytes that are not UTF-8: its look-alike, or '?' */
+        size_t len;
+        uint32_t cp = utf8_at((const unsigned char *)ip, left, &len);
+        const char *alike = NULL;
+        for (size_t i = 0; len && i < sizeof cp932_alike / sizeof *cp932_alike; i++)
+            if (cp932_alike[i].cp == cp)
+                alike = cp932_alike[i].sjis;
+        if (alike) {
+            buf_add(out, alike, 2);
+        } else {
+            buf_addc(out, '?');
+            if (replaced)
+                (*replaced)++;
+        }
+        len = len ? len : 1;
+        ip += len;
+        left -= len;
+        iconv(cd, NULL, NULL, NULL, NULL);
+    }
+    iconv_close(cd);
+    return true;
 }

@@ -9,6 +9,7 @@
 #ifndef GENBA_CHARSET_H
 #define GENBA_CHARSET_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "util/arena.h"
@@ -36,5 +37,15 @@ char *charset_sjis_to_utf8(arena *a, const char *in, size_t n, size_t *outlen);
  * Thread-safety: as the arena. */
 const char *charset_to_utf8(arena *a, const char *in, size_t n, const char *encoding, size_t *outlen,
                             char *err, size_t errlen);
+
+/* Append in[0..n) (UTF-8) to out in CP932, for files meant for Japanese
+ * Excel.  A character CP932 lacks becomes its usual look-alike when it has
+ * one (WAVE DASH 〜 -> ～, MINUS SIGN − -> －, ‖, —, ¢, £, ¬: what
+ * charset_sjis_to_utf8 reads back as the fullwidth forms), else '?'; so do
+ * bytes that are not UTF-8.  *replaced (may be NULL) is increased by the
+ * number of '?' written.  false (nothing appended) when iconv cannot
+ * convert to CP932.  Thread-safety: as the buffer. */
+struct buf;
+bool charset_utf8_to_sjis(struct buf *out, const char *in, size_t n, size_t *replaced);
 
 #endif

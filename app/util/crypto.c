@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
+#include <stdio.h>
 #include <string.h>
 
 bool crypto_random(void *out, size_t n)
@@ -19,18 +20,6 @@ bool crypto_token_hex(size_t nbytes, char *out)
         return false;
     str_hex(b, nbytes, out);
     crypto_wipe(b, sizeof b);
-    return true;
-}
-
-bool crypto_uuid(char out[37])
-{
-    unsigned char b[16];
-    if (!crypto_random(b, sizeof b))
-        return false;
-    b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);
-    b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
-    snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1], b[2], b[3], b[4],
-             b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
     return true;
 }
 
@@ -126,4 +115,16 @@ fail:
         crypto_wipe(out, ctlen);
     EVP_CIPHER_CTX_free(ctx);
     return ok;
+}
+
+bool crypto_uuid4(char out[37])
+{
+    unsigned char b[16];
+    if (!crypto_random(b, sizeof b))
+        return false;
+    b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);
+    b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
+    snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1], b[2], b[3], b[4],
+             b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
+    return true;
 }

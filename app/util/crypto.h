@@ -19,8 +19,9 @@
 bool crypto_random(void *out, size_t n);
 /* A random token of nbytes rendered as 2*nbytes hex chars into out. */
 bool crypto_token_hex(size_t nbytes, char *out);
-/* A random (version 4) UUID, lowercase, into out[37]; false when the CSPRNG fails. */
-bool crypto_uuid(char out[37]);
+/* A random (version 4) UUID, lower case, into out (37 bytes with the NUL);
+ * false when the random source fails. */
+bool crypto_uuid4(char out[37]);
 /* SHA-256 of in into out[32]. */
 void crypto_sha256(const void *in, size_t n, unsigned char out[32]);
 /* Key id of a key: the first 8 bytes of SHA-256("genba-keyid" | key). */

@@ -181,7 +181,32 @@ static bool formula_start(char c)
     return c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r';
 }
 
+/* A plain decimal number ("-12", "-0.5"): what a spreadsheet reads as
+ * that number, never as a formula. */
+static bool plain_number(const char *s)
+{
+    if (*s == '-')
+        s++;
+    if (*s < '0' || *s > '9')
+        return false;
+    while (*s >= '0' && *s <= '9')
+        s++;
+    if (*s == '.') {
+        s++;
+        if (*s < '0' || *s > '9')
+            return false;
+        while (*s >= '0' && *s <= '9')
+            s++;
+    }
+    return !*s;
+}
+
 void csv_write_row(buf *b, const char *const *fields, int n)
+{
+    csv_write_row_ex(b, fields, n, 0);
+}
+
+void csv_write_row_ex(buf *b, const char *const *fields, int n, unsigned flags)
 {
     for (int k = 0; k < n; k++) {
         if (k)
@@ -192,7 +217,7 @@ void csv_write_row(buf *b, const char *const *fields, int n)
         quote = quote || strpbrk(s, ",\"\r\n;") != NULL;
         if (quote)
             buf_addc(b, '"');
-        if (formula_start(s[0]))
+        if (formula_start(s[0]) && !((flags & CSV_KEEP_NUMBERS) && plain_number(s)))
             buf_addc(b, '\'');
         const char *q;
         while ((q = strchr(s, '"')) != NULL) {

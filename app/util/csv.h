@@ -67,6 +67,12 @@ bool csv_parse(arena *a, const char *data, size_t len, csv_table *out, char *err
  * Ownership: the bytes are copied into b (b's arena); fields are only read.
  * Thread-safety: as the buffer (one thread at a time). */
 void csv_write_row(buf *b, const char *const *fields, int n);
+/* The same with flags: CSV_KEEP_NUMBERS writes a field that is a plain
+ * decimal number (-?digits, optionally .digits: "-5", "-0.25") as it is,
+ * without the apostrophe: a spreadsheet reads it as that number, and no
+ * formula fits in it ("-2+3", "-A1", "-1e5" are still neutralised). */
+#define CSV_KEEP_NUMBERS 1u
+void csv_write_row_ex(buf *b, const char *const *fields, int n, unsigned flags);
 
 /* Append the UTF-8 byte order mark (EF BB BF).  Write it first in a file
  * meant for Excel, which otherwise reads CSV in the locale's code page

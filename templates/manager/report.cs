@@ -23,9 +23,12 @@
     <dt><?cs var:L.reports.definition ?></dt><dd><?cs if:Perm.definitions_view ?><a href="/<?cs var:Tenant.code ?>/manager/definitions/<?cs var:R.definition_id ?>?revision=<?cs var:R.definition_revision ?>"><?cs var:R.definition_name ?></a><?cs else ?><?cs var:R.definition_name ?><?cs /if ?> <span class="help">(<?cs var:L.defs.revision ?> <?cs var:R.definition_revision ?>)</span></dd>
     <dt><?cs var:L.report.created ?></dt><dd><?cs var:R.creator ?> <span class="help"><time><?cs var:R.created ?></time></span></dd>
     <dt><?cs var:L.report.updated ?></dt><dd><?cs var:R.updater ?> <span class="help"><time><?cs var:R.updated ?></time> · <?cs var:L.report.rev ?> <?cs var:R.rev ?></span></dd>
-    <dt><?cs var:L.report.download ?></dt><dd class="downloads">
+    <?cs each:x = Remarks ?><dt><?cs if:x.name ?><?cs var:x.name ?><?cs else ?><?cs var:L.report.remarks_n ?> <?cs var:x.no ?><?cs /if ?></dt><dd id="remarks-<?cs var:x.no ?>" class="prewrap"><?cs if:x.value ?><?cs var:x.value ?><?cs else ?>—<?cs /if ?></dd>
+    <?cs /each ?><?cs each:x = SystemKeys ?><dt><?cs var:L.report.system_key_n ?> <?cs var:x.no ?></dt><dd id="system-key-<?cs var:x.no ?>"><code><?cs var:x.value ?></code></dd>
+    <?cs /each ?><dt><?cs var:L.report.download ?></dt><dd class="downloads">
       <a class="button" href="/<?cs var:Tenant.code ?>/manager/reports/<?cs var:R.id ?>/pdf" id="download-pdf" download><?cs var:L.report.download_pdf ?></a>
       <a class="button" href="/<?cs var:Tenant.code ?>/manager/reports/<?cs var:R.id ?>/xlsx" id="download-xlsx" download><?cs var:L.report.download_xlsx ?></a>
+      <a class="button" href="/<?cs var:Tenant.code ?>/manager/reports/<?cs var:R.id ?>/xml" id="download-xml" download><?cs var:L.report.download_xml ?></a>
       <details class="pdf-options"><summary><?cs var:L.report.download_pdf ?>: <?cs var:L.report.download_pages ?> · <?cs var:L.report.download_history ?></summary>
         <form method="get" action="/<?cs var:Tenant.code ?>/manager/reports/<?cs var:R.id ?>/pdf" id="pdf-form" class="row">
           <label for="pdf-pages"><?cs var:L.report.download_pages ?></label>

@@ -13,6 +13,8 @@
     <label><?cs var:L.reports.from ?> <input type="date" name="from" id="f-from" value="<?cs var:Filter.from ?>"></label>
     <label><?cs var:L.reports.to ?> <input type="date" name="to" id="f-to" value="<?cs var:Filter.to ?>"></label>
     <label><?cs var:L.reports.creator ?> <input name="creator" id="f-creator" value="<?cs var:Filter.creator ?>" size="12" maxlength="64"></label>
+    <label><?cs var:L.reports.remarks ?> <input name="remarks" id="f-remarks" value="<?cs var:Filter.remarks ?>" size="12" maxlength="100"></label>
+    <label><?cs var:L.reports.system_key ?> <input name="system_key" id="f-system-key" value="<?cs var:Filter.system_key ?>" size="12" maxlength="200"></label>
     <label><?cs var:L.reports.cluster ?> <select name="cluster" id="f-cluster"<?cs if:!subcount(Clusters) ?> disabled<?cs /if ?>>
       <?cs if:subcount(Clusters) ?><option value=""><?cs var:L.reports.cluster_none ?></option><?cs each:c = Clusters ?><option value="<?cs var:c.key ?>"<?cs if:c.key == Filter.cluster ?> selected<?cs /if ?>><?cs var:c.label ?></option><?cs /each ?>
       <?cs else ?><option value=""><?cs var:L.reports.cluster_pick ?></option><?cs /if ?></select></label>

@@ -184,8 +184,9 @@ function assertNoProblems(opts) {
 }
 const click = (selector) => Promise.all([b.page.waitForNavigation({ waitUntil: 'load' }), b.page.click(selector)]).then(([r]) => r);
 const text = async (selector) => (await b.page.locator(selector).first().textContent()).replace(/\s+/g, ' ').trim();
+// the cells' texts of each row (the list's tick box for exports, td.pick, aside)
 const rowsOf = (selector) => b.page.locator(`${selector} tbody tr`).evaluateAll((trs) =>
-  trs.map((tr) => [...tr.cells].map((td) => td.innerText.replace(/\s+/g, ' ').trim())));
+  trs.map((tr) => [...tr.cells].filter((td) => !td.classList.contains('pick')).map((td) => td.innerText.replace(/\s+/g, ' ').trim())));
 
 /** Screenshot of one element to test/browser/screenshots/<name>.png. */
 async function shot(selector, name) {

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { repo, ensureTenant, adminToken, api, sql, tenantDb, tokenFor, newDevice, assertError, sleep } from './lib.mjs';
+import { repo, ensureTenant, adminToken, api, sql, tenantDb, tokenFor, newDevice, assertError, sleep, consoleCookie, consoleGet } from './lib.mjs';
 
 const T = 'rep-a', TB = 'rep-b';
 const PW = 'Reports-admin-77';
@@ -659,4 +659,56 @@ test('list: limit=2 walks every report exactly once while one is updated between
   // mine=1 is mine only
   r = await api(T, 'GET', '/reports?mine=1&limit=500', { token: tab2 });
   assert.ok(!r.json.reports.some((x) => mine.includes(x.id)));
+});
+
+// ---- remarks and system keys ---------------------------------------------
+
+test('remarks and system keys: set on create, changed one by one, cleared, shown, filtered; bad ones refused', async () => {
+  const key = `WO-${uuid().slice(0, 8)}`;
+  const body = { ...newBody({}, { def: dailyId }), remarks: { 1: 'Line 3', 2: '夜勤\nB' }, system_keys: { 1: key, 5: 'erp' } };
+  let r = await post(T, tab1, body);
+  assert.equal(r.status, 201, r.text);
+  assert.deepEqual([r.json.remarks, r.json.system_keys], [{ 1: 'Line 3', 2: '夜勤\nB' }, { 1: key, 5: 'erp' }]);
+  const id = body.id;
+  r = await getReport(T, tab1, id);
+  assert.deepEqual([r.json.remarks, r.json.system_keys], [{ 1: 'Line 3', 2: '夜勤\nB' }, { 1: key, 5: 'erp' }]);
+  // an update names only what changes; "" and null clear
+  r = await put(T, tab1, id, 1, { values: [], action: 'save', remarks: { 2: '', 10: 'ten' }, system_keys: { 5: null } });
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual([r.json.remarks, r.json.system_keys], [{ 1: 'Line 3', 10: 'ten' }, { 1: key }]);
+  r = await put(T, tab1, id, 2, { values: vals({}), action: 'save' });
+  assert.deepEqual(r.json.remarks, { 1: 'Line 3', 10: 'ten' }, 'an update without remarks keeps them');
+  // the list filters by equality and carries them
+  r = await api(T, 'GET', `/reports?system_key1=${encodeURIComponent(key)}`, { token: tab1 });
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual(r.json.reports.map((x) => [x.id, x.remarks[1], x.system_keys[1]]), [[id, 'Line 3', key]]);
+  r = await api(T, 'GET', `/reports?system_key1=${encodeURIComponent(key)}&remarks10=other`, { token: tab1 });
+  assert.deepEqual(r.json.reports, []);
+  r = await api(T, 'GET', `/reports?remarks10=ten&system_key1=${encodeURIComponent(key)}`, { token: tab1 });
+  assert.deepEqual(r.json.reports.map((x) => x.id), [id]);
+  // refused: too long, control characters, unknown numbers, wrong shapes; nothing written
+  const bad = newBody({}, { def: dailyId });
+  r = await post(T, tab1, { ...bad, remarks: { 1: 'x'.repeat(501) }, system_keys: { 2: 'a\u0001b' } });
+  assert.equal(r.status, 422, r.text);
+  assert.deepEqual(r.json.error.details.map((d) => `${d.field}:${d.code}`).sort(), ['remarks.1:too_long', 'system_key.2:bad_charset']);
+  assert.equal((await post(T, tab1, { ...bad, remarks: { 1: 'あ'.repeat(500) } })).status, 201, '500 characters fit');
+  assertError(await post(T, tab1, { ...newBody({}, { def: dailyId }), remarks: { 11: 'x' } }), 400, 'bad_remarks');
+  assertError(await post(T, tab1, { ...newBody({}, { def: dailyId }), remarks: ['x'] }), 400, 'bad_remarks');
+  assertError(await post(T, tab1, { ...newBody({}, { def: dailyId }), system_keys: { 0: 'x' } }), 400, 'bad_system_keys');
+  assertError(await post(T, tab1, { ...newBody({}, { def: dailyId }), system_keys: { 1: 5 } }), 400, 'bad_system_keys');
+  assert.equal(q(T, `SELECT system_key1 FROM reports WHERE id = '${id}'`), key);
+  // the console: the report page names the remarks by the definition's remarksName, the list filters
+  const cookie = await consoleCookie(T, 'admin', PW);
+  const page = await consoleGet(T, `/reports/${id}`, cookie);
+  assert.equal(page.status, 200);
+  assert.match(page.text, /<dt>Line<\/dt><dd id="remarks-1" class="prewrap">Line 3<\/dd>/);
+  assert.match(page.text, /<dt>Shift<\/dt><dd id="remarks-2" class="prewrap">—<\/dd>/, 'a named remark shows even when empty');
+  assert.match(page.text, /id="remarks-10" class="prewrap">ten</);
+  assert.ok(page.text.includes(`id="system-key-1"><code>${key}</code>`));
+  let list = await consoleGet(T, `/reports?system_key=${encodeURIComponent(key)}`, cookie);
+  assert.ok(list.text.includes(id) && (list.text.match(/\/manager\/reports\/[0-9a-f-]{36}"/g) || []).length === 2, 'one report (number and name link)');
+  list = await consoleGet(T, '/reports?remarks=ine%203', cookie);
+  assert.ok(list.text.includes(id), 'a part of any remark finds it');
+  list = await consoleGet(T, `/reports?remarks=ine%203&system_key=nothing-${uuid()}`, cookie);
+  assert.ok(!list.text.includes(id));
 });

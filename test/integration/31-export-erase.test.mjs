@@ -31,6 +31,7 @@ test('setup: a tenant with a definition, reports, master data, a seal image and 
   await writeReport(F, tf, 'F1');
   storeSeal(E, tenantDb(E), 1, sealImg);
   storeAttachment(E, tenantDb(E), reports[0].id, 2, 0, photo);
+  assert.equal(sql(`UPDATE reports SET remarks1 = 'Line 3', remarks10 = '夜勤', system_key1 = 'WO-9' WHERE id = '${reports[1].id}'`, { database: tenantDb(E) }).status, 0);
   const r = await api(E, 'POST', '/masters?name=parts', { token: te.token, body: 'code,name,price:number\nA1,ボルト M8,12.5\nA2,"nut, 8mm",3\n', headers: { 'Content-Type': 'text/csv' } });
   assert.ok(r.status === 201 || r.status === 200, r.text);
 });
@@ -65,6 +66,12 @@ test('tenant export writes everything the tenant owns, decrypted, and a manifest
   const rc = parseCsv(readFileSync(path.join(outDir, 'reports/reports.csv'), 'utf8'));
   assert.deepEqual(rc[0].slice(0, 3), ['id', 'definition_id', 'definition_revision']);
   assert.deepEqual(rc.slice(1).map((x) => x[0]).sort(), reports.map((x) => x.id).sort());
+  // remarks and system keys: columns of their own, and in the report's XML
+  const col = (n) => rc[0].indexOf(n);
+  const r1 = rc.find((x) => x[0] === reports[1].id);
+  assert.deepEqual([r1[col('remarks1')], r1[col('remarks10')], r1[col('system_key1')], r1[col('system_key5')]], ['Line 3', '夜勤', 'WO-9', '']);
+  const x1 = readFileSync(path.join(outDir, `reports/${reports[1].id}.xml`), 'utf8');
+  assert.match(x1, /<remarksValue1>Line 3<\/remarksValue1>\s*<remarksValue10>夜勤<\/remarksValue10>\s*<systemKey1>WO-9<\/systemKey1>/);
   const vc = parseCsv(readFileSync(path.join(outDir, 'reports/values.csv'), 'utf8'));
   for (const w of reports) {
     const row = vc.find((x) => x[0] === w.id && x[1] === '1' && x[2] === '4');

@@ -1,7 +1,8 @@
 // An upgrade from schema 4 (values one row each in report_values, history one
 // row per value in report_history) with reports in it: genbactl migrate
-// converts them (sql/tenant/0005), and the reports read, search, show their
-// history and take updates as before.
+// converts them (sql/tenant/0005), adds remarks and system keys (0006) and
+// whatever came later, and the reports read, search, show their history and
+// take updates as before.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
@@ -12,7 +13,7 @@ import { repo, ctl, sql, tenantDb, ensureTenant, adminToken, api, consoleCookie,
 const T = 'upg-a';
 const PW = 'Upgrade-admin-55';
 const DB = tenantDb(T);
-let token, defId, known;   // known: the newest schema this build knows
+let token, defId, latest;
 const ids = [crypto.randomUUID(), crypto.randomUUID()];
 
 const q = (query) => {
@@ -47,8 +48,11 @@ test('setup: a tenant taken back to schema 4, with reports stored the old way', 
   defId = r.json.id;
   r = await api(T, 'POST', `/definitions/${defId}/status`, { token, body: { status: 'published' } });
   assert.equal(r.status, 200, r.text);
-  known = Number(sql(`SELECT MAX(version) FROM ${DB}.schema_migrations`).stdout);
-  assert.ok(known >= 5, 'this build knows schema 5');
+  latest = Number(sql(`SELECT MAX(version) FROM ${DB}.schema_migrations`).stdout);
+  assert.ok(latest >= 6, 'this build knows schema 6 or later');
+  // undo what 0006 added (later migrations are written to run again over themselves)
+  q('ALTER TABLE reports ' + [...Array(10).keys()].map((i) => `DROP COLUMN remarks${i + 1}`).join(', ') + ', ' +
+    [...Array(5).keys()].map((i) => `DROP COLUMN system_key${i + 1}`).join(', '));
   // undo what 0005 added, put back what schema 4 had
   q('DROP TABLE report_events; DROP TABLE report_search');
   q('ALTER TABLE reports DROP KEY reports_seq, DROP COLUMN seq, DROP COLUMN vals, DROP COLUMN created_device, ' +
@@ -56,7 +60,7 @@ test('setup: a tenant taken back to schema 4, with reports stored the old way', 
   q('ALTER TABLE idempotency_keys MODIFY response MEDIUMTEXT NULL');
   q(schema4Table('report_values'));
   q(schema4Table('report_history'));
-  q('DELETE FROM schema_migrations WHERE version = 5');
+  q('DELETE FROM schema_migrations WHERE version >= 5');
   sql(`UPDATE genba_control.tenants SET schema_version = 4 WHERE code = '${T}'`);
   // two reports as schema 4 wrote them: values a row each, history a row per change
   const uid = q("SELECT id FROM users WHERE login = 'admin'");
@@ -81,11 +85,12 @@ test('setup: a tenant taken back to schema 4, with reports stored the old way', 
 test('genbactl migrate converts the values, the history and the search index; nothing old is left', async () => {
   const r = ctl('migrate', '--tenant', T);
   assert.equal(r.status, 0, r.stderr);
-  assert.match(r.stdout, new RegExp(`^${T}: migrated 4 -> ${known}$`, 'm'));
+  assert.match(r.stdout, new RegExp(`^${T}: migrated 4 -> ${latest}$`, 'm'));
   for (const gone of ['report_values', 'report_history'])
     assert.equal(sql(`SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = '${DB}' AND table_name = '${gone}'`).stdout, '0', gone);
   assert.equal(q('SELECT COUNT(*) FROM report_events'), '4', 'one event per report and revision');
   assert.equal(q('SELECT COUNT(*) FROM report_search'), '2', 'the text of each report: the types searched by');
+  assert.equal(q("SELECT CONCAT(remarks1, '|', remarks10, '|', system_key5) FROM reports LIMIT 1"), '||', 'remarks and keys start empty');
   // running it again changes nothing (the conversion runs once)
   const again = ctl('migrate', '--tenant', T);
   assert.equal(again.status, 0, again.stderr);
@@ -100,6 +105,7 @@ test('converted reports read as before: values, editors, out of normal, GPS, his
   assert.deepEqual([val(1).value, val(1).out_of_normal], ['9.5', true]);
   assert.deepEqual(val(2).gps, { lat: 35.68, lon: 139.76 });
   assert.equal(r.headers.etag, '"2"');
+  assert.deepEqual([r.json.remarks, r.json.system_keys], [{}, {}]);
   const h = (await api(T, 'GET', `/reports/${ids[1]}/history`, { token })).json.history;
   assert.deepEqual(h.map((x) => [x.rev, x.event, x.cluster, x.old, x.new]), [
     [1, 'create', 0, null, 'M-17'], [1, 'create', 1, null, '3.0'], [1, 'create', 2, null, '35.68,139.76'],
@@ -114,9 +120,10 @@ test('converted reports are found by a value, and take updates', async () => {
   assert.ok(found.text.includes(ids[0]) && !found.text.includes(ids[1]), 'M-07 finds the first report only');
   const u = await api(T, 'PUT', `/reports/${ids[0]}`, {
     token, headers: { 'If-Match': '"2"', 'Idempotency-Key': crypto.randomUUID() },
-    body: { values: [{ sheet: 1, cluster: 0, value: 'M-08' }], action: 'save' },
+    body: { values: [{ sheet: 1, cluster: 0, value: 'M-08' }], action: 'save', remarks: { 1: 'after the upgrade' }, system_keys: { 1: 'K-1' } },
   });
   assert.equal(u.status, 200, u.text);
+  assert.deepEqual([u.json.remarks, u.json.system_keys], [{ 1: 'after the upgrade' }, { 1: 'K-1' }]);
   assert.equal(u.json.values.find((x) => x.cluster === 0).value, 'M-08');
   assert.equal(u.json.values.find((x) => x.cluster === 1).value, '4.5', 'the others stay');
   const now = await consoleGet(T, `/reports?definition=${defId}&cluster=1-0&value=M-08`, cookie);

@@ -59,8 +59,10 @@ test('every action the README lists is one the code writes', () => {
   assert.deepEqual(missing, []);
 });
 
-test('nothing answers under /ConMasAPI/ yet, as the README says', async () => {
-  assert.match(readme, /nothing answers under `\/ConMasAPI\/` today/);
+test('the ConMas API answers where the README says, in XML, POST only', async () => {
+  assert.match(readme, /at `\/<tenant>\/ConMasAPI\/Rests\/APIExecute\.aspx`/);
   const r = await get('/mst-a/ConMasAPI/Rests/APIExecute.aspx');
-  assert.equal(r.status, 404);
+  assert.equal(r.status, 405);
+  assert.match(r.headers['content-type'], /^text\/xml; charset=utf-8/);
+  assert.match(r.text, /<conmas><error><code>92<\/code><name>method_not_allowed<\/name>/);
 });

@@ -39,12 +39,13 @@ export function request(method, rawPath, { headers = {}, body = null, timeout = 
       const chunks = [];
       res.on('data', (c) => chunks.push(c));
       res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
+        const bytes = Buffer.concat(chunks);
+        const text = bytes.toString('utf8');
         let json = null;
         if ((res.headers['content-type'] || '').startsWith('application/json')) {
           try { json = JSON.parse(text); } catch { json = undefined; }
         }
-        resolve({ status: res.statusCode, headers: res.headers, text, json });
+        resolve({ status: res.statusCode, headers: res.headers, text, json, bytes });
       });
     });
     req.on('timeout', () => req.destroy(new Error(`timeout: ${method} ${rawPath}`)));
@@ -108,16 +109,24 @@ export function wrapped(code, column) {
 export function pidOf(file) {
   return parseInt(readFileSync(file, 'utf8').trim(), 10);
 }
+// the master's workers (its background-job runners, named genba-runner, aside)
 export function childrenOf(pid) {
   const r = spawnSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' });
-  return r.stdout.split('\n').filter(Boolean).map(Number);
+  const comm = (p) => { try { return readFileSync(`/proc/${p}/comm`, 'utf8').trim(); } catch { return ''; } };
+  return r.stdout.split('\n').filter(Boolean).map(Number).filter((p) => comm(p) !== 'genba-runner');
 }
-// The master's children that are workers (--worker), or job runners (--runner).
-const withArg = (pid, arg) => childrenOf(pid).filter((p) => {
-  try { return readFileSync(`/proc/${p}/cmdline`, 'utf8').split('\0').includes(arg); } catch { return false; }
-});
-export const workersOf = (pid) => withArg(pid, '--worker');
-export const runnersOf = (pid) => withArg(pid, '--runner');
+// the master's background-job runners (genba-fcgi --runner)
+export function runnersOf(pid) {
+  const r = spawnSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' });
+  return r.stdout.split('\n').filter(Boolean).map(Number)
+    .filter((p) => { try { return readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('--runner'); } catch { return false; } });
+}
+// the master's workers, by their command line (genba-fcgi --worker)
+export function workersOf(pid) {
+  const r = spawnSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' });
+  return r.stdout.split('\n').filter(Boolean).map(Number)
+    .filter((p) => { try { return readFileSync(`/proc/${p}/cmdline`, 'utf8').split('\0').includes('--worker'); } catch { return false; } });
+}
 export function alive(pid) {
   try { process.kill(pid, 0); return true; } catch { return false; }
 }

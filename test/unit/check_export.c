@@ -32,6 +32,30 @@ START_TEST(page_ranges)
 }
 END_TEST
 
+/* Lists of ranges (the ConMas API's pageNo): "1,3,5-7". */
+START_TEST(page_range_lists)
+{
+    arena *a = arena_new();
+    export_pdf_range *r;
+    int n;
+    ck_assert(export_pdf_pages_parse_list(a, "1,3,5-7", &r, &n));
+    ck_assert_int_eq(n, 3);
+    ck_assert(r[0].first == 1 && r[0].last == 1 && r[1].first == 3 && r[1].last == 3 && r[2].first == 5 && r[2].last == 7);
+    ck_assert(export_pdf_pages_parse_list(a, " 2- , -1 ", &r, &n));
+    ck_assert(n == 2 && r[0].first == 2 && r[0].last == 0 && r[1].first == 1 && r[1].last == 1);
+    ck_assert(export_pdf_pages_parse_list(a, "4", &r, &n) && n == 1 && r[0].first == 4);
+    static const char *const bad[] = {"", ",", "1,", ",1", "1,,2", "1;2", "3-1,1", "1,x", "0", "1, 2 3"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        ck_assert_msg(!export_pdf_pages_parse_list(a, bad[i], &r, &n), "%s", bad[i]);
+    ck_assert(!export_pdf_pages_parse_list(a, NULL, &r, &n));
+    char many[400] = "1";
+    for (int i = 0; i < EXPORT_PDF_MAX_RANGES; i++)
+        strcat(many, ",1");
+    ck_assert(!export_pdf_pages_parse_list(a, many, &r, &n));
+    arena_free(&a);
+}
+END_TEST
+
 START_TEST(file_names)
 {
     arena *a = arena_new();
@@ -129,6 +153,7 @@ TCase *tcase_export(void)
 {
     TCase *tc = tcase_create("export");
     tcase_add_loop_test(tc, page_ranges, 0, (int)(sizeof ranges / sizeof ranges[0]));
+    tcase_add_test(tc, page_range_lists);
     tcase_add_test(tc, file_names);
     tcase_add_test(tc, dispositions);
     tcase_add_test(tc, shared_layout);

@@ -14,6 +14,7 @@ int main(void)
     srunner_add_suite(sr, suite_ops());
     srunner_add_suite(sr, suite_sheetview());
     srunner_add_suite(sr, suite_backup());
+    srunner_add_suite(sr, suite_import());
     srunner_add_suite(sr, suite_jobs());
     srunner_run_all(sr, CK_NORMAL);
     int failed = srunner_ntests_failed(sr);

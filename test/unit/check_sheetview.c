@@ -121,5 +121,6 @@ Suite *suite_sheetview(void)
     tcase_add_test(tc, stamp_geometry);
     suite_add_tcase(s, tc);
     suite_add_tcase(s, tcase_export());
+    suite_add_tcase(s, tcase_table());
     return s;
 }

@@ -29,8 +29,10 @@ TCase *tcase_image(void);
 Suite *suite_ops(void);      /* operations: maintenance windows, mail, with the contract cases below */
 TCase *tcase_contract(void);
 Suite *suite_sheetview(void);   /* the console's report sheets: text fitting, stamps */
-TCase *tcase_export(void);
-Suite *suite_jobs(void);        /* background jobs: the sealed file, the zip stream, export parameters */      /* one report as a file: page ranges, file names, the shared layout */
+TCase *tcase_export(void);      /* one report as a file: page ranges, file names, the shared layout */
+TCase *tcase_table(void);       /* many reports out: CSV neutralisation, CP932, the fast values reader */
+Suite *suite_import(void);      /* the ConMas report-data reader (reports/import_read.c) */
+Suite *suite_jobs(void);        /* background jobs: the sealed file, the zip stream, export parameters */
 
 struct arena;
 /* A sample definition from $GENBA_SAMPLES (else SAMPLES_DIR: the shared
