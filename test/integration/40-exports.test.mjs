@@ -16,7 +16,7 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import {
   repo, env, ctl, ensureTenant, adminToken, api, sql, tenantDb, tokenFor, newDevice, assertError, detailCodes, pidOf,
-  runnersOf, alive, sleep, waitFor, request,
+  runnersOf, alive, sleep, waitFor, request, consoleCookie, consoleGet, csrfOf,
 } from './lib.mjs';
 import { bulkReports, waitJob, exportFile, zipEntries } from './exports-lib.mjs';
 
@@ -273,6 +273,70 @@ test('a runner killed halfway: the job is taken over and completes; no partial f
   assert.equal(f.body.length, j.bytes);
   assert.equal(zipEntries(f.body).length, total);
   assert.deepEqual(readdirSync(exportDir(T)).filter((n) => n.startsWith(id)), [`${id}-2.job`]);
+});
+
+test('the console (English): start from the list\'s form with its token, ticked rows; the page, its status JSON; refusals', async () => {
+  const cookie = await consoleCookie(T, 'looker', UPW);
+  const en = { 'Accept-Language': 'en' };
+  const list = await consoleGet(T, '/reports', cookie, { headers: en });
+  assert.equal(list.status, 200);
+  assert.match(list.text, /id="export-form"/);
+  const csrf = csrfOf(list.text);
+  const ids = [...list.text.matchAll(/name="ids" value="([0-9a-f-]{36})"/g)].map((m) => m[1]);
+  assert.ok(ids.length >= 2);
+  const bIds = sql(`SELECT id FROM reports WHERE definition_id = ${defB}`, { database: tenantDb(T) }).stdout.split('\n');
+  assert.ok(!ids.some((x) => bIds.includes(x)), 'none of definition B for the looker');
+  // without the form's token: refused, nothing queued
+  const before = sql(`SELECT COUNT(*) FROM genba_control.jobs`).stdout;
+  let r = await request('POST', `/${T}/manager/exports`, {
+    headers: { Cookie: cookie, 'Content-Type': 'application/x-www-form-urlencoded', ...en },
+    body: new URLSearchParams([['format', 'pdf_zip'], ['scope', 'selected'], ['ids', ids[0]]]).toString(),
+  });
+  assert.equal(r.status, 403);
+  assert.equal(sql(`SELECT COUNT(*) FROM genba_control.jobs`).stdout, before);
+  r = await request('POST', `/${T}/manager/exports`, {
+    headers: { Cookie: cookie, 'Content-Type': 'application/x-www-form-urlencoded', ...en },
+    body: new URLSearchParams([['_csrf', csrf], ['format', 'pdf_zip'], ['scope', 'selected'], ['ids', ids[0]], ['ids', ids[1]]]).toString(),
+  });
+  assert.equal(r.status, 303, r.text);
+  assert.match(r.headers.location, /\/manager\/exports\?done=export_started$/);
+  const mine = (await api(T, 'GET', '/exports', { token: looker })).json.exports[0];
+  assert.equal(mine.ids, 2);
+  const j = await waitJob(T, looker, mine.id);
+  assert.equal(j.total, 2);
+  const page = await consoleGet(T, '/exports', cookie, { headers: en });
+  assert.equal(page.status, 200);
+  assert.match(page.text, /<h1>Exports<\/h1>/);
+  assert.match(page.text, new RegExp(`id="export-${mine.id}"[^>]*data-status="done"`));
+  assert.match(page.text, /PDFs \(zip\) · 2 chosen reports/);
+  assert.match(page.text, /<script src="\/static\/js\/exports.js" defer><\/script>/);
+  assert.doesNotMatch(page.text, /<script>(?!<\/script>)/, 'no inline script');
+  assert.match(page.headers['content-security-policy'], /script-src 'self'/);
+  const st = await consoleGet(T, '/exports/status', cookie, { headers: en });
+  assert.equal(st.status, 200);
+  assert.ok(st.json.exports.some((x) => x.id === mine.id && x.status === 'done'));
+  const f = await consoleGet(T, `/exports/${mine.id}/file`, cookie);
+  assert.equal(f.status, 200);
+  assert.equal(f.bytes.length, j.bytes);
+  // bad input: the page again with the field's error, 422
+  r = await request('POST', `/${T}/manager/exports`, {
+    headers: { Cookie: cookie, 'Content-Type': 'application/x-www-form-urlencoded', ...en },
+    body: new URLSearchParams([['_csrf', csrf], ['format', 'doc'], ['scope', 'filter']]).toString(),
+  });
+  assert.equal(r.status, 422);
+  assert.match(r.text, /This value is not valid/);
+  // another user's export: not found; the full export is not the looker's
+  const adminJob = (await api(T, 'GET', '/exports', { token: admin })).json.exports[0].id;
+  assert.equal((await consoleGet(T, `/exports/${adminJob}/file`, cookie)).status, 404);
+  r = await request('POST', `/${T}/manager/exports/${adminJob}/cancel`, {
+    headers: { Cookie: cookie, 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ _csrf: csrf }).toString(),
+  });
+  assert.equal(r.status, 404);
+  r = await request('POST', `/${T}/manager/exports/full`, {
+    headers: { Cookie: cookie, 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ _csrf: csrf }).toString(),
+  });
+  assert.equal(r.status, 403);
+  assert.doesNotMatch(page.text, /id="full-export"/, 'no full export button for a non-administrator');
 });
 
 test('erasing a tenant deletes its exports and its jobs', async () => {
