@@ -6,7 +6,6 @@
 #include "export/report.h"
 #include "export/writer.h"
 #include "jobs/job.h"
-#include "jobs/zipw.h"
 #include "tenant/resolve.h"
 #include "util/buf.h"
 #include "util/cdate.h"
@@ -18,17 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#if !__has_include("export/table.h")
-/* Until the table writers (export/each.c, csv_table.c, xlsx_table.c,
- * xml.c) are in this tree: the zip of PDFs through report_load, the other
- * formats refused.  Goes when they arrive. */
-#define JOBS_INTERIM 1
-typedef struct export_progress {
-    void (*step)(void *ctx, long long done, long long total);
-    bool (*cancelled)(void *ctx);
-    void *ctx;
-} export_progress;
-#endif
 
 static const char *const format_names[] = {"csv", "xlsx", "pdf-zip", "xml-zip"};
 static const char *const statuses[] = {"editing", "completed", "applying", "approved", "rejected"};
@@ -226,55 +214,6 @@ const char *export_params_json(arena *a, const export_params *p, const char *lan
 
 /* ------------------------------------------------------------ the run */
 
-typedef struct zip_ctx {
-    job_run *r;
-    zipw *z;
-    export_format format;
-    long long done, total;
-    buf file;
-    arena *fa;
-} zip_ctx;
-
-static bool to_buf(void *ctx, const void *p, size_t n)
-{
-    buf_add(ctx, p, n);
-    return true;
-}
-
-/* One report into the zip. */
-static op_result zip_one(op_ctx *op, const export_report *rep, void *ctx)
-{
-    zip_ctx *c = ctx;
-    if (c->r->stop(c->r))
-        return OP_GONE;
-    arena_reset(c->fa);
-    buf_init(&c->file, c->fa);
-    op_result res;
-    const char *name;
-    if (c->format == EXPORT_PDF_ZIP) {
-        export_pdf_opts o = {.msg = c->r->msg};
-        res = export_pdf_write(op, rep, &o, &(export_sink){to_buf, &c->file});
-        name = export_file_name(op->a, rep, "pdf");
-    } else {
-#ifdef JOBS_INTERIM
-        res = OP_ERROR;
-#else
-        res = export_xml_write(op, rep, &(export_sink){to_buf, &c->file});
-#endif
-        name = export_file_name(op->a, rep, "xml");
-    }
-    if (res != OP_OK) {
-        log_error("job %s: report %s: the %s was not written (%d)", c->r->j->id, rep->id,
-                  c->format == EXPORT_PDF_ZIP ? "PDF" : "XML", (int)res);
-        return res;
-    }
-    if (!zipw_add(c->z, name, c->file.data, c->file.len, c->format == EXPORT_XML_ZIP))
-        return OP_ERROR;
-    c->done++;
-    c->r->progress(c->r, c->done, c->total);
-    return OP_OK;
-}
-
 static void step(void *ctx, long long done, long long total)
 {
     job_run *r = ctx;
@@ -287,69 +226,6 @@ static bool cancelled(void *ctx)
     return r->stop(r);
 }
 
-#ifdef JOBS_INTERIM
-/* The visible reports of f (oldest change first), each loaded whole into
- * an arena of its own. */
-static op_result interim_each(op_ctx *op, const report_filter *f, const char *const *ids, int nids,
-                              op_result (*fn)(op_ctx *, const export_report *, void *), void *ctx, long long *total)
-{
-    arena *saved = op->a, *list = arena_new(), *one = arena_new();
-    const char **all = NULL;
-    long long n = 0, cap = 0;
-    op_result res = list && one ? OP_OK : OP_ERROR;
-    report_filter rf = *f;
-    rf.limit = 500;
-    rf.cursor = NULL;
-    while (res == OP_OK) {
-        op->a = one;
-        json_object *o = reports_list(op, &rf, false, &res);
-        op->a = saved;
-        if (!o)
-            break;
-        json_object *arr = json_object_object_get(o, "reports");
-        for (size_t i = 0; i < json_object_array_length(arr); i++) {
-            const char *id = json_object_get_string(json_object_object_get(json_object_array_get_idx(arr, i), "id"));
-            bool wanted = !ids;
-            for (int k = 0; ids && k < nids && !wanted; k++)
-                wanted = !strcmp(ids[k], id);
-            if (!wanted)
-                continue;
-            if (n == cap) {
-                cap = cap ? cap * 2 : 1024;
-                const char **m = arena_alloc(list, (size_t)cap * sizeof *m);
-                if (n)
-                    memcpy(m, all, (size_t)n * sizeof *m);
-                all = m;
-            }
-            all[n++] = arena_strdup(list, id);
-        }
-        json_object *next = json_object_object_get(o, "next_cursor");
-        rf.cursor = next && json_object_is_type(next, json_type_string) ? arena_strdup(list, json_object_get_string(next)) : NULL;
-        json_object_put(o);
-        arena_reset(one);
-        if (!rf.cursor)
-            break;
-    }
-    if (total)
-        *total = n;
-    for (long long i = 0; res == OP_OK && i < n; i++) {
-        export_report rep;
-        op->a = one;
-        res = export_report_load(op, all[i], &rep);
-        if (res == OP_NOT_FOUND)
-            res = OP_OK;
-        else if (res == OP_OK)
-            res = fn(op, &rep, ctx);
-        op->a = saved;
-        arena_reset(one);
-    }
-    op->a = saved;
-    arena_free(&list);
-    arena_free(&one);
-    return res;
-}
-#define export_each interim_each
-#endif
 
 op_result job_export_run(job_run *r)
 {
@@ -367,13 +243,6 @@ op_result job_export_run(job_run *r)
     r->file_name = arena_printf(op->a, "reports-%s%s.%s", day, p.format == EXPORT_PDF_ZIP ? "-pdf" :
                                                               p.format == EXPORT_XML_ZIP ? "-xml" : "", ext[p.format]);
     export_progress pr = {.step = step, .cancelled = cancelled, .ctx = r};
-#ifdef JOBS_INTERIM
-    (void)pr;
-    if (p.format != EXPORT_PDF_ZIP) {
-        r->error = "This format is not available in this build yet.";
-        return OP_INVALID;
-    }
-#else
     switch (p.format) {
     case EXPORT_CSV:
         r->content_type = p.shift_jis ? "text/csv; charset=Shift_JIS" : "text/csv; charset=utf-8";
@@ -383,21 +252,10 @@ op_result job_export_run(job_run *r)
         return export_xlsx_table_write(op, &p.filter, p.ids, p.nids, &pr, &r->out);
     case EXPORT_PDF_ZIP:
     case EXPORT_XML_ZIP:
-        break;
+        r->content_type = "application/zip";
+        return export_zip_reports_write(op, &p.filter, p.ids, p.nids,
+                                        p.format == EXPORT_PDF_ZIP ? EXPORT_ZIP_PDF : EXPORT_ZIP_XML, r->msg, &pr,
+                                        &r->out);
     }
-#endif
-    r->content_type = "application/zip";
-    zip_ctx c = {.r = r, .format = p.format, .fa = arena_new()};
-    c.z = zipw_new(&r->out);
-    op_result res = c.z && c.fa ? OP_OK : OP_ERROR;
-    if (res == OP_OK)
-        res = export_each(op, &p.filter, p.ids, p.nids, zip_one, &c, &c.total);
-    if (res == OP_OK) {
-        r->progress(r, c.done, c.done);
-        if (!zipw_finish(&c.z))
-            res = OP_ERROR;
-    }
-    zipw_free(&c.z);
-    arena_free(&c.fa);
-    return res;
+    return OP_ERROR;
 }

@@ -6,7 +6,6 @@
  * job only. */
 #include "jobs/job.h"
 #include "jobs/run.h"
-#include "jobs/zipw.h"
 #include "ops/export.h"
 #include "tenant/resolve.h"
 #include "util/cdate.h"
@@ -36,7 +35,7 @@ static bool cancelled(void *arg)
 }
 
 /* The file rel of dir into the zip, streamed. */
-static bool add_file(zipw *z, const char *dir, const char *rel, const char *prefix)
+static bool add_file(export_zip *z, const char *dir, const char *rel, const char *prefix)
 {
     char path[9000], name[9000];
     snprintf(path, sizeof path, "%s/%s", dir, rel);
@@ -46,17 +45,17 @@ static bool add_file(zipw *z, const char *dir, const char *rel, const char *pref
         return false;
     const char *dot = strrchr(rel, '.');
     bool packed = dot && (!strcmp(dot, ".png") || !strcmp(dot, ".jpg"));
-    bool ok = zipw_begin(z, name, !packed);
+    bool ok = export_zip_begin(z, name, !packed);
     static unsigned char b[1 << 16];
     ssize_t n;
     while (ok && (n = read(fd, b, sizeof b)) > 0)
-        ok = zipw_data(z, b, (size_t)n);
+        ok = export_zip_write(z, b, (size_t)n);
     close(fd);
-    return ok && zipw_end(z);
+    return ok && export_zip_end(z);
 }
 
 /* Every file under dir/rel, depth first, sorted by name within a folder. */
-static bool add_tree(zipw *z, const char *dir, const char *rel, const char *prefix, job_run *r)
+static bool add_tree(export_zip *z, const char *dir, const char *rel, const char *prefix, job_run *r)
 {
     char path[4096];
     snprintf(path, sizeof path, "%s%s%s", dir, *rel ? "/" : "", rel);
@@ -129,10 +128,10 @@ op_result job_full_export_run(job_run *r)
         log_error("job %s: the full export of %s failed: %s", r->j->id, t->code, err);
         return OP_ERROR;
     }
-    zipw *z = zipw_new(&r->out);
+    export_zip *z = export_zip_new(&r->out);
     const char *prefix = arena_printf(op->a, "%s-export-%s", t->code, day);
-    ok = z && add_tree(z, dir, "", prefix, r) && zipw_finish(&z);
-    zipw_free(&z);
+    ok = z && add_tree(z, dir, "", prefix, r) && export_zip_finish(&z);
+    export_zip_free(&z);
     rmtree(dir);
     if (!ok)
         return r->stop(r) ? OP_GONE : OP_ERROR;

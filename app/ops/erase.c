@@ -408,6 +408,17 @@ bool tenant_erase(const ops_env *e, const char *code, erase_result *r, char *err
     } else {
         json_object_array_add(destroyed, json_object_new_string(arena_printf(e->a, "files: none under %s", files)));
     }
+    /* its background jobs (their parameters name its reports and filters) */
+    uint64_t njobs = 0;
+    if (db_query(control, e->a, "DELETE FROM jobs WHERE tenant_id = (SELECT id FROM tenants WHERE code = ?)",
+                 DB_ARGS(DB_STR(code)), NULL, &njobs) != DB_OK) {
+        snprintf(err, errlen, "cannot delete the background jobs of %s: %s (run the erase again)", code,
+                 db_error(control));
+        goto out;
+    }
+    if (njobs)
+        json_object_array_add(destroyed, json_object_new_string(
+                                              arena_printf(e->a, "background jobs (%llu) deleted", (unsigned long long)njobs)));
     /* 4. the keys */
     ops_progress(e, "erasing", 3, 5);
     if (db_query(control, e->a,

@@ -3,7 +3,7 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync, spawn } from 'node:child_process';
-import { get, ensureTenant, env, pidOf, childrenOf, alive, sleep, waitFor, stack, base, logText } from './lib.mjs';
+import { get, ensureTenant, env, pidOf, workersOf as childrenOf, alive, sleep, waitFor, stack, base, logText } from './lib.mjs';
 
 const conf = (k) => Number((spawnSync('sh', ['-c', `grep '^${k} ' ${env.GENBA_CONF} | cut -d= -f2`], { encoding: 'utf8' }).stdout || '').trim());
 let threads, workers;

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { request, ensureTenant, sql, env, pidOf, childrenOf, waitFor } from './lib.mjs';
+import { request, ensureTenant, sql, env, pidOf, workersOf as childrenOf, waitFor } from './lib.mjs';
 
 const T = 'rehash-a';
 const json = (method, path, body, token) => request(method, path, {

@@ -19,7 +19,7 @@ import { readFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import https from 'node:https';
 import {
-  repo, env, base, ca, ensureTenant, adminToken, api, sql, tenantDb, tokenFor, newDevice, get, pidOf, childrenOf, alive, sleep, waitFor,
+  repo, env, base, ca, ensureTenant, adminToken, api, sql, tenantDb, tokenFor, newDevice, get, pidOf, workersOf, alive, sleep, waitFor,
 } from './lib.mjs';
 
 const T = 'flt-a';
@@ -188,7 +188,7 @@ const midWrite = [];   // at each mid-write kill: write transactions found waiti
 
 async function killWorker() {
   const master = pidOf(env.GENBA_FCGI_PIDFILE);
-  const kids = childrenOf(master);
+  const kids = workersOf(master);
   assert.ok(kids.length > 0, 'genba-fcgi has workers');
   const victim = kids[Math.floor(Math.random() * kids.length)];
   process.kill(victim, 'SIGKILL');
@@ -353,7 +353,7 @@ test('after the drill: every worker is back and MariaDB runs with innodb_flush_l
   const workers = Number((/^workers\s*=\s*(\d+)/m.exec(readFileSync(env.GENBA_CONF, 'utf8')) || [])[1]);
   assert.ok(workers > 0);
   const master = pidOf(env.GENBA_FCGI_PIDFILE);
-  await waitFor('all workers', () => childrenOf(master).length === workers, { timeout: 30000 });
+  await waitFor('all workers', () => workersOf(master).length === workers, { timeout: 30000 });
   assert.equal(sql('SELECT @@innodb_flush_log_at_trx_commit').stdout, '1', 'committed writes survive a crash of mariadbd');
   assert.equal((await api(T, 'GET', '/reports?limit=1', { token })).status, 200);
 });

@@ -10,13 +10,13 @@
 // is taken over, completes, and no partial file is ever offered.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { readFileSync, readdirSync, mkdtempSync, rmSync, existsSync } from 'node:fs';
 import os from 'node:os';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import {
   repo, env, ctl, ensureTenant, adminToken, api, sql, tenantDb, tokenFor, newDevice, assertError, detailCodes, pidOf,
-  childrenOf, runnersOf, alive, sleep, waitFor, request,
+  runnersOf, alive, sleep, waitFor, request,
 } from './lib.mjs';
 import { bulkReports, waitJob, exportFile, zipEntries } from './exports-lib.mjs';
 
@@ -284,4 +284,15 @@ test('a runner killed halfway: the job is taken over and completes; no partial f
   assert.equal(f.body.length, j.bytes);
   assert.equal(zipEntries(f.body).length, total);
   assert.deepEqual(readdirSync(exportDir(T)).filter((n) => n.startsWith(id)), [`${id}-2.job`]);
+});
+
+test('erasing a tenant deletes its exports and its jobs', async () => {
+  const r = await start(TB, adminB, { format: 'pdf-zip' });
+  await waitJob(TB, adminB, r.json.id);
+  assert.equal(sql(`SELECT COUNT(*) FROM genba_control.jobs j JOIN genba_control.tenants t ON t.id = j.tenant_id WHERE t.code = '${TB}'`).stdout, '1');
+  const e = ctl('tenant', 'erase', TB, '--confirm', TB);
+  assert.equal(e.status, 0, e.stderr);
+  assert.match(e.stdout + e.stderr, /background jobs \(1\) deleted/);
+  assert.equal(sql(`SELECT COUNT(*) FROM genba_control.jobs j JOIN genba_control.tenants t ON t.id = j.tenant_id WHERE t.code = '${TB}'`).stdout, '0');
+  assert.equal(existsSync(path.join(env.GENBA_DIR, 'data', TB)), false);
 });

@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { repo, env, ensureTenant, adminToken, api, sql, pidOf, childrenOf, runnersOf, alive, waitFor, assertError } from './lib.mjs';
+import { repo, env, ensureTenant, adminToken, api, sql, pidOf, runnersOf, alive, waitFor, assertError } from './lib.mjs';
 import { bulkReports, waitJob, exportFile } from './exports-lib.mjs';
 
 const T = 'ex-tab', TK = 'ex-kill';

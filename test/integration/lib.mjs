@@ -121,6 +121,12 @@ export function runnersOf(pid) {
   return r.stdout.split('\n').filter(Boolean).map(Number)
     .filter((p) => { try { return readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('--runner'); } catch { return false; } });
 }
+// the master's workers, by their command line (genba-fcgi --worker)
+export function workersOf(pid) {
+  const r = spawnSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' });
+  return r.stdout.split('\n').filter(Boolean).map(Number)
+    .filter((p) => { try { return readFileSync(`/proc/${p}/cmdline`, 'utf8').split('\0').includes('--worker'); } catch { return false; } });
+}
 export function alive(pid) {
   try { process.kill(pid, 0); return true; } catch { return false; }
 }

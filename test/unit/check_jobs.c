@@ -1,13 +1,10 @@
-/* Background jobs: the sealed output file (jobs/file.c), the streaming zip
- * writer (jobs/zipw.c, read back by libzip through util/zip.c), the
- * export's parameters (jobs/export.c). */
+/* Background jobs: the sealed output file (jobs/file.c), the export's
+ * parameters (jobs/export.c). */
 #include "tests.h"
 #include "jobs/export.h"
 #include "jobs/file.h"
-#include "jobs/zipw.h"
 #include "util/buf.h"
 #include "util/crypto.h"
-#include "util/zip.h"
 
 #include <fcntl.h>
 #include <stdio.h>
@@ -128,87 +125,6 @@ START_TEST(jobfile_round_trip)
 }
 END_TEST
 
-START_TEST(zip_stream_reads_back)
-{
-    arena *a = arena_new();
-    buf b;
-    buf_init(&b, a);
-    export_sink out = {to_buf, &b};
-    zipw *z = zipw_new(&out);
-    char big[5000];
-    for (size_t i = 0; i < sizeof big; i++)
-        big[i] = (char)('a' + i % 7);
-    ck_assert(zipw_add(z, "一 報告.pdf", "%PDF-1.4 x", 10, false));
-    ck_assert(zipw_add(z, "一 報告.pdf", "second", 6, false));   /* same name: " (2)" */
-    ck_assert(zipw_add(z, "b.xml", big, sizeof big, true));
-    ck_assert(zipw_add(z, "empty.txt", "", 0, true));
-    ck_assert(zipw_finish(&z));
-    zip_entry *e;
-    int n;
-    char err[256];
-    ck_assert_msg(zip_read_entries(a, b.data, b.len, &e, &n, NULL, err, sizeof err), "%s", err);
-    ck_assert_int_eq(n, 4);
-    ck_assert_str_eq(e[0].name, "一 報告.pdf");
-    ck_assert_str_eq(e[1].name, "一 報告 (2).pdf");
-    ck_assert_mem_eq(e[1].data, "second", 6);
-    ck_assert_str_eq(e[2].name, "b.xml");
-    ck_assert_uint_eq(e[2].len, sizeof big);
-    ck_assert(!memcmp(e[2].data, big, sizeof big));
-    ck_assert_uint_eq(e[3].len, 0);
-    /* deflated: the archive is smaller than the text it holds */
-    ck_assert_uint_lt(b.len, sizeof big);
-    arena_free(&a);
-}
-END_TEST
-
-/* An entry written in pieces (deflated as it comes), larger than the
- * writer's buffers, between whole ones; an entry left open fails the
- * archive. */
-START_TEST(zip_stream_in_pieces)
-{
-    arena *a = arena_new();
-    buf b;
-    buf_init(&b, a);
-    export_sink out = {to_buf, &b};
-    zipw *z = zipw_new(&out);
-    size_t n = 3u << 20;
-    unsigned char *big = malloc(n);
-    for (size_t i = 0; i < n; i++)
-        big[i] = (unsigned char)("genba,点検,"[i % 13] ^ (i / 4096 % 3));
-    ck_assert(zipw_add(z, "first.txt", "one", 3, true));
-    ck_assert(zipw_begin(z, "dir/big.csv", true));
-    for (size_t off = 0; off < n; off += 100003)
-        ck_assert(zipw_write(z, big + off, n - off < 100003 ? n - off : 100003));
-    ck_assert(zipw_end(z));
-    ck_assert(zipw_begin(z, "dir/stored.bin", false));
-    ck_assert(zipw_data(z, big, 70000));
-    ck_assert(zipw_end(z));
-    ck_assert(zipw_finish(&z));
-    zip_entry *e;
-    int ne;
-    char err[256];
-    zip_limits lim = zip_default_limits;
-    lim.max_entry = lim.max_total = 8u << 20;
-    ck_assert_msg(zip_read_entries(a, b.data, b.len, &e, &ne, &lim, err, sizeof err), "%s", err);
-    ck_assert_int_eq(ne, 3);
-    ck_assert_str_eq(e[1].name, "dir/big.csv");
-    ck_assert_uint_eq(e[1].len, n);
-    ck_assert(!memcmp(e[1].data, big, n));
-    ck_assert_uint_eq(e[2].len, 70000);
-    ck_assert(!memcmp(e[2].data, big, 70000));
-    ck_assert_uint_lt(b.len, n);   /* the big one was deflated */
-    /* finishing with an entry open is a failure, not a damaged archive */
-    buf_init(&b, a);
-    z = zipw_new(&out);
-    ck_assert(zipw_begin(z, "open.txt", true));
-    ck_assert(zipw_data(z, "x", 1));
-    ck_assert(!zipw_finish(&z));
-    ck_assert_ptr_null(z);
-    free(big);
-    arena_free(&a);
-}
-END_TEST
-
 static json_object *parse(const char *s)
 {
     json_object *o = json_tokener_parse(s);
@@ -282,8 +198,6 @@ Suite *suite_jobs(void)
     TCase *t = tcase_create("jobs");
     tcase_set_timeout(t, 30);
     tcase_add_test(t, jobfile_round_trip);
-    tcase_add_test(t, zip_stream_reads_back);
-    tcase_add_test(t, zip_stream_in_pieces);
     tcase_add_test(t, export_params_checked);
     suite_add_tcase(s, t);
     return s;
