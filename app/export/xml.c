@@ -143,6 +143,10 @@ op_result export_xml_write(op_ctx *op, const export_report *r, export_sink *out)
                 elem(&b, 12, "approvalDate", signed_ ? cm_time(op, so.at) : "");
                 elem(&b, 12, "approverComment", signed_ && so.comment ? so.comment : "");
                 buf_adds(&b, "            <approvalSignImage/>\n");
+            } else if (layout_is_attachment(c->type)) {
+                /* the file is not in the XML: "(ignore)" so that the file
+                 * imported again (UpdateReport) keeps it, where "" would clear it */
+                elem(&b, 12, "value", "(ignore)");
             } else {
                 elem(&b, 12, "value", val);
             }

@@ -292,6 +292,9 @@ test('XML of one report: the ConMas report data, every value, escaped, that a pa
   assert.equal(val(1, 14).name, 'remarks');
   assert.equal(val(1, 14).type, 'KeyboardText');
   assert.equal(val(1, 9).value, '');                      // no value: an empty element
+  // a file's cluster (the photo) is "(ignore)": the file imported again keeps the photo
+  assert.equal(val(2, 0).type, 'Image');
+  assert.equal(val(2, 0).value, '(ignore)');
   const stage = val(2, 4);
   assert.equal(stage.type, 'Approve');
   assert.equal(stage.value, '');

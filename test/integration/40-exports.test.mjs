@@ -257,13 +257,24 @@ test('a runner killed halfway: the job is taken over and completes; no partial f
   process.kill(before[0], 'SIGKILL');
   await waitFor('the runner gone', () => !alive(before[0]));
   // until it is done, the file is refused, whatever lies in the folder
+  // (a job seen running may finish before the file is asked for: a file
+  // given then must be the whole one, and the job done by then)
+  const early = [];
   const j = await waitJob(T, admin, id, ['done', 'failed', 'cancelled'], {
     timeout: 120000,
     onPoll: async (x) => {
-      if (x.status !== 'done') assertError(await api(T, 'GET', `/exports/${id}/file`, { token: admin }), 409, 'not_ready');
+      if (x.status === 'done') return;
+      const f = await api(T, 'GET', `/exports/${id}/file`, { token: admin });
+      if (f.status === 200) {
+        assert.equal((await api(T, 'GET', `/exports/${id}`, { token: admin })).json.status, 'done', 'a file given while the job runs');
+        early.push(f.bytes.length);
+      } else {
+        assertError(f, 409, 'not_ready');
+      }
     },
   });
   assert.equal(j.status, 'done', JSON.stringify(j));
+  for (const n of early) assert.equal(n, j.bytes, 'a file given at the end is the whole file');
   assert.equal(j.done, total);
   assert.equal(controlRow(id, 'attempts'), '2');
   const after = runners();

@@ -109,11 +109,10 @@ export function wrapped(code, column) {
 export function pidOf(file) {
   return parseInt(readFileSync(file, 'utf8').trim(), 10);
 }
-// the master's workers (its background-job runners, named genba-runner, aside)
+// every child of the master: its workers and its background-job runners
 export function childrenOf(pid) {
   const r = spawnSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' });
-  const comm = (p) => { try { return readFileSync(`/proc/${p}/comm`, 'utf8').trim(); } catch { return ''; } };
-  return r.stdout.split('\n').filter(Boolean).map(Number).filter((p) => comm(p) !== 'genba-runner');
+  return r.stdout.split('\n').filter(Boolean).map(Number);
 }
 // the master's background-job runners (genba-fcgi --runner)
 export function runnersOf(pid) {
