@@ -1,5 +1,6 @@
 /* runner.c - a runner process (see runner.h). */
 #include "server/runner.h"
+#include "server/worker.h"
 #include "forms/defcache.h"
 #include "forms/defxml.h"
 #include "http/page.h"
@@ -9,11 +10,9 @@
 #include "util/log.h"
 
 #include <errno.h>
-#include <grp.h>
 #include <malloc.h>
 #include <mysql.h>
 #include <pthread.h>
-#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,23 +32,6 @@ static void on_usr1(int sig)
 {
     (void)sig;
     reopen = 1;
-}
-
-static bool drop_privileges(const char *user, char *err, size_t errlen)
-{
-    if (getuid() != 0 || !user || !*user)
-        return true;
-    struct passwd *pw = getpwnam(user);
-    if (!pw) {
-        snprintf(err, errlen, "user '%s' does not exist", user);
-        return false;
-    }
-    if (setgroups(0, NULL) != 0 || setgid(pw->pw_gid) != 0 || setuid(pw->pw_uid) != 0) {
-        snprintf(err, errlen, "cannot switch to user '%s': %s", user, strerror(errno));
-        return false;
-    }
-    prctl(PR_SET_DUMPABLE, 0);
-    return true;
 }
 
 int runner_main(const char *config_path)
@@ -83,7 +65,7 @@ int runner_main(const char *config_path)
         log_error("runner: could not read the keyring%s%s", kfd ? "" : ": ", kfd ? "" : err);
         return 1;
     }
-    if (!drop_privileges(cfg.user, err, sizeof err)) {
+    if (!worker_drop_privileges(cfg.user, err, sizeof err)) {
         log_error("runner: %s", err);
         return 1;
     }

@@ -220,7 +220,7 @@ static int env_int(const char *name, int def)
     return v && *v ? atoi(v) : def;
 }
 
-static bool drop_privileges(const char *user, char *err, size_t errlen)
+bool worker_drop_privileges(const char *user, char *err, size_t errlen)
 {
     if (getuid() != 0 || !user || !*user)
         return true;
@@ -271,7 +271,7 @@ int worker_main(const char *config_path)
     }
     if (metrics_fd >= 0 && !metrics_attach(metrics_fd))
         log_warn("worker: metrics region unavailable");
-    if (!drop_privileges(cfg.user, err, sizeof err)) {
+    if (!worker_drop_privileges(cfg.user, err, sizeof err)) {
         log_error("worker: %s", err);
         return 1;
     }

@@ -45,4 +45,9 @@ void worker_set_globals(const genba_config *cfg, const keyring *kr);
 /* Entry point of a worker process; returns the exit status. */
 int worker_main(const char *config_path);
 
+/* Become user (from the configuration) when running as root: its group
+ * list, gid and uid, then not dumpable; true when there is nothing to do.
+ * The workers and the job runners both start this way. */
+bool worker_drop_privileges(const char *user, char *err, size_t errlen);
+
 #endif
