@@ -222,6 +222,7 @@ static db_status read_page(op_ctx *op, arena *a, const export_filter *f, const c
     reports_filter_init(op, &x, (size_t)nids);
     reports_filter_with(op, f, &x);
     buf_adds(&x.sql, "SELECT " PAGE_COLS " FROM ");
+    x.in_key_order = !ids;   /* pages from a key: read in the index's order (reports/list.h) */
     reports_filter_from(op, f, &x);
     if (ids) {
         add_ids(&x, ids, nids);

@@ -69,6 +69,12 @@ void reports_filter_from(op_ctx *op, const report_filter *f, report_q *x)
         arg(x, DB_INT(f->definition));
         arg(x, DB_INT((long long)f->value_sheet * 100000 + f->value_cluster));
         arg(x, DB_STR(f->value_text));
+    } else if (x->in_key_order) {
+        bool one_status = f->status && !strchr(f->status, ',');
+        buf_adds(&x->sql, f->definition && one_status ? "reports rp FORCE INDEX (reports_def_status_created) "
+                          : f->definition          ? "reports rp FORCE INDEX (reports_def_created) "
+                          : one_status             ? "reports rp FORCE INDEX (reports_status_created) "
+                                                   : "reports rp FORCE INDEX (reports_created) ");
     } else {
         buf_adds(&x->sql, "reports rp ");
     }

@@ -45,6 +45,7 @@ typedef struct report_q {
     buf sql;
     db_arg *args;
     size_t n, cap;
+    bool in_key_order;   /* the caller reads in (created_at, id) order from a key: name the index (below) */
 } report_q;
 void reports_filter_init(op_ctx *op, report_q *x, size_t extra);
 void report_q_arg(report_q *x, db_arg a);
@@ -52,7 +53,16 @@ void report_q_arg(report_q *x, db_arg a);
 void reports_filter_with(op_ctx *op, const report_filter *f, report_q *x);
 /* "<source> WHERE rp.deleted_at IS NULL AND ..." of f, the reports table
  * named rp: f's conditions (cursor and limit aside) and what op->user may
- * see (op->user NULL, the system: every report; f->mine is then ignored). */
+ * see (op->user NULL, the system: every report; f->mine is then ignored).
+ * With x->in_key_order the source names the index whose order that is for
+ * f's equalities (reports_def_status_created, reports_def_created,
+ * reports_status_created, else reports_created): MariaDB 10.11 otherwise
+ * reads by the equality prefix alone (ref access) and filters the key's
+ * "created_at > ? OR (created_at = ? AND id > ?)" with index condition
+ * pushdown from the prefix's first entry, for every page, so a walk's
+ * pages grew dearer the deeper it went (2,000 reports of one definition
+ * from report 900,000 of 1,000,000: 127 ms, 18 ms with the index named;
+ * the CSV of all of them 38,000 rows/s, 145,000 with it). */
 void reports_filter_from(op_ctx *op, const report_filter *f, report_q *x);
 
 #endif
