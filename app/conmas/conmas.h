@@ -112,11 +112,6 @@ void conmas_send_file(conmas_call *c, const char *content_type, const char *file
 
 /* ---- shared by the commands ---- */
 
-/* editStatus of a report (README): 0 not started (editing, no value
- * entered yet: untouched), 1 editing, 2 applying (waiting for an approval
- * stage), 3 rejected (back with the applicant), 4 completed (without
- * approval stages) or approved (by every stage). */
-int conmas_edit_status(const char *status, bool untouched);
 /* A UTC time from the database ("2026-12-05T00:30:00Z") as the original
  * shows times: the tenant's local "yyyy/MM/dd HH:mm:ss". */
 const char *conmas_time(conmas_call *c, const char *utc);

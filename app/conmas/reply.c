@@ -196,17 +196,6 @@ void conmas_send_file(conmas_call *c, const char *content_type, const char *file
 
 /* --------------------------------------------------------------- shared */
 
-int conmas_edit_status(const char *status, bool untouched)
-{
-    if (!status || !strcmp(status, "editing"))
-        return untouched ? 0 : 1;
-    if (!strcmp(status, "applying"))
-        return 2;
-    if (!strcmp(status, "rejected"))
-        return 3;
-    return 4;   /* completed (no approval stages), approved (every stage) */
-}
-
 const char *conmas_time(conmas_call *c, const char *utc)
 {
     if (!utc || !*utc)

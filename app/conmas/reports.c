@@ -5,6 +5,7 @@
 #include "conmas/conmas.h"
 #include "db/txn.h"
 #include "export/report.h"
+#include "export/writer.h"
 #include "forms/defcache.h"
 #include "forms/store.h"
 #include "reports/list.h"
@@ -183,7 +184,7 @@ void conmas_report_list(conmas_call *c)
                 untouched = !strcmp(db_cell(&extra, k, 2), "1");
             }
         status = json_object_get_string(json_object_object_get(it, "status"));
-        int edit = conmas_edit_status(status, untouched);
+        int edit = export_edit_status(status, untouched);
         if ((es == 0 && edit != 0) || (es == 1 && edit != 1))
             continue;
         cmx_open(&x, "item");
@@ -293,7 +294,7 @@ void conmas_report_detail(conmas_call *c)
     cmx_text(&x, "updateUserName", rep.updated_by_name);
     cmx_int(&x, "publicStatus", test ? 1 : 2);
     cmx_int(&x, "sheetCount", d->nsheets);
-    cmx_int(&x, "editStatus", conmas_edit_status(rep.status, rep.vals.n == 0));
+    cmx_int(&x, "editStatus", export_edit_status(rep.status, rep.vals.n == 0));
     for (int i = 0; i < REPORT_REMARKS; i++)
         cmx_text(&x, arena_printf(r->a, "remarksName%d", i + 1), d->remarks_names[i]);
     for (int i = 0; i < REPORT_REMARKS; i++)
