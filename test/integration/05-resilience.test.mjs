@@ -127,7 +127,7 @@ test('MariaDB stopped: readyz and tenant routes answer 503 with Retry-After; hea
     stack('db-start');
   }
   // every thread's connections come back by themselves
-  await waitFor('recovery', async () => (await get('/readyz')).status === 200);
+  await waitFor('recovery', async () => (await get('/readyz')).status === 200, { timeout: 180000 });
   for (let i = 0; i < 4 * workers * threads; i++) {
     const r = await get('/res-a/api/v1/status');
     assert.equal(r.status, 200, `request ${i} after the database returned: ${r.text}`);

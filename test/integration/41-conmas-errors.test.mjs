@@ -182,7 +182,8 @@ test('96 database_unavailable (503) while MariaDB is away; 99 internal_error (50
   } finally {
     stack('db-start');
   }
-  await waitFor('database back', async () => (await call(T, { command: 'GetReportList' }, { cookie })).status === 200);
+  // (a slow machine under the sanitizers may take a while to bring MariaDB back)
+  await waitFor('database back', async () => (await call(T, { command: 'GetReportList' }, { cookie })).status === 200, { timeout: 180000 });
   // a report whose stored values no longer parse: an internal error, logged, never a partial answer
   cookie = (await login(T, 'erp', UPW)).cookie;   // (the stack's sessions idle out after 3 s)
   const q = (s) => sql(s, { database: tenantDb(T) });

@@ -141,7 +141,7 @@ export async function waitFor(what, fn, { timeout = 30000, every = 200 } = {}) {
 }
 export function stack(...args) {
   const r = spawnSync(path.join(repo, 'test/stack'), [...args, env.GENBA_DIR], {
-    encoding: 'utf8', timeout: 120000, env: { ...process.env, GENBA_BUILD: process.env.GENBA_BUILD || path.join(repo, 'build') },
+    encoding: 'utf8', timeout: 240000, env: { ...process.env, GENBA_BUILD: process.env.GENBA_BUILD || path.join(repo, 'build') },
   });
   if (r.status !== 0) throw new Error(`test/stack ${args.join(' ')} failed: ${r.stderr}`);
 }
