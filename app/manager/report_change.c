@@ -5,6 +5,7 @@
 #include "tenant/audit.h"
 #include "auth/users.h"
 #include "db/txn.h"
+#include "http/form.h"
 #include "http/response.h"
 #include "manager/report_view.h"
 #include "manager/view.h"
@@ -165,6 +166,56 @@ void manager_report_save(request *r)
     res = run_change(r, do_save, &c, &e, &why);
     if (res == OP_OK)
         return view_done(r, arena_printf(r->a, "reports/%s", id), "report_saved");
+    refused(r, id, "report.update", res, &e, true, &why);
+}
+
+/* The remarks form: remarks1..remarks10, each sent one saved when it
+ * differs from what is stored (CR LF as LF); the report's own revision
+ * rules (rev, the edit right, the applicant lock) as for values. */
+void manager_report_remarks(request *r)
+{
+    const char *id = rpt_path_id(r);
+    if (!id)
+        return;
+    rview rv;
+    op_result res;
+    if (!rpt_rview_load(r, id, &rv, &res))
+        return view_fail(r, res);
+    save_ctx c = {.id = id, .rev = form_rev(r)};
+    json_object *stored = json_object_object_get(rv.rep, "remarks");
+    int n = 0;
+    for (int i = 0; i < REPORT_REMARKS; i++) {
+        const char *typed = r->form ? form_get(r->form, arena_printf(r->a, "remarks%d", i + 1)) : NULL;
+        if (!typed)
+            continue;   /* not in the form: kept */
+        char *v = arena_strdup(r->a, typed), *o = v;
+        for (const char *p = typed; *p; p++)
+            if (!(*p == '\r' && p[1] == '\n'))
+                *o++ = *p;
+        *o = 0;
+        const char *cur = rpt_jstr(stored, arena_printf(r->a, "%d", i + 1));
+        if (!strcmp(v, cur ? cur : ""))
+            continue;
+        c.w.remarks[i] = v;
+        n++;
+    }
+    bool allowed = rv.can_edit;
+    int current = rpt_jint(rv.rep, "rev");
+    rpt_rview_free(&rv);
+    if (!allowed)
+        return resp_error(r, 403, "forbidden", "You may not edit this report now.");
+    if (!n) {
+        if (c.rev != current) {
+            outcome oc = {.stale = true};
+            return rpt_render_report(r, 409, id, &oc);
+        }
+        return view_done(r, arena_printf(r->a, "reports/%s", id), "report_unchanged");
+    }
+    errs e;
+    refusal why = {0};
+    res = run_change(r, do_save, &c, &e, &why);
+    if (res == OP_OK)
+        return view_done(r, arena_printf(r->a, "reports/%s", id), "remarks_saved");
     refused(r, id, "report.update", res, &e, true, &why);
 }
 
