@@ -118,6 +118,29 @@ static op_result do_save(request *r, void *ctx, errs *e, refusal *why)
     return res;
 }
 
+/* Save what a form changed (n: how many of its fields differ from what is
+ * stored) from the page's revision c->rev: 403 without the right, the
+ * report again when nothing differs but the page was old, else the change
+ * (done: the notice). */
+static void save_typed(request *r, save_ctx *c, bool allowed, int current, int n, const char *done)
+{
+    if (!allowed)
+        return resp_error(r, 403, "forbidden", "You may not edit this report now.");
+    if (!n) {
+        if (c->rev != current) {   /* nothing typed differs, but from an old page: show what changed */
+            outcome oc = {.stale = true};
+            return rpt_render_report(r, 409, c->id, &oc);
+        }
+        return view_done(r, arena_printf(r->a, "reports/%s", c->id), "report_unchanged");
+    }
+    errs e;
+    refusal why = {0};
+    op_result res = run_change(r, do_save, c, &e, &why);
+    if (res == OP_OK)
+        return view_done(r, arena_printf(r->a, "reports/%s", c->id), done);
+    refused(r, c->id, "report.update", res, &e, true, &why);
+}
+
 void manager_report_save(request *r)
 {
     const char *id = rpt_path_id(r);
@@ -152,21 +175,7 @@ void manager_report_save(request *r)
     bool allowed = rv.can_edit;
     int current = rpt_jint(rv.rep, "rev");
     rpt_rview_free(&rv);
-    if (!allowed)
-        return resp_error(r, 403, "forbidden", "You may not edit this report now.");
-    if (!c.w.nvalues) {
-        if (c.rev != current) {   /* nothing typed differs, but from an old page: show what changed */
-            outcome oc = {.stale = true};
-            return rpt_render_report(r, 409, id, &oc);
-        }
-        return view_done(r, arena_printf(r->a, "reports/%s", id), "report_unchanged");
-    }
-    errs e;
-    refusal why = {0};
-    res = run_change(r, do_save, &c, &e, &why);
-    if (res == OP_OK)
-        return view_done(r, arena_printf(r->a, "reports/%s", id), "report_saved");
-    refused(r, id, "report.update", res, &e, true, &why);
+    save_typed(r, &c, allowed, current, c.w.nvalues, "report_saved");
 }
 
 /* The remarks form: remarks1..remarks10, each sent one saved when it
@@ -202,21 +211,7 @@ void manager_report_remarks(request *r)
     bool allowed = rv.can_edit;
     int current = rpt_jint(rv.rep, "rev");
     rpt_rview_free(&rv);
-    if (!allowed)
-        return resp_error(r, 403, "forbidden", "You may not edit this report now.");
-    if (!n) {
-        if (c.rev != current) {
-            outcome oc = {.stale = true};
-            return rpt_render_report(r, 409, id, &oc);
-        }
-        return view_done(r, arena_printf(r->a, "reports/%s", id), "report_unchanged");
-    }
-    errs e;
-    refusal why = {0};
-    res = run_change(r, do_save, &c, &e, &why);
-    if (res == OP_OK)
-        return view_done(r, arena_printf(r->a, "reports/%s", id), "remarks_saved");
-    refused(r, id, "report.update", res, &e, true, &why);
+    save_typed(r, &c, allowed, current, n, "remarks_saved");
 }
 
 typedef struct approval_ctx {
