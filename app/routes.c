@@ -174,6 +174,7 @@ const route routes[] = {
     {"GET",    "/{tenant}/manager/reports/{id}",         manager_report,       KIND_CONSOLE, AUTH_SESSION,     false, NULL,  "reports.view"},
     {"POST",   "/{tenant}/manager/reports/{id}",         manager_report_save,  KIND_CONSOLE, AUTH_SESSION,     true,  FORM,  "reports.edit"},
     {"POST",   "/{tenant}/manager/reports/{id}/approvals", manager_report_approval, KIND_CONSOLE, AUTH_SESSION, true, FORM, "reports.view"},
+    {"POST",   "/{tenant}/manager/reports/{id}/remarks", manager_report_remarks, KIND_CONSOLE, AUTH_SESSION,   true,  FORM,  "reports.edit"},
     {"POST",   "/{tenant}/manager/reports/{id}/copy",    manager_report_copy,  KIND_CONSOLE, AUTH_SESSION,     true,  FORM,  "reports.edit"},
     {"POST",   "/{tenant}/manager/reports/{id}/delete",  manager_report_delete, KIND_CONSOLE, AUTH_SESSION,    true,  FORM,  "reports.delete"},
     {"GET",    "/{tenant}/manager/reports/{id}/attachments/{sheet}/{cluster}", manager_report_attachment, KIND_CONSOLE, AUTH_SESSION, false, NULL, "reports.view"},

@@ -247,6 +247,14 @@ static void history(rec *c)
         row[1] = arena_strdup(a, jstr(x, "user") ? jstr(x, "user") : "");
         row[2] = arena_strdup(a, jstr(x, "rev") ? jstr(x, "rev") : "");
         json_object *sv, *cv;
+        if (json_object_object_get_ex(x, "remark", &sv)) {   /* remarksValueN: the definition's name for it */
+            int k = json_object_get_int(sv);
+            const char *nm = k >= 1 && k <= 10 ? c->d->r->def->remarks_names[k - 1] : NULL;
+            row[3] = nm ? arena_strdup(a, nm) : arena_printf(a, "%s %d", T(c, "report.remarks_n", "Remarks"), k);
+            row[4] = arena_strdup(a, jstr(x, "old") ? jstr(x, "old") : "");
+            row[5] = arena_strdup(a, jstr(x, "new") ? jstr(x, "new") : "");
+            continue;
+        }
         if (!json_object_object_get_ex(x, "sheet", &sv) || !json_object_object_get_ex(x, "cluster", &cv)) {
             const char *ev = jstr(x, "event") ? jstr(x, "event") : "create";
             row[3] = T(c, arena_printf(a, "report.event_%s", ev), ev);

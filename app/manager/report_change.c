@@ -5,6 +5,7 @@
 #include "tenant/audit.h"
 #include "auth/users.h"
 #include "db/txn.h"
+#include "http/form.h"
 #include "http/response.h"
 #include "manager/report_view.h"
 #include "manager/view.h"
@@ -117,6 +118,29 @@ static op_result do_save(request *r, void *ctx, errs *e, refusal *why)
     return res;
 }
 
+/* Save what a form changed (n: how many of its fields differ from what is
+ * stored) from the page's revision c->rev: 403 without the right, the
+ * report again when nothing differs but the page was old, else the change
+ * (done: the notice). */
+static void save_typed(request *r, save_ctx *c, bool allowed, int current, int n, const char *done)
+{
+    if (!allowed)
+        return resp_error(r, 403, "forbidden", "You may not edit this report now.");
+    if (!n) {
+        if (c->rev != current) {   /* nothing typed differs, but from an old page: show what changed */
+            outcome oc = {.stale = true};
+            return rpt_render_report(r, 409, c->id, &oc);
+        }
+        return view_done(r, arena_printf(r->a, "reports/%s", c->id), "report_unchanged");
+    }
+    errs e;
+    refusal why = {0};
+    op_result res = run_change(r, do_save, c, &e, &why);
+    if (res == OP_OK)
+        return view_done(r, arena_printf(r->a, "reports/%s", c->id), done);
+    refused(r, c->id, "report.update", res, &e, true, &why);
+}
+
 void manager_report_save(request *r)
 {
     const char *id = rpt_path_id(r);
@@ -151,21 +175,43 @@ void manager_report_save(request *r)
     bool allowed = rv.can_edit;
     int current = rpt_jint(rv.rep, "rev");
     rpt_rview_free(&rv);
-    if (!allowed)
-        return resp_error(r, 403, "forbidden", "You may not edit this report now.");
-    if (!c.w.nvalues) {
-        if (c.rev != current) {   /* nothing typed differs, but from an old page: show what changed */
-            outcome oc = {.stale = true};
-            return rpt_render_report(r, 409, id, &oc);
-        }
-        return view_done(r, arena_printf(r->a, "reports/%s", id), "report_unchanged");
+    save_typed(r, &c, allowed, current, c.w.nvalues, "report_saved");
+}
+
+/* The remarks form: remarks1..remarks10, each sent one saved when it
+ * differs from what is stored (CR LF as LF); the report's own revision
+ * rules (rev, the edit right, the applicant lock) as for values. */
+void manager_report_remarks(request *r)
+{
+    const char *id = rpt_path_id(r);
+    if (!id)
+        return;
+    rview rv;
+    op_result res;
+    if (!rpt_rview_load(r, id, &rv, &res))
+        return view_fail(r, res);
+    save_ctx c = {.id = id, .rev = form_rev(r)};
+    json_object *stored = json_object_object_get(rv.rep, "remarks");
+    int n = 0;
+    for (int i = 0; i < REPORT_REMARKS; i++) {
+        const char *typed = r->form ? form_get(r->form, arena_printf(r->a, "remarks%d", i + 1)) : NULL;
+        if (!typed)
+            continue;   /* not in the form: kept */
+        char *v = arena_strdup(r->a, typed), *o = v;
+        for (const char *p = typed; *p; p++)
+            if (!(*p == '\r' && p[1] == '\n'))
+                *o++ = *p;
+        *o = 0;
+        const char *cur = rpt_jstr(stored, arena_printf(r->a, "%d", i + 1));
+        if (!strcmp(v, cur ? cur : ""))
+            continue;
+        c.w.remarks[i] = v;
+        n++;
     }
-    errs e;
-    refusal why = {0};
-    res = run_change(r, do_save, &c, &e, &why);
-    if (res == OP_OK)
-        return view_done(r, arena_printf(r->a, "reports/%s", id), "report_saved");
-    refused(r, id, "report.update", res, &e, true, &why);
+    bool allowed = rv.can_edit;
+    int current = rpt_jint(rv.rep, "rev");
+    rpt_rview_free(&rv);
+    save_typed(r, &c, allowed, current, n, "remarks_saved");
 }
 
 typedef struct approval_ctx {

@@ -419,6 +419,14 @@ static json_object *history_json(request *r, const rview *rv)
     for (size_t i = 0; i < json_object_array_length(h); i++) {
         json_object *x = json_object_array_get_idx(h, i);
         jx_add_str(x, "when", rpt_short_time(r, rpt_jstr(x, "at")));
+        int rk = rpt_jint(x, "remark");
+        if (rk >= 1 && rk <= REPORT_REMARKS) {   /* a remark: the definition's name for it */
+            const char *nm = rv->d->remarks_names[rk - 1];
+            jx_add_str(x, "cname", nm ? nm : arena_printf(r->a, "%s %d", rpt_msg(r, "report.remarks_n"), rk));
+            jx_add_str(x, "old_shown", rpt_jstr(x, "old"));
+            jx_add_str(x, "new_shown", rpt_jstr(x, "new"));
+            continue;
+        }
         if (!json_object_object_get_ex(x, "sheet", NULL)) {   /* an event without value changes: the creation */
             jx_add_str(x, "cname", rpt_msg(r, arena_printf(r->a, "report.event_%s", rpt_jstr(x, "event"))));
             continue;
@@ -434,6 +442,12 @@ static json_object *history_json(request *r, const rview *rv)
         }
     }
     return h;
+}
+
+/* A remark's problem as people read it ("at most 500 characters"). */
+static const char *remark_err(request *r, const char *code, const char *arg)
+{
+    return page_err_message(r->a, r->lang, code && !strcmp(code, "too_long") ? "remark_too_long" : code, arg);
 }
 
 /* Is the user a member of the group an approval stage names? */
@@ -484,6 +498,19 @@ void rpt_render_report(request *r, int status, const char *id, const outcome *oc
         page_set(p, arena_printf(r->a, "Remarks.%d.name", n), name);
         page_set(p, arena_printf(r->a, "Remarks.%d.value", n++), v);
     }
+    /* the remarks form (every remark; what was typed again after a refusal) */
+    for (int i = 0; rv.can_edit && i < REPORT_REMARKS; i++) {
+        const char *k = arena_printf(r->a, "RemarkForm.%d.", i), *field = arena_printf(r->a, "remarks.%d", i + 1);
+        const char *typed = oc && (oc->typed || oc->stale) && r->form ? form_get(r->form, arena_printf(r->a, "remarks%d", i + 1)) : NULL;
+        page_set_int(p, arena_printf(r->a, "%sno", k), i + 1);
+        page_set(p, arena_printf(r->a, "%sname", k), rv.d->remarks_names[i]);
+        page_set(p, arena_printf(r->a, "%sv", k), typed && oc->typed ? typed : rpt_jstr(rm, arena_printf(r->a, "%d", i + 1)));
+        for (int e = 0; oc && oc->e && e < oc->e->n; e++)
+            if (oc->e->e[e].field && !strcmp(oc->e->e[e].field, field))
+                page_set(p, arena_printf(r->a, "%serr", k), remark_err(r, oc->e->e[e].code, oc->e->e[e].arg));
+    }
+    if (rv.can_edit)
+        page_set_int(p, "RemarkMax", REPORT_REMARK_MAX);
     for (int i = 0, n = 0; i < REPORT_SYSKEYS; i++) {
         const char *v = rpt_jstr(sk, arena_printf(r->a, "%d", i + 1));
         if (!v)
@@ -543,6 +570,14 @@ void rpt_render_report(request *r, int status, const char *id, const outcome *oc
             int s = 0, c = 0;
             const def_cluster *dc = oc->e->e[k].field && sscanf(oc->e->e[k].field, "%d/%d", &s, &c) == 2
                                         ? def_find(rv.d, s, c) : NULL;
+            int rk = 0;
+            if (oc->e->e[k].field && sscanf(oc->e->e[k].field, "remarks.%d", &rk) == 1 && rk >= 1 && rk <= REPORT_REMARKS) {
+                const char *nm = rv.d->remarks_names[rk - 1];
+                page_set(p, arena_printf(r->a, "ErrorList.%d", k),
+                         arena_printf(r->a, "%s: %s", nm ? nm : arena_printf(r->a, "%s %d", rpt_msg(r, "report.remarks_n"), rk),
+                                      remark_err(r, oc->e->e[k].code, oc->e->e[k].arg)));
+                continue;
+            }
             const char *m = page_err_message(r->a, r->lang, oc->e->e[k].code, oc->e->e[k].arg);
             page_set(p, arena_printf(r->a, "ErrorList.%d", k), dc ? arena_printf(r->a, "%s: %s", dc->name, m) : m);
         }

@@ -7,6 +7,7 @@
 void manager_reports(request *r);
 void manager_report(request *r);
 void manager_report_save(request *r);
+void manager_report_remarks(request *r);
 void manager_report_approval(request *r);
 void manager_report_copy(request *r);
 void manager_report_delete(request *r);

@@ -23,7 +23,8 @@ op_result flow_load(op_ctx *op, const char *id, flow_report *fr, refusal *why)
     db_rows rows;
     db_status st = db_query(op->tenant->db, op->a,
                             "SELECT id, definition_id, definition_revision, rev, status, stage, created_by, applicant_id, "
-                            "seq, vals FROM reports WHERE id = ? AND deleted_at IS NULL FOR UPDATE",
+                            "seq, vals, remarks1, remarks2, remarks3, remarks4, remarks5, remarks6, remarks7, remarks8, remarks9, "
+                            "remarks10 FROM reports WHERE id = ? AND deleted_at IS NULL FOR UPDATE",
                             DB_ARGS(DB_STR(id)), &rows, NULL);
     if (st != DB_OK)
         return txn_result(st);
@@ -40,6 +41,8 @@ op_result flow_load(op_ctx *op, const char *id, flow_report *fr, refusal *why)
     fr->scope = db_cell(&rows, 0, 1);
     fr->own = fr->created_by == op->user->id;
     fr->seq = atoll(db_cell(&rows, 0, 8));
+    for (int i = 0; i < REPORT_REMARKS; i++)
+        fr->remarks[i] = db_cell(&rows, 0, (size_t)(10 + i));
     if (!rvals_parse(op->a, db_cell(&rows, 0, 9), &fr->vals)) {
         log_error("req id=%s tenant=%s: the stored values of report %s do not parse", op->req_id, op->tenant->code,
                   fr->id);
@@ -154,6 +157,8 @@ op_result report_copy(op_ctx *op, const char *src, const char *new_id, refusal *
         v->value = sv->value;
         v->gps = sv->gps;
     }
+    for (int i = 0; i < REPORT_REMARKS; i++)   /* the remarks go along; system keys name the original elsewhere: not */
+        w.remarks[i] = fr.remarks[i] && *fr.remarks[i] ? fr.remarks[i] : NULL;
     /* a value valid then may not be now (a date bound "today-7"): the copy
      * goes without it rather than failing; at most three attempts (all,
      * without the refused ones, none) -- a refused create writes nothing */
@@ -296,7 +301,13 @@ json_object *report_history(op_ctx *op, const char *id, op_result *res)
             json_object *x = json_object_new_object(), *c = n ? json_object_array_get_idx(changes, k) : NULL;
             jx_add_int(x, "rev", atoll(db_cell(&h, i, 0)));
             jx_add_str(x, "event", db_cell(&h, i, 1));
-            if (c) {
+            json_object *rk = c ? json_object_object_get(c, "r") : NULL;
+            if (rk) {   /* a remark: remarksValueN */
+                jx_add_int(x, "remark", json_object_get_int(rk));
+                json_object *o = json_object_object_get(c, "o"), *nw = json_object_object_get(c, "n");
+                jx_add_str(x, "old", o ? json_object_get_string(o) : NULL);
+                jx_add_str(x, "new", nw ? json_object_get_string(nw) : NULL);
+            } else if (c) {
                 jx_add_int(x, "sheet", json_object_get_int(json_object_object_get(c, "s")));
                 jx_add_int(x, "cluster", json_object_get_int(json_object_object_get(c, "c")));
                 json_object *o = json_object_object_get(c, "o"), *nw = json_object_object_get(c, "n");

@@ -23,6 +23,7 @@ typedef struct flow_report {
     bool own;                       /* created by the request's user */
     long long seq;                  /* reports.seq (the search index's key) */
     rvals vals;                     /* the stored values */
+    const char *remarks[REPORT_REMARKS];   /* remarks1-10 as stored (NULL or "": none) */
 } flow_report;
 
 /* Lock and read report id.  Unknown, deleted, or not visible to the user

@@ -28,6 +28,7 @@
 #include "db/txn.h"
 #include "forms/store.h"
 #include "tenant/audit.h"
+#include "tenant/quota.h"
 #include "tenant/resolve.h"
 #include "tenant/user.h"
 #include "util/cdate.h"
@@ -699,6 +700,21 @@ static op_result write_once(void *arg)
         if (res != OP_OK)
             return res;
     }
+    /* 4. the tenant's storage quota, once the report went through (as the
+     * tablet API does; the text the report brought stands for what it
+     * adds, its images were counted as they were stored): refused, and the
+     * whole report rolls back */
+    size_t bytes = 0;
+    for (int i = 0; i < in->nc; i++)
+        bytes += (in->c[i].value ? strlen(in->c[i].value) : 0) + (in->c[i].approver_comment ? strlen(in->c[i].approver_comment) : 0);
+    for (int i = 0; i < IMP_REMARKS; i++)
+        bytes += in->remarks[i] ? strlen(in->remarks[i]) : 0;
+    bool fits;
+    res = quota_check(op, bytes + 256, &fits);
+    if (res != OP_OK)
+        return res;
+    if (!fits)
+        return refuse(&out->why, REF_NO_SPACE, QUOTA_CODE, QUOTA_MESSAGE);
     if (!o->update) {
         db_rows rows;
         db_status st = db_query(op->tenant->db, op->a, "SELECT seq FROM reports WHERE id = ?", DB_ARGS(DB_STR(id)), &rows, NULL);

@@ -114,11 +114,12 @@ op_result report_apply(op_ctx *op, const char *id, int if_match, int stage, cons
  * administrator breaks another's lock.  *out: {"holder": {...},
  * "expires_at"}.  409 with the holder when another holds it. */
 op_result report_lock(op_ctx *op, const char *id, bool acquire, bool force, json_object **out, refusal *why);
-/* Copy report src to new_id: clusters with copyOnDuplicate, a new number. */
+/* Copy report src to new_id: clusters with copyOnDuplicate and the remarks (not the system keys), a new number. */
 op_result report_copy(op_ctx *op, const char *src, const char *new_id, refusal *why);
 /* Soft delete (purged after reports.purge_days). */
 op_result report_delete(op_ctx *op, const char *id, int if_match, refusal *why);
-/* The history of the report's values: [{rev, sheet, cluster, old, new, user, device_id, at}]. */
+/* The history of the report's values and remarks: [{rev, event, sheet, cluster | remark (1-10), old, new,
+ * user, device_id, at}]. */
 json_object *report_history(op_ctx *op, const char *id, op_result *res);
 
 /* The definition revision a report uses, checked visible to the user. */

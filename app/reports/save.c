@@ -555,6 +555,35 @@ op_result report_check_locks(op_ctx *op, const char *id, const char *status, con
     return OP_OK;
 }
 
+/* The history's changes (rvals_changes' JSON, or NULL) with the remarks wr
+ * changes added, {"r": N, "o": old, "n": new} each ("" for none); rows'
+ * columns col .. col + 9 hold the stored remarks.  NULL when nothing
+ * changed. */
+static const char *remark_changes(op_ctx *op, const char *changes, const report_write *wr, const db_rows *rows, int col)
+{
+    buf b;
+    buf_init(&b, op->a);
+    if (changes)
+        buf_add(&b, changes, strlen(changes) - 1);   /* without its "]" */
+    for (int i = 0; i < REPORT_REMARKS; i++) {
+        const char *old = db_cell(rows, 0, (size_t)(col + i)), *nw = wr->remarks[i];
+        if (!old)
+            old = "";
+        if (!nw || !strcmp(old, nw))
+            continue;
+        buf_adds(&b, b.len ? "," : "[");
+        buf_printf(&b, "{\"r\":%d,\"o\":", i + 1);
+        jx_buf_str(&b, old);
+        buf_adds(&b, ",\"n\":");
+        jx_buf_str(&b, nw);
+        buf_addc(&b, '}');
+    }
+    if (!b.len)
+        return NULL;
+    buf_addc(&b, ']');
+    return b.data;
+}
+
 op_result report_update(op_ctx *op, const char *id, int if_match, const report_write *wr, errs *e, refusal *why)
 {
     memset(why, 0, sizeof *why);
@@ -563,7 +592,7 @@ op_result report_update(op_ctx *op, const char *id, int if_match, const report_w
     db_status st = db_query(db, op->a,
                             "SELECT definition_id, definition_revision, rev, status, created_by, "
                             "(SELECT name FROM users WHERE id = created_by), DATE_FORMAT(created_at, '%Y-%m-%dT%H:%i:%sZ'), "
-                            "applicant_id, seq, vals FROM reports WHERE id = ? AND deleted_at IS NULL FOR UPDATE",
+                            "applicant_id, seq, vals, " REPORT_EXTRA_SELECT("") " FROM reports WHERE id = ? AND deleted_at IS NULL FOR UPDATE",
                             DB_ARGS(DB_STR(id)), &rows, NULL);
     if (st != DB_OK)
         return txn_result(st);
@@ -606,7 +635,7 @@ op_result report_update(op_ctx *op, const char *id, int if_match, const report_w
     instant t = instant_now(op);
     rvals after;
     settle(&w, t.iso, &after);
-    const char *changes = rvals_changes(op->a, &w.before, &after);
+    const char *changes = remark_changes(op, rvals_changes(op->a, &w.before, &after), wr, &rows, 10);
     st = rvals_index(op, d, def_id, atoll(db_cell(&rows, 0, 8)), &w.before, &after);
     if (st == DB_OK)
         st = report_event(op, id, rev + 1, "update", changes);

@@ -40,6 +40,22 @@
       </details></dd>
   </dl>
 </section>
+<?cs if:subcount(RemarkForm) ?>
+<section class="card" id="remarks-card">
+  <details<?cs if:ErrorList.0 || Stale ?> open<?cs /if ?>><summary><?cs var:L.report.remarks_edit ?></summary>
+    <form method="post" action="/<?cs var:Tenant.code ?>/manager/reports/<?cs var:R.id ?>/remarks" id="remarks-form" class="stack wide"><?cs call:csrf() ?>
+      <input type="hidden" name="rev" value="<?cs var:R.rev ?>">
+      <p class="help"><?cs var:L.report.remarks_help ?></p>
+      <?cs each:x = RemarkForm ?>
+      <label for="f-remarks<?cs var:x.no ?>"><?cs if:x.name ?><?cs var:x.name ?><?cs else ?><?cs var:L.report.remarks_n ?> <?cs var:x.no ?><?cs /if ?></label>
+      <textarea id="f-remarks<?cs var:x.no ?>" name="remarks<?cs var:x.no ?>" rows="2" maxlength="<?cs var:RemarkMax ?>"<?cs if:x.err ?> aria-invalid="true" aria-describedby="err-remarks<?cs var:x.no ?>"<?cs /if ?>><?cs var:x.v ?></textarea>
+      <?cs if:x.err ?><p class="ferr" id="err-remarks<?cs var:x.no ?>"><?cs var:x.err ?></p><?cs /if ?>
+      <?cs /each ?>
+      <p><button type="submit" class="primary" id="save-remarks"><?cs var:L.report.remarks_save ?></button></p>
+    </form>
+  </details>
+</section>
+<?cs /if ?>
 <?cs each:sh = Sheets ?>
 <section class="card sheet-card">
   <h2><?cs var:L.report.sheet ?> <?cs var:sh.no ?>: <?cs var:sh.name ?></h2>

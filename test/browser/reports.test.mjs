@@ -396,6 +396,21 @@ step('5. a change that crosses someone else\'s is not saved: the current values,
   assertNoProblems({ documentUrl: `${base}/reports/${reports.editing.id}`, documentStatus: 409 });
 });
 
+step('5a. the plant manager edits the report\'s remarks: saved, shown, and in the history', async () => {
+  const { page } = b;
+  let r = await page.goto(`${base}/reports/${reports.editing.id}`, { waitUntil: 'load' });
+  assert.equal(r.status(), 200);
+  await page.click('#remarks-card summary');
+  await page.fill('#f-remarks2', 'ライン3 夜勤\n再点検済み');
+  r = await click('#save-remarks');
+  assert.equal(r.status(), 200);
+  assert.match(await text('main .notice'), /備考を保存しました/);
+  assert.equal(await text('#remarks-2'), 'ライン3 夜勤 再点検済み');
+  assert.ok((await rowsOf('#history')).some((c) => c[1] === USERS.manager.login && /再点検済み/.test(c[5])), 'the change is in the history');
+  await shot('#remarks-card', 'reports-remarks-ja');
+  assertNoProblems();
+});
+
 step('6. the list in Japanese', async () => {
   const { page } = b;
   const r = await page.goto(`${base}/reports`, { waitUntil: 'load' });

@@ -3,7 +3,8 @@
 // that carry hostile text stay well-formed XML; a successful Login is never
 // rate-limited, failures are.  The codes of the XML and zip inputs
 // (14-19) and of writes (21-24) belong to AutoGenerate / UpdateReport and
-// are reached by their tests.
+// are reached by 42-conmas-import and 43-conmas-codes (which also checks
+// that every code is asserted somewhere).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
