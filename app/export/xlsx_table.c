@@ -174,7 +174,7 @@ op_result export_xlsx_table_write(op_ctx *op, const export_filter *f, const char
     w.duration = fmt(w.wb, "[h]:mm");
     worksheet_freeze_panes(w.ws, 1, 0);
     worksheet_set_column(w.ws, TO_ID, TO_ID, 38, NULL);
-    worksheet_set_column(w.ws, TO_NUMBER, TO_UPDATED_BY, 18, NULL);
+    worksheet_set_column(w.ws, TO_NUMBER, TO__COUNT - 1, 18, NULL);
     if (w.t.ncols > TO__COUNT)
         worksheet_set_column(w.ws, TO__COUNT, (lxw_col_t)(w.t.ncols - 1), 14, NULL);
     for (int k = 0; k < w.t.ncols; k++)
