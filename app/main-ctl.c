@@ -52,6 +52,8 @@ static void usage(FILE *f)
           "  backup extract GENERATION --tenant CODE|--control   the decrypted SQL dump on standard output\n"
           "  restore --tenant CODE GENERATION [--as NEWCODE] [--force]\n"
           "                                one tenant from a backup: in place (suspended) or as a new tenant\n"
+          "  job list [--tenant CODE] [--status queued|running|done|failed|cancelled] [--limit N]\n"
+          "                                background jobs, newest first: progress, age, the runner working it\n"
           "\n"
           "CONFIG defaults to $GENBA_CONFIG, else /etc/genba/genba.conf.  Exit status: 0 done,\n"
           "1 failed (the message says why), 2 wrong usage.\n",
@@ -137,6 +139,8 @@ int main(int argc, char **argv)
         rc = cmd_backup(&c, sub_argc, sub_argv);
     else if (!strcmp(cmd, "restore"))
         rc = cmd_restore(&c, sub_argc, sub_argv);
+    else if (!strcmp(cmd, "job"))
+        rc = cmd_job(&c, sub_argc, sub_argv);
     else
         rc = ctl_usage("unknown command '%s'", cmd);
     keyring_wipe(&c.kr);

@@ -76,5 +76,23 @@ void health_metrics(request *r)
             if (tenant_code_valid(db_cell(&rows, i, 0)) || !strcmp(db_cell(&rows, i, 0), "(control)"))
                 buf_printf(&b, "genba_backup_age_seconds{tenant=\"%s\"} %s\n", db_cell(&rows, i, 0), db_cell(&rows, i, 1));
     }
+    /* the background job queue (the control DB's jobs, by the index jobs_claim) */
+    if (worker_control_db(worker_of(r), &c) == DB_OK &&
+        db_query(c, r->a,
+                 "SELECT status, COUNT(*), COALESCE(TIMESTAMPDIFF(SECOND, MIN(created_at), NOW(3)), 0) FROM jobs "
+                 "WHERE status IN ('queued', 'running') GROUP BY status",
+                 DB_NOARGS, &rows, NULL) == DB_OK) {
+        const char *queued = "0", *running = "0", *oldest = "0";
+        for (size_t i = 0; i < rows.nrows; i++)
+            if (!strcmp(db_cell(&rows, i, 0), "queued"))
+                queued = db_cell(&rows, i, 1), oldest = db_cell(&rows, i, 2);
+            else if (!strcmp(db_cell(&rows, i, 0), "running"))
+                running = db_cell(&rows, i, 1);
+        buf_printf(&b, "# HELP genba_jobs Background jobs (exports) waiting for a runner or being worked, all tenants\n"
+                       "# TYPE genba_jobs gauge\ngenba_jobs{status=\"queued\"} %s\ngenba_jobs{status=\"running\"} %s\n"
+                       "# HELP genba_jobs_oldest_queued_seconds Seconds the oldest queued job has waited (0: none)\n"
+                       "# TYPE genba_jobs_oldest_queued_seconds gauge\ngenba_jobs_oldest_queued_seconds %s\n",
+                   queued, running, oldest);
+    }
     resp_send(r, 200, "text/plain; version=0.0.4; charset=utf-8", b.data, b.len);
 }

@@ -35,8 +35,10 @@ const char *ctl_positional(int argc, char **argv, const char *const *with_value,
     for (int i = 0; i < argc; i++) {
         if (argv[i][0] == '-') {
             for (const char *const *w = with_value; *w; w++)
-                if (!strcmp(argv[i], *w))
+                if (!strcmp(argv[i], *w)) {   /* its value is not a positional (and may be missing: argv[argc]) */
                     i++;
+                    break;
+                }
             continue;
         }
         if (skip-- > 0)

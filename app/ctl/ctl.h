@@ -60,6 +60,7 @@ int cmd_restore(ctl *c, int argc, char **argv);
 int ctl_tenant_export(ctl *c, int argc, char **argv);
 int ctl_tenant_erase(ctl *c, int argc, char **argv);
 int ctl_tenant_report_table(ctl *c, int argc, char **argv);   /* ctl/report_table.c */
+int cmd_job(ctl *c, int argc, char **argv);                   /* job list (ctl/jobs.c) */
 struct ops_env;
 /* The ops environment of this command (config, keyring, arena, progress). */
 void ctl_ops_env(ctl *c, struct ops_env *e);

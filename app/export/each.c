@@ -191,9 +191,11 @@ op_result export_count(op_ctx *op, const export_filter *f, const char *const *id
  * the page's key as it is, turned into "2026-12-05T00:30:00Z" for the
  * report here rather than by DATE_FORMAT in the server, which spends more) */
 #define PAGE_COLS "rp.id, rp.seq, rp.definition_id, rp.definition_revision, rp.name, rp.number, rp.status, " \
-                  "rp.stage, rp.rev, rp.created_at, rp.updated_at, rp.created_by, rp.updated_by, rp.vals"
+                  "rp.stage, rp.rev, rp.created_at, rp.updated_at, rp.created_by, rp.updated_by, rp.vals, "    \
+                  "rp.remarks1, rp.remarks2, rp.remarks3, rp.remarks4, rp.remarks5, rp.remarks6, rp.remarks7, "  \
+                  "rp.remarks8, rp.remarks9, rp.remarks10"
 enum { C_ID, C_SEQ, C_DEF, C_REV, C_NAME, C_NUMBER, C_STATUS, C_STAGE, C_RREV, C_CREATED, C_UPDATED, C_CREATOR,
-       C_UPDATER, C_VALS, C_KEY = C_CREATED };
+       C_UPDATER, C_VALS, C_REMARKS, C_KEY = C_CREATED };
 
 /* "2026-12-05 00:30:00[.123]" -> "2026-12-05T00:30:00Z" (in a); other text as it is. */
 static const char *utc_text(arena *a, const char *s)
@@ -532,6 +534,8 @@ static op_result walk(op_ctx *op, const export_filter *f, const char *const *ids
             r.created_by_name = cu->name;
             r.updated_by = uu->login;
             r.updated_by_name = uu->name;
+            for (size_t j = 0; j < sizeof r.remarks / sizeof *r.remarks; j++)
+                r.remarks[j] = cell(rows, i, C_REMARKS + (int)j);
             const char *vals = db_cell(rows, i, C_VALS);
             if (!export_vals_parse(ra, vals, vals ? rows->len[i * rows->ncols + C_VALS] : 0, &r.vals) &&
                 !rvals_parse(ra, vals, &r.vals)) {

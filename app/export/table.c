@@ -8,10 +8,30 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char *const heads_en[TO__COUNT] = {"id", "number", "name", "definition", "status",
+static const char *const heads_en[TO_REMARK1] = {"id", "number", "name", "definition", "status",
                                                 "created at", "created by", "updated at", "updated by"};
-static const char *const heads_ja[TO__COUNT] = {"ID", "番号", "帳票名", "定義", "状態",
+static const char *const heads_ja[TO_REMARK1] = {"ID", "番号", "帳票名", "定義", "状態",
                                                 "作成日時", "作成者", "更新日時", "更新者"};
+
+/* Add d's remark names (remarksName1..10) to names[], each name once. */
+static void remark_names(arena *a, const definition *d, const char **names)
+{
+    for (int i = 0; i < TO__COUNT - TO_REMARK1; i++) {
+        const char *n = d->remarks_names[i];
+        if (!n || !*n)
+            continue;
+        if (!names[i]) {
+            names[i] = arena_strdup(a, n);
+            continue;
+        }
+        size_t len = strlen(n);
+        bool have = false;   /* one of the names so far? (each between the start or " / " and the end or " / ") */
+        for (const char *p = names[i]; !have && p; p = strstr(p, " / ") ? strstr(p, " / ") + 3 : NULL)
+            have = !strncmp(p, n, len) && (!p[len] || !strncmp(p + len, " / ", 3));
+        if (!have)
+            names[i] = arena_printf(a, "%s / %s", names[i], n);
+    }
+}
 
 op_result table_open(op_ctx *op, const export_filter *f, const char *const *ids, int nids, table *t,
                      long long *total)
@@ -32,12 +52,14 @@ op_result table_open(op_ctx *op, const export_filter *f, const char *const *ids,
             ndefs++;
     t->cols = arena_calloc(op->a, (size_t)cap, sizeof *t->cols);
     bool ja = !strcmp(t->env.lang, "ja");
-    for (int k = 0; k < TO__COUNT; k++) {
+    for (int k = 0; k < TO_REMARK1; k++) {
         const char *h = ja ? heads_ja[k] : heads_en[k];
         t->cols[t->ncols++].head = k == TO_CREATED_AT || k == TO_UPDATED_AT
                                        ? arena_printf(op->a, "%s (%s)", h, tz_name(t->zone))
                                        : h;
     }
+    const char *rnames[TO__COUNT - TO_REMARK1] = {0};   /* the remarks' names, " / " between different ones */
+    t->ncols = TO__COUNT;
     for (int start = 0, end; start < nrevs; start = end) {
         end = start + 1;
         while (end < nrevs && revs[end].definition_id == revs[start].definition_id)
@@ -49,8 +71,10 @@ op_result table_open(op_ctx *op, const export_filter *f, const char *const *ids,
             const definition *d = defcache_get(op, revs[i].definition_id, revs[i].revision, &info, &res);
             if (!d)
                 return res;
-            if (!defname)   /* the definition's name may change between revisions: the newest one's */
+            if (!defname) {   /* the definition's name may change between revisions: the newest one's */
                 defname = arena_strdup(op->a, d->name ? d->name : "");
+                remark_names(op->a, d, rnames);
+            }
             for (int s = 0; s < d->nsheets; s++)
                 for (int c = 0; c < d->sheets[s].nclusters; c++) {
                     const def_cluster *cl = &d->sheets[s].clusters[c];
@@ -74,6 +98,10 @@ op_result table_open(op_ctx *op, const export_filter *f, const char *const *ids,
                                                                 : arena_strdup(op->a, name)};
                 }
         }
+    }
+    for (int k = TO_REMARK1; k < TO__COUNT; k++) {
+        const char *h = arena_printf(op->a, ja ? "備考%d" : "remark %d", k - TO_REMARK1 + 1);
+        t->cols[k].head = rnames[k - TO_REMARK1] ? arena_printf(op->a, "%s: %s", h, rnames[k - TO_REMARK1]) : h;
     }
     t->map = arena_calloc(op->a, (size_t)t->ncols + 1, sizeof *t->map);
     return OP_OK;
@@ -166,7 +194,8 @@ const char *table_own_text(table *t, const export_report *r, int k, char *tmp, s
         *p = '\0';
         return tmp;
     }
-    default: return "";
+    default:
+        return k >= TO_REMARK1 && k <= TO_REMARK10 && r->remarks[k - TO_REMARK1] ? r->remarks[k - TO_REMARK1] : "";
     }
 }
 

@@ -3,8 +3,10 @@
  * heads, and each report's cells.
  *
  * Columns: the report's own (id, number, name, definition, status,
- * created at and by, updated at and by; heads in op->lang, "ja" or
- * English), then one per cluster that holds a value (every type but
+ * created at and by, updated at and by, then its ten remarks, always all
+ * ten so that a remark sits in the same column whatever the definition;
+ * heads in op->lang, "ja" or English, a remark's followed by the name the
+ * definitions give it: "備考1: Line"), then one per cluster that holds a value (every type but
  * FixedText), named by the cluster.  Several definitions: the clusters of
  * each definition in turn (definitions by id), each head prefixed with its
  * definition's name ("Daily inspection: pressure"); a report fills its own
@@ -24,6 +26,7 @@
 
 typedef enum table_own {
     TO_ID, TO_NUMBER, TO_NAME, TO_DEFINITION, TO_STATUS, TO_CREATED_AT, TO_CREATED_BY, TO_UPDATED_AT, TO_UPDATED_BY,
+    TO_REMARK1, TO_REMARK10 = TO_REMARK1 + 9,   /* r->remarks[0..9] */
     TO__COUNT
 } table_own;
 
@@ -60,7 +63,8 @@ void table_bind(table *t, const export_report *r);
 /* A stored UTC time ("2026-12-05T00:30:00Z") in the zone: the local
  * fields; false when utc is not one. */
 bool table_local(table *t, const char *utc, int *y, int *mo, int *d, int *h, int *mi, int *s);
-/* The text of own column k of r (times "YYYY-MM-DD HH:MM:SS", local). */
+/* The text of own column k of r (times "YYYY-MM-DD HH:MM:SS", local; a
+ * remark as it is, "" when not set). */
 const char *table_own_text(table *t, const export_report *r, int k, char *tmp, size_t tmplen);
 
 /* The text of cluster c's cell (c NULL: not in the report's definition)

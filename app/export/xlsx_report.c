@@ -100,60 +100,77 @@ static lxw_format *number_format(xr *x, const def_cluster *c, const char *v, boo
     return f;
 }
 
+bool xlsx_typed_cell(lxw_worksheet *ws, lxw_row_t row, lxw_col_t col, const def_cluster *c, const char *s,
+                     const xlsx_fmts *f, lxw_format *(*num)(void *ctx, const def_cluster *c, const char *s), void *ctx)
+{
+    int y, mo, d, h, mi, sec = 0;
+    char tail;
+    if (!s || !*s)
+        return false;
+    switch (c->type) {
+    case CT_NUMERIC: case CT_CALCULATE: case CT_NUMERIC_SELECT: {
+        char *end;
+        double n = strtod(s, &end);
+        if (end == s || *end)
+            return false;
+        worksheet_write_number(ws, row, col, n, num(ctx, c, s));
+        return true;
+    }
+    case CT_DATE:
+        if (sscanf(s, "%4d-%2d-%2d%c", &y, &mo, &d, &tail) != 3)
+            return false;
+        worksheet_write_datetime(ws, row, col, &(lxw_datetime){y, mo, d, 0, 0, 0}, f->date);
+        return true;
+    case CT_TIME: {
+        int k = sscanf(s, "%2d:%2d:%2d%c", &h, &mi, &sec, &tail);
+        if (k != 2 && k != 3)
+            return false;
+        worksheet_write_datetime(ws, row, col, &(lxw_datetime){0, 0, 0, h, mi, k == 3 ? sec : 0},
+                                 k == 3 ? f->time_s : f->time);
+        return true;
+    }
+    case CT_TIME_CALCULATE: {
+        int neg = *s == '-';
+        if (sscanf(s + neg, "%d:%2d%c", &h, &mi, &tail) != 2)
+            return false;
+        worksheet_write_number(ws, row, col, (neg ? -1 : 1) * (h / 24.0 + mi / 1440.0), f->duration);
+        return true;
+    }
+    case CT_REGISTER_DATE: case CT_UPDATE_DATE:   /* local time with its offset: the local clock */
+        if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d", &y, &mo, &d, &h, &mi, &sec) != 6)
+            return false;
+        worksheet_write_datetime(ws, row, col, &(lxw_datetime){y, mo, d, h, mi, sec}, f->stamp);
+        return true;
+    default:
+        return false;
+    }
+}
+
+typedef struct numctx {
+    xr *x;
+    bool red;
+} numctx;
+
+static lxw_format *report_num(void *ctx, const def_cluster *c, const char *s)
+{
+    numctx *n = ctx;
+    return number_format(n->x, c, s, n->red);
+}
+
 /* Write the value of c (v, may be NULL) into row, col as its type asks. */
 static void write_value(xr *x, lxw_worksheet *ws, int row, int col, const def_cluster *c, const rvalue *v)
 {
     const char *s = v ? v->value : "";
     bool red = v && v->oon;
-    int y, mo, d, h, mi, sec = 0;
-    char tail;
     if (c->type == CT_CHECK) {
         worksheet_write_boolean(ws, row, col, !strcmp(s, "1"), red ? x->red : x->text);
         return;
     }
     if (!*s)
         return;
-    switch (c->type) {
-    case CT_NUMERIC: case CT_CALCULATE: case CT_NUMERIC_SELECT: {
-        char *end;
-        double n = strtod(s, &end);
-        if (end != s && !*end) {
-            worksheet_write_number(ws, row, col, n, number_format(x, c, s, red));
-            return;
-        }
-        break;
-    }
-    case CT_DATE:
-        if (sscanf(s, "%4d-%2d-%2d%c", &y, &mo, &d, &tail) == 3) {
-            worksheet_write_datetime(ws, row, col, &(lxw_datetime){y, mo, d, 0, 0, 0}, x->date);
-            return;
-        }
-        break;
-    case CT_TIME: {
-        int k = sscanf(s, "%2d:%2d:%2d%c", &h, &mi, &sec, &tail);
-        if (k == 2 || k == 3) {
-            worksheet_write_datetime(ws, row, col, &(lxw_datetime){0, 0, 0, h, mi, k == 3 ? sec : 0},
-                                     k == 3 ? x->time_s : x->time);
-            return;
-        }
-        break;
-    }
-    case CT_TIME_CALCULATE: {
-        int neg = *s == '-';
-        if (sscanf(s + neg, "%d:%2d%c", &h, &mi, &tail) == 2) {
-            worksheet_write_number(ws, row, col, (neg ? -1 : 1) * (h / 24.0 + mi / 1440.0), x->duration);
-            return;
-        }
-        break;
-    }
-    case CT_REGISTER_DATE: case CT_UPDATE_DATE:   /* local time with its offset: the local clock */
-        if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d", &y, &mo, &d, &h, &mi, &sec) == 6) {
-            worksheet_write_datetime(ws, row, col, &(lxw_datetime){y, mo, d, h, mi, sec}, x->stamp);
-            return;
-        }
-        break;
-    default: break;
-    }
+    xlsx_fmts f = {x->date, x->time, x->time_s, x->duration, x->stamp};
+    if (xlsx_typed_cell(ws, (lxw_row_t)row, (lxw_col_t)col, c, s, &f, report_num, &(numctx){x, red}))
+        return;
     worksheet_write_string(ws, row, col, cell_text(x, layout_display(&x->env, c, s)), red ? x->red : x->wrap);
 }
 

@@ -24,7 +24,8 @@ typedef struct xw {
     export_progress *p;
     lxw_workbook *wb;
     lxw_worksheet *ws;
-    lxw_format *head, *stamp, *date, *time, *time_s, *duration, *num[16];
+    lxw_format *head, *stamp, *num[16];
+    xlsx_fmts f;   /* the typed cells' */
     long long done, total;
 } xw;
 
@@ -42,59 +43,21 @@ static lxw_format *num_format(xw *w, const def_cluster *c, const char *v)
     return w->num[places];
 }
 
+static lxw_format *table_num(void *ctx, const def_cluster *c, const char *s)
+{
+    return num_format(ctx, c, s);
+}
+
 /* Cluster c's value v into (row, col) as its type asks; text otherwise. */
 static void value_cell(xw *w, lxw_row_t row, lxw_col_t col, const def_cluster *c, const rvalue *v)
 {
     const char *s = v ? v->value : "";
-    int y, mo, d, h, mi, sec = 0;
-    char tail;
     if (c->type == CT_CHECK) {
         worksheet_write_boolean(w->ws, row, col, !strcmp(s, "1"), NULL);
         return;
     }
-    if (!*s)
+    if (!*s || xlsx_typed_cell(w->ws, row, col, c, s, &w->f, table_num, w))
         return;
-    switch (c->type) {
-    case CT_NUMERIC: case CT_CALCULATE: case CT_NUMERIC_SELECT: {
-        char *end;
-        double n = strtod(s, &end);
-        if (end != s && !*end) {
-            worksheet_write_number(w->ws, row, col, n, num_format(w, c, s));
-            return;
-        }
-        break;
-    }
-    case CT_DATE:
-        if (sscanf(s, "%4d-%2d-%2d%c", &y, &mo, &d, &tail) == 3) {
-            worksheet_write_datetime(w->ws, row, col, &(lxw_datetime){y, mo, d, 0, 0, 0}, w->date);
-            return;
-        }
-        break;
-    case CT_TIME: {
-        int k = sscanf(s, "%2d:%2d:%2d%c", &h, &mi, &sec, &tail);
-        if (k == 2 || k == 3) {
-            worksheet_write_datetime(w->ws, row, col, &(lxw_datetime){0, 0, 0, h, mi, k == 3 ? sec : 0},
-                                     k == 3 ? w->time_s : w->time);
-            return;
-        }
-        break;
-    }
-    case CT_TIME_CALCULATE: {
-        int neg = *s == '-';
-        if (sscanf(s + neg, "%d:%2d%c", &h, &mi, &tail) == 2) {
-            worksheet_write_number(w->ws, row, col, (neg ? -1 : 1) * (h / 24.0 + mi / 1440.0), w->duration);
-            return;
-        }
-        break;
-    }
-    case CT_REGISTER_DATE: case CT_UPDATE_DATE:   /* the local clock it carries */
-        if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d", &y, &mo, &d, &h, &mi, &sec) == 6) {
-            worksheet_write_datetime(w->ws, row, col, &(lxw_datetime){y, mo, d, h, mi, sec}, w->stamp);
-            return;
-        }
-        break;
-    default: break;
-    }
     worksheet_write_string(w->ws, row, col, xlsx_cell_text(w->t.env.a, table_text(&w->t, c, v)), NULL);
 }
 
@@ -168,13 +131,10 @@ op_result export_xlsx_table_write(op_ctx *op, const export_filter *f, const char
     format_set_bold(w.head);
     format_set_bg_color(w.head, 0xEEF1F4);
     w.stamp = fmt(w.wb, "yyyy-mm-dd hh:mm:ss");
-    w.date = fmt(w.wb, "yyyy-mm-dd");
-    w.time = fmt(w.wb, "hh:mm");
-    w.time_s = fmt(w.wb, "hh:mm:ss");
-    w.duration = fmt(w.wb, "[h]:mm");
+    w.f = (xlsx_fmts){fmt(w.wb, "yyyy-mm-dd"), fmt(w.wb, "hh:mm"), fmt(w.wb, "hh:mm:ss"), fmt(w.wb, "[h]:mm"), w.stamp};
     worksheet_freeze_panes(w.ws, 1, 0);
     worksheet_set_column(w.ws, TO_ID, TO_ID, 38, NULL);
-    worksheet_set_column(w.ws, TO_NUMBER, TO_UPDATED_BY, 18, NULL);
+    worksheet_set_column(w.ws, TO_NUMBER, TO__COUNT - 1, 18, NULL);
     if (w.t.ncols > TO__COUNT)
         worksheet_set_column(w.ws, TO__COUNT, (lxw_col_t)(w.t.ncols - 1), 14, NULL);
     for (int k = 0; k < w.t.ncols; k++)

@@ -2,6 +2,7 @@
 #include "jobs/file.h"
 #include "tenant/keys.h"
 #include "util/crypto.h"
+#include "util/recio.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -25,38 +26,6 @@ struct jobfile_w {
     uint64_t seq, plain, stored;
     bool failed;
 };
-
-static bool write_all(int fd, const void *p, size_t n)
-{
-    const unsigned char *b = p;
-    while (n) {
-        ssize_t w = write(fd, b, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return false;
-        b += w;
-        n -= (size_t)w;
-    }
-    return true;
-}
-
-static bool read_all(int fd, void *p, size_t n, size_t *got)
-{
-    unsigned char *b = p;
-    *got = 0;
-    while (*got < n) {
-        ssize_t r = read(fd, b + *got, n - *got);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0)
-            return false;
-        if (r == 0)
-            break;
-        *got += (size_t)r;
-    }
-    return true;
-}
 
 static void oid(const jobfile_key *k, uint64_t seq, char *out, size_t len)
 {
@@ -99,7 +68,7 @@ jobfile_w *jobfile_create(const char *path, const jobfile_key *key, char *err, s
     sprintf(w->part, "%s.part", path);
     unlink(w->part);
     w->fd = open(w->part, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
-    if (w->fd < 0 || !write_all(w->fd, MAGIC, MAGIC_LEN)) {
+    if (w->fd < 0 || !recio_write_all(w->fd, MAGIC, MAGIC_LEN)) {
         snprintf(err, errlen, "cannot create %s: %s", w->part, strerror(errno));
         if (w->fd >= 0)
             unlink(w->part);
@@ -116,12 +85,10 @@ static bool emit(jobfile_w *w, size_t n)
     char o[128];
     oid(w->key, w->seq, o, sizeof o);
     size_t sl = 1 + n + CRYPTO_SEAL_OVERHEAD;
-    unsigned char len[4] = {(unsigned char)(sl >> 24), (unsigned char)(sl >> 16), (unsigned char)(sl >> 8),
-                            (unsigned char)sl};
     if (!tenant_seal(w->key->datakey, w->key->tenant, PURPOSE, o, w->rec, 1 + n, w->sealed) ||
-        !write_all(w->fd, len, 4) || !write_all(w->fd, w->sealed, sl))
+        !recio_put(w->fd, w->sealed, sl, NULL))
         return false;
-    w->stored += 4 + sl;
+    w->stored += RECIO_LEN_BYTES + sl;
     w->seq++;
     return true;
 }
@@ -232,24 +199,21 @@ jobfile_status jobfile_read(const char *path, const jobfile_key *key, bool (*sin
         st = JF_IO;
         goto done;
     }
-    if (!read_all(fd, magic, MAGIC_LEN, &got) || got != MAGIC_LEN || memcmp(magic, MAGIC, MAGIC_LEN)) {
+    if (!recio_read_all(fd, magic, MAGIC_LEN, &got) || got != MAGIC_LEN || memcmp(magic, MAGIC, MAGIC_LEN)) {
         st = got < MAGIC_LEN ? JF_TRUNCATED : JF_CORRUPT;
         goto done;
     }
     for (;;) {
-        unsigned char len[4];
-        if (!read_all(fd, len, 4, &got)) {
-            st = JF_IO;
+        unsigned char len[RECIO_LEN_BYTES];
+        size_t sl;
+        recio_status rs = recio_get_len(fd, len, &got, &sl);
+        if (rs != RECIO_OK) {
+            st = rs == RECIO_IO ? JF_IO : JF_TRUNCATED;   /* (the end record was not met) */
             goto done;
         }
-        if (got < 4) {
-            st = JF_TRUNCATED;
-            goto done;
-        }
-        size_t sl = (size_t)len[0] << 24 | (size_t)len[1] << 16 | (size_t)len[2] << 8 | len[3];
         if (sl < 1 + CRYPTO_SEAL_OVERHEAD || sl > max)
             goto done;
-        if (!read_all(fd, in, sl, &got)) {
+        if (!recio_read_all(fd, in, sl, &got)) {
             st = JF_IO;
             goto done;
         }
@@ -274,7 +238,7 @@ jobfile_status jobfile_read(const char *path, const jobfile_key *key, bool (*sin
             for (int i = 0; i < 8; i++)
                 said = said << 8 | out[1 + i];
             unsigned char extra;
-            if (said != total || !read_all(fd, &extra, 1, &got) || got != 0)
+            if (said != total || !recio_read_all(fd, &extra, 1, &got) || got != 0)
                 goto done;
             if (plain)
                 *plain = total;

@@ -1,6 +1,7 @@
 /* bkfile.c - the encrypted backup file (see bkfile.h). */
 #include "ops/bkfile.h"
 #include "util/crypto.h"
+#include "util/recio.h"
 #include "util/str.h"
 
 #include <errno.h>
@@ -35,39 +36,6 @@ static void hexdigest(EVP_MD_CTX *md, char out[65])
     unsigned l = 32;
     EVP_DigestFinal_ex(md, h, &l);
     str_hex(h, 32, out);
-}
-
-static bool write_all(int fd, const void *p, size_t n)
-{
-    const unsigned char *b = p;
-    while (n) {
-        ssize_t w = write(fd, b, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return false;
-        b += w;
-        n -= (size_t)w;
-    }
-    return true;
-}
-
-/* Read exactly n bytes; *got tells how many came before EOF. */
-static bool read_all(int fd, void *p, size_t n, size_t *got)
-{
-    unsigned char *b = p;
-    *got = 0;
-    while (*got < n) {
-        ssize_t r = read(fd, b + *got, n - *got);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0)
-            return false;
-        if (r == 0)
-            break;
-        *got += (size_t)r;
-    }
-    return true;
 }
 
 static void record_ad(const bk_key *k, const char *gen, uint64_t seq, char *oid, size_t len)
@@ -112,19 +80,18 @@ static const char *owner_of(const bk_key *k)
 static bool emit(bk_writer *w, const unsigned char *rec, size_t n, char *err, size_t errlen)
 {
     size_t sl = n + CRYPTO_SEAL_OVERHEAD;
-    unsigned char len[4] = {(unsigned char)(sl >> 24), (unsigned char)(sl >> 16), (unsigned char)(sl >> 8),
-                            (unsigned char)sl};
+    unsigned char len[RECIO_LEN_BYTES];
     if (!seal_record(w->key, w->gen, w->seq, rec, n, w->sealed)) {
         snprintf(err, errlen, "cannot encrypt record %llu", (unsigned long long)w->seq);
         return false;
     }
-    if (!write_all(w->fd, len, 4) || !write_all(w->fd, w->sealed, sl)) {
+    if (!recio_put(w->fd, w->sealed, sl, len)) {
         snprintf(err, errlen, "cannot write %s: %s", w->path, strerror(errno));
         return false;
     }
-    EVP_DigestUpdate(w->md, len, 4);
+    EVP_DigestUpdate(w->md, len, RECIO_LEN_BYTES);
     EVP_DigestUpdate(w->md, w->sealed, sl);
-    w->size += 4 + sl;
+    w->size += RECIO_LEN_BYTES + sl;
     w->seq++;
     return true;
 }
@@ -183,7 +150,7 @@ bk_writer *bk_writer_new(const char *path, const bk_key *key, const char *gen, c
     }
     char head[256];
     int hl = snprintf(head, sizeof head, MAGIC "%s %s %s zlib\n", kind_name(key->kind), owner_of(key), gen);
-    if (hl <= 0 || hl >= (int)sizeof head || !write_all(w->fd, head, (size_t)hl)) {
+    if (hl <= 0 || hl >= (int)sizeof head || !recio_write_all(w->fd, head, (size_t)hl)) {
         snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
         bk_writer_abort(&w);
         return NULL;
@@ -432,15 +399,16 @@ bk_status bk_read(const char *path, const bk_key *key, const char *gen, bk_sink 
         goto drain;
     }
     for (;;) {
-        unsigned char lb[4];
-        size_t got;
-        if (!read_all(fd, lb, 4, &got)) {
+        unsigned char lb[RECIO_LEN_BYTES];
+        size_t got, len;
+        recio_status rs = recio_get_len(fd, lb, &got, &len);
+        if (rs == RECIO_IO) {
             snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
             res = BK_IO;
             goto out;
         }
-        if (got < 4) {
-            if (got == 0 && ended)
+        if (rs != RECIO_OK) {
+            if (rs == RECIO_END && ended)
                 break;
             EVP_DigestUpdate(md, lb, got);
             offset += got;
@@ -456,7 +424,6 @@ bk_status bk_read(const char *path, const bk_key *key, const char *gen, bk_sink 
             res = BK_CORRUPT;
             goto drain;
         }
-        size_t len = ((size_t)lb[0] << 24) | ((size_t)lb[1] << 16) | ((size_t)lb[2] << 8) | lb[3];
         if (len <= CRYPTO_SEAL_OVERHEAD || len > REC_MAX) {
             snprintf(err, errlen, "corrupted: record %llu at byte %llu has an impossible length (%zu)",
                      (unsigned long long)seq, (unsigned long long)offset, len);
@@ -464,7 +431,7 @@ bk_status bk_read(const char *path, const bk_key *key, const char *gen, bk_sink 
             res = BK_CORRUPT;
             goto drain;
         }
-        if (!read_all(fd, blob, len, &got)) {
+        if (!recio_read_all(fd, blob, len, &got)) {
             snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
             res = BK_IO;
             goto out;

@@ -2,7 +2,9 @@
 // export/xlsx_table.c over the walk of export/each.c).  The daily-inspection
 // sample published twice (two definitions), reports with formula-looking
 // texts, negative numbers, Japanese text, characters Shift_JIS lacks, and
-// creation times set out of the order they were made in.  CSV in UTF-8 and
+// creation times set out of the order they were made in; the reports' own
+// remarks (remarksValue1-10) after their own columns, headed by the names
+// the definition gives them.  CSV in UTF-8 and
 // in Shift_JIS decoded back to the same table (but for what CP932 lacks);
 // formulas neutralised, plain numbers kept; oldest first; the tenant's
 // zone; the columns of two definitions; the XLSX read back by openpyxl
@@ -56,6 +58,9 @@ const made = [
   { remarks: '<a href="x">&amp;</a> \'q\' ]]> 改行\n次の行', temp: '1.5', at: '2026-12-05 05:00:00' },
 ];
 const oldestFirst = [3, 1, 2, 0, 4, 5];
+// the reports' own remarks (remarksValue1-10), by index in made
+const remarks = { 0: { 1: '=HYPERLINK("http://x") 3号ライン', 2: '夜勤 第2班', 10: '最後' }, 1: { 1: 'Line 2' } };
+const OWN = 19;   // the own columns: 9, then the ten remarks
 
 function run(...args) {
   const r = ctl('tenant', 'report-table', T, ...args);
@@ -84,10 +89,10 @@ test('setup: two definitions, five reports with texts a spreadsheet would take f
   };
   def1 = await upload(daily);
   def2 = await upload(second);
-  for (const m of made) {
+  for (const [i, m] of made.entries()) {
     const id = uuid();
     const values = [...base, { sheet: 1, cluster: 14, value: m.remarks }, { sheet: 1, cluster: 7, value: m.temp }];
-    const r = await api(T, 'POST', '/reports', { token: admin, headers: hdr(), body: { id, definition_id: def1, definition_revision: 1, values, action: 'save' } });
+    const r = await api(T, 'POST', '/reports', { token: admin, headers: hdr(), body: { id, definition_id: def1, definition_revision: 1, values, action: 'save', remarks: remarks[i] || {} } });
     assert.equal(r.status, 201, r.text);
     q(`UPDATE reports SET created_at = '${m.at}', updated_at = '${m.at}' WHERE id = '${id}'`);
     ids.push(id);
@@ -111,8 +116,10 @@ test('CSV, UTF-8: a byte order mark, CRLF, a head of the own columns then the cl
   utf8Rows = parseCsv(text);
   const head = utf8Rows[0];
   assert.deepEqual(head.slice(0, 9), ['ID', '番号', '帳票名', '定義', '状態', '作成日時 (Asia/Tokyo)', '作成者', '更新日時 (Asia/Tokyo)', '更新者']);
+  // the ten remarks, always, named as the definition names them (remarksName1 Line, remarksName2 Shift)
+  assert.deepEqual(head.slice(9, OWN), ['備考1: Line', '備考2: Shift', '備考3', '備考4', '備考5', '備考6', '備考7', '備考8', '備考9', '備考10']);
   // every cluster that holds a value (FixedText "title" has none), named by the cluster
-  assert.deepEqual(head.slice(9), ['inspection_date', 'start_time', 'inspector', 'machine_no', 'shift', 'pressure', 'temperature',
+  assert.deepEqual(head.slice(OWN), ['inspection_date', 'start_time', 'inspector', 'machine_no', 'shift', 'pressure', 'temperature',
     'oil_level_ok', 'belt_ok', 'findings', 'count_a', 'count_b', 'defect_rate', 'remarks', 'location', 'photo', 'sketch',
     'created_by', 'foreman_approval', 'manager_approval']);
   assert.equal(utf8Rows.length, 1 + made.length);
@@ -145,6 +152,10 @@ test('CSV cells: formulas neutralised, plain numbers kept, checks 1/0, choices b
   assert.equal(r0[5], '2026-12-05 12:00:00');                       // 03:00 UTC in Tokyo
   assert.equal(byId[ids[3]][5], '2026-12-05 08:30:00');
   assert.equal(r0[6], byId[ids[1]][6]);
+  // the report's remarks: a formula neutralised, the others as they are, unset ones empty
+  assert.deepEqual(r0.slice(9, OWN), ['\'=HYPERLINK("http://x") 3号ライン', '夜勤 第2班', '', '', '', '', '', '', '', '最後']);
+  assert.deepEqual(byId[ids[1]].slice(9, OWN), ['Line 2', '', '', '', '', '', '', '', '', '']);
+  assert.ok(byId[ids[2]].slice(9, OWN).every((c) => c === ''));
 });
 
 test('CSV, Shift_JIS: no byte order mark, decodes to the same table but for what CP932 lacks', () => {
@@ -165,13 +176,15 @@ test('CSV, Shift_JIS: no byte order mark, decodes to the same table but for what
 test('several definitions: each one\'s clusters in turn, heads prefixed with its name; English heads with --lang en', () => {
   const rows = parseCsv(table('all.csv', '--format', 'csv', '--lang', 'en').toString('utf8'));
   const head = rows[0];
-  assert.deepEqual(head.slice(0, 9), ['id', 'number', 'name', 'definition', 'status', 'created at (Asia/Tokyo)', 'created by',
-    'updated at (Asia/Tokyo)', 'updated by']);
+  assert.deepEqual(head.slice(0, OWN), ['id', 'number', 'name', 'definition', 'status', 'created at (Asia/Tokyo)', 'created by',
+    'updated at (Asia/Tokyo)', 'updated by', 'remark 1: Line', 'remark 2: Shift', 'remark 3', 'remark 4', 'remark 5',
+    'remark 6', 'remark 7', 'remark 8', 'remark 9', 'remark 10']);
+  assert.equal(rows.find((r) => r[0] === ids[0])[9], '\'=HYPERLINK("http://x") 3号ライン');
   // (a run again on the same stack made more definitions: 20 columns each, by definition id)
   const ndefs = Number(q('SELECT COUNT(DISTINCT definition_id) FROM reports WHERE deleted_at IS NULL'));
-  assert.equal(head.length, 9 + ndefs * 20);
+  assert.equal(head.length, OWN + ndefs * 20);
   const first = head.indexOf('設備日常点検表 Daily equipment inspection: inspection_date');
-  assert.ok(first >= 9 && (first - 9) % 20 === 0, head.join('|'));
+  assert.ok(first >= OWN && (first - OWN) % 20 === 0, head.join('|'));
   assert.equal(head[first + 20], '週次点検 Weekly: inspection_date');
   assert.equal(head[first + 19], '設備日常点検表 Daily equipment inspection: manager_approval');
   const last = rows.find((r) => r[0] === ids[made.length]);
@@ -191,10 +204,11 @@ test('a user sees only its own reports and those of definitions it may view', as
   assert.deepEqual(rows.slice(1).map((r) => r[0]), [ids[made.length]]);
   assert.ok(rows.slice(1).every((r) => r[3] === '週次点検 Weekly'));
   // the columns too are those of what it sees
-  assert.equal(rows[0].length, 9 + 20);
+  assert.equal(rows[0].length, OWN + 20);
   const none = parseCsv(table('viewer-def1.csv', '--format', 'csv', '--as', 'viewer', '--definition', String(def1)).toString('utf8'));
   assert.equal(none.length, 1);
-  assert.equal(none[0].length, 9);
+  assert.equal(none[0].length, OWN);
+  assert.equal(none[0][9], '備考1', 'no definition met: the remarks unnamed');
 });
 
 test('XLSX: the same table, typed cells, read back by openpyxl', () => {
@@ -235,6 +249,12 @@ print(json.dumps({'title': ws.title, 'rows': [[v(c) for c in row] for row in ws.
   // a string cell is never a formula: the text as it was entered
   assert.deepEqual(r0[col('remarks')], ['text', '=1+2']);
   assert.deepEqual(rows.find((x) => x[0][1] === ids[1])[col('remarks')], ['text', '点検〜完了 ①髙 ベルト交換 😀']);
+  // the report's remarks: text as entered (never a formula), unset ones empty
+  assert.deepEqual(r0[col('備考1: Line')], ['text', '=HYPERLINK("http://x") 3号ライン']);
+  assert.deepEqual(r0[col('備考2: Shift')], ['text', '夜勤 第2班']);
+  assert.deepEqual(r0[col('備考10')], ['text', '最後']);
+  assert.deepEqual(r0[col('備考3')], ['text', null]);
+  assert.deepEqual(rows.find((x) => x[0][1] === ids[1])[col('備考1: Line')], ['text', 'Line 2']);
 });
 
 test('usage errors: 2 with a message; a tenant that does not exist: 1', () => {

@@ -16,7 +16,7 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import {
   repo, env, ctl, ensureTenant, adminToken, api, sql, tenantDb, tokenFor, newDevice, assertError, detailCodes, pidOf,
-  runnersOf, alive, sleep, waitFor, request, consoleCookie, consoleGet, csrfOf,
+  runnersOf, alive, sleep, waitFor, request, consoleCookie, consoleGet, csrfOf, get,
 } from './lib.mjs';
 import { bulkReports, waitJob, exportFile, zipEntries } from './exports-lib.mjs';
 
@@ -202,6 +202,67 @@ test('cancel: a running export stops between reports, its file is never offered;
   await waitJob(T, admin, d.json.id);
   assert.equal((await api(T, 'DELETE', `/exports/${d.json.id}`, { token: admin })).json.status, 'cancelled');
   assertError(await api(T, 'GET', `/exports/${d.json.id}/file`, { token: admin }), 409, 'not_ready');
+});
+
+test('genbactl job list and /metrics: a running job with its runner and progress, one queued behind it; bad arguments', async () => {
+  // one runner on the test stack: a slow export holds it, the next one waits
+  const slow = await start(T, admin, { format: 'xml-zip', filter: { definition: defA }, test_delay_ms: 1500 });
+  assert.equal(slow.status, 202, slow.text);
+  await waitJob(T, admin, slow.json.id, ['running'], { timeout: 60000 });
+  const waiting = await start(T, admin, { format: 'csv', filter: { definition: defA } });
+  assert.equal(waiting.status, 202, waiting.text);
+  try {
+    const line = (out, id) => out.split('\n').find((l) => l.startsWith(id)) || '';
+    const all = ctl('job', 'list');
+    assert.equal(all.status, 0, all.stderr);
+    assert.match(all.stdout.split('\n')[0], /^ID\s+TENANT\s+KIND\s+STATUS\s+PROGRESS\s+AGE\s+RUNNER/);
+    const run = line(all.stdout, slow.json.id);
+    assert.match(run, new RegExp(`^${slow.json.id} +${T} +export +running +\\d+/(\\d+ \\d+%|\\?) +\\d+[smhd] +\\S+:\\d+:\\S+`), all.stdout);
+    assert.match(line(all.stdout, waiting.json.id), new RegExp(`^${waiting.json.id} +${T} +export +queued +0/\\? +\\d+[smhd] +-$`), all.stdout);
+    // filters: by status, by tenant
+    const running = ctl('job', 'list', '--status', 'running');
+    assert.equal(running.status, 0, running.stderr);
+    assert.ok(line(running.stdout, slow.json.id) && !line(running.stdout, waiting.json.id), running.stdout);
+    const other = ctl('job', 'list', '--tenant', TB, '--status', 'queued');
+    assert.equal(other.status, 0, other.stderr);
+    assert.ok(!other.stdout.includes(T + ' '), other.stdout);
+    const js = ctl('job', 'list', '--tenant', T, '--status', 'queued', '--json');
+    assert.equal(js.status, 0, js.stderr);
+    const q = JSON.parse(js.stdout).find((j) => j.id === waiting.json.id);
+    assert.equal(q.tenant, T);
+    assert.equal(q.status, 'queued');
+    assert.equal(q.total, null);
+    assert.equal(q.runner, null);
+    assert.ok(q.age_seconds >= 0);
+    // the queue in /metrics: both counted, the oldest queued job's age
+    const m = await get('/metrics');
+    assert.equal(m.status, 200);
+    const metric = (name) => Number((m.text.split('\n').find((l) => l.startsWith(name + ' ')) || '').split(' ')[1]);
+    assert.ok(metric('genba_jobs{status="running"}') >= 1, m.text);
+    assert.ok(metric('genba_jobs{status="queued"}') >= 1, m.text);
+    assert.ok(metric('genba_jobs_oldest_queued_seconds') >= 0, m.text);
+    assert.match(m.text, /# TYPE genba_jobs gauge/);
+    // bad arguments: 2 with a message naming the problem; an unknown tenant: 1
+    const bad = [
+      [['job', 'list', '--status', 'stuck'], /unknown status 'stuck': one of queued, running, done, failed, cancelled/],
+      [['job', 'list', '--limit', '0'], /--limit takes a number from 1 to 100000/],
+      [['job', 'list', '--tenant'], /lacks its value/],
+      [['job', 'list', '--bogus'], /unknown option '--bogus'/],
+      [['job', 'show'], /usage: genbactl job list/],
+    ];
+    for (const [args, msg] of bad) {
+      const r = ctl(...args);
+      assert.equal(r.status, 2, args.join(' '));
+      assert.match(r.stderr, msg);
+    }
+    const none = ctl('job', 'list', '--tenant', 'no-such-tenant');
+    assert.equal(none.status, 1);
+    assert.match(none.stderr, /no tenant 'no-such-tenant'/);
+  } finally {
+    for (const id of [waiting.json.id, slow.json.id]) await api(T, 'DELETE', `/exports/${id}`, { token: admin });
+  }
+  // nothing left queued or running for this tenant
+  await waitFor('the runner free', () => JSON.parse(ctl('job', 'list', '--tenant', T, '--status', 'running', '--json').stdout).length === 0);
 });
 
 test('the full export: a tenant administrator\'s background job, one zip holding what genbactl tenant export writes', async () => {

@@ -2,7 +2,8 @@
 // order mark) and in Shift_JIS decoded back to the same values, a value
 // that a spreadsheet would take for a formula ("=1+2 式") neutralised, the
 // XLSX read back by an independent reader (python3-openpyxl): every report,
-// typed cells; and a 100,000-report export whose runner is killed halfway
+// typed cells; the reports' own remarks (remarksValue1-10) in both, one
+// starting with "=" neutralised in the CSV and text in the XLSX; and a 100,000-report export whose runner is killed halfway
 // completes correctly after the restart, no partial file ever offered.
 // (The table writers are export/csv_table.c and xlsx_table.c; a build
 // without them refuses the formats, and these tests say so as skipped.)
@@ -45,9 +46,17 @@ raw = sys.stdin.buffer.read()
 text = raw.decode('${enc}')
 print(json.dumps({"bom": text.startswith('\\ufeff'), "rows": list(csv.reader(io.StringIO(text.lstrip('\\ufeff'), newline='')))}))`;
 
-test('setup: a tenant with 30 daily-inspection reports (every 7th remark starts with "=")', async () => {
+// the report's remark 1 (the definition names it "Line"): every 5th starts with "="
+const REMARK1 = (n) => (n % 5 === 0 ? '=SUM(A1:A9) 備考' : `ライン ${n}`);
+const remarkCol = (head, n) => head.findIndex((h) => new RegExp(`^(備考|remark )${n}(: |$)`).test(h));
+
+test('setup: a tenant with 30 daily-inspection reports (every 7th remarks cluster starts with "=", every 5th remark 1)', async () => {
   [tok, def] = await setupTenant(T);
   bulkReports(T, def, 30, { prefix: 'TAB' });
+  const n = 'CAST(RIGHT(number, 8) AS UNSIGNED)';
+  const u = sql(`UPDATE reports SET remarks1 = IF(${n} % 5 = 0, '=SUM(A1:A9) 備考', CONCAT('ライン ', ${n})),
+                 remarks10 = IF(${n} % 2 = 0, '夜勤', '') WHERE number LIKE 'TAB-%'`, { database: 'genba_t_ex_tab' });
+  assert.equal(u.status, 0, u.stderr);
   const probe = await exportDone(T, tok, { format: 'csv', filter: { definition: def }, ids: [sql('SELECT id FROM reports LIMIT 1', { database: `genba_t_ex_tab` }).stdout] });
   tables = probe.job.status === 'done' || !/not available in this build/.test(probe.job.error || '');
 });
@@ -75,6 +84,15 @@ test('CSV in UTF-8 and in Shift_JIS: the same values; formulas neutralised', asy
   for (const r of neutral) assert.equal(r[remarks], "'=1+2 式");
   assert.ok(a.rows.slice(1).some((r) => r[remarks] === 'ベルト交換予定'));
   assert.ok(a.rows.slice(1).every((r) => /^\d+(\.\d+)?$/.test(r[pressure])), 'pressure as a plain number');
+  // the reports' own remarks, after the own columns and before the clusters, in both encodings (the same rows above)
+  const r1 = remarkCol(head, 1), r10 = remarkCol(head, 10), num = head.findIndex((h) => /^(番号|number)$/.test(h));
+  assert.ok(num >= 0 && r1 > num && r10 === r1 + 9 && r10 < pressure, head.join('|'));
+  for (const r of a.rows.slice(1)) {
+    const n = Number(r[num].slice(4));
+    assert.equal(r[r1], n % 5 === 0 ? "'=SUM(A1:A9) 備考" : REMARK1(n), r[num]);
+    assert.equal(r[r10], n % 2 === 0 ? '夜勤' : '', r[num]);
+  }
+  assert.equal(b.rows.slice(1).filter((r) => r[r1] === "'=SUM(A1:A9) 備考").length, 6, 'Shift_JIS: neutralised too');
 });
 
 test('XLSX read back by openpyxl: every report, typed cells, the same values as the CSV', async (t) => {
@@ -105,6 +123,18 @@ print(json.dumps(rows))`, f.body);
   assert.deepEqual(o.slice(1).map((r) => Number(r[pressure].v)).sort(), csv.slice(1).map((r) => Number(r[pressure])).sort());
   if (number >= 0) assert.deepEqual(o.slice(1).map((r) => r[number].v).sort(), csv.slice(1).map((r) => r[number]).sort());
   assert.ok(o.slice(1).some((r) => r[remarks].v === '=1+2 式' || r[remarks].v === "'=1+2 式"));
+  // the reports' own remarks: text as entered, never a formula (the CSV's, less its apostrophe)
+  const r1 = remarkCol(head, 1), r10 = remarkCol(head, 10), numx = head.findIndex((h) => /^(番号|number)$/.test(h));
+  assert.ok(r1 > 0 && r10 === r1 + 9 && numx >= 0, head.join('|'));
+  for (const r of o.slice(1)) {
+    const n = Number(r[numx].v.slice(4));
+    assert.equal(r[r1].t, 's', 'remark 1 is text');
+    assert.equal(r[r1].v, REMARK1(n));
+    assert.equal(r[r10].v, n % 2 === 0 ? '夜勤' : null);
+  }
+  const c1 = remarkCol(csv[0], 1), cn = csv[0].findIndex((h) => /^(番号|number)$/.test(h));
+  assert.deepEqual(o.slice(1).map((r) => r[r1].v).sort(), csv.slice(1).map((r) => r[c1].replace(/^'=/, '=')).sort());
+  assert.equal(cn, numx);
 });
 
 const runners = () => runnersOf(pidOf(env.GENBA_FCGI_PIDFILE));

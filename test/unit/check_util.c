@@ -3,6 +3,7 @@
 #include "util/buf.h"
 #include "util/config.h"
 #include "util/crypto.h"
+#include "util/recio.h"
 #include "util/str.h"
 
 #include <stdio.h>
@@ -221,11 +222,42 @@ START_TEST(tokens_are_random)
 }
 END_TEST
 
+/* util/recio: records framed by a 4-byte big-endian length; the end of
+ * the file before a record, within a length, and a length read back. */
+START_TEST(recio_frames)
+{
+    int p[2];
+    ck_assert_int_eq(pipe(p), 0);
+    unsigned char len4[4];
+    ck_assert(recio_put(p[1], "hello", 5, len4));
+    ck_assert(len4[0] == 0 && len4[1] == 0 && len4[2] == 0 && len4[3] == 5);
+    ck_assert(recio_put(p[1], "", 0, NULL));
+    ck_assert(recio_write_all(p[1], "\x01\x02", 2));   /* a length cut short */
+    close(p[1]);
+    unsigned char got4[4], data[8];
+    size_t got, len;
+    ck_assert_int_eq(recio_get_len(p[0], got4, &got, &len), RECIO_OK);
+    ck_assert_uint_eq(len, 5);
+    ck_assert(recio_read_all(p[0], data, len, &got));
+    ck_assert_uint_eq(got, 5);
+    ck_assert(!memcmp(data, "hello", 5));
+    ck_assert_int_eq(recio_get_len(p[0], got4, &got, &len), RECIO_OK);
+    ck_assert_uint_eq(len, 0);
+    ck_assert_int_eq(recio_get_len(p[0], got4, &got, &len), RECIO_TRUNCATED);
+    ck_assert_uint_eq(got, 2);
+    ck_assert_int_eq(recio_get_len(p[0], got4, &got, &len), RECIO_END);
+    ck_assert_uint_eq(got, 0);
+    close(p[0]);
+    ck_assert_int_eq(recio_get_len(p[0], got4, &got, &len), RECIO_IO);   /* a closed descriptor */
+}
+END_TEST
+
 Suite *suite_util(void)
 {
     Suite *s = suite_create("util");
     TCase *t = tcase_create("util");
     tcase_add_test(t, arena_basics);
+    tcase_add_test(t, recio_frames);
     tcase_add_test(t, buf_grows);
     tcase_add_test(t, size_parsing);
     tcase_add_test(t, hex_roundtrip);
