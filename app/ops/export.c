@@ -2,7 +2,9 @@
 #include "ops/export.h"
 #include "config.h"
 #include "ops/sealed.h"
+#include "export/writer.h"
 #include "reports/report.h"
+#include "tenant/resolve.h"
 #include "tenant/code.h"
 #include "util/buf.h"
 #include "util/crypto.h"
@@ -13,6 +15,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <openssl/evp.h>
 #include <stdio.h>
@@ -27,7 +30,7 @@
 typedef struct exporter {
     const ops_env *e;
     db_conn *db;
-    const char *dir, *code;
+    const char *dir, *code, *name;
     unsigned char key[CRYPTO_KEY_LEN];
     json_object *files;        /* [{path, bytes, sha256}] */
     export_result *r;
@@ -39,7 +42,7 @@ typedef struct exfile {
     int fd;
     EVP_MD_CTX *md;
     uint64_t size;
-    const char *rel;
+    char rel[256];   /* not in an arena: the export writes a file per report */
     buf b;          /* pending bytes */
     arena *a;
 } exfile;
@@ -58,8 +61,10 @@ static bool ex_open(exporter *x, exfile *f, const char *rel)
 {
     memset(f, 0, sizeof *f);
     f->fd = -1;
-    f->rel = arena_strdup(x->e->a, rel);
-    char *path = arena_printf(x->e->a, "%s/%s", x->dir, rel);
+    char path[PATH_MAX];
+    if ((size_t)snprintf(f->rel, sizeof f->rel, "%s", rel) >= sizeof f->rel ||
+        (size_t)snprintf(path, sizeof path, "%s/%s", x->dir, rel) >= sizeof path)
+        return ex_fail(x, "the path %s/%s is too long", x->dir, rel);
     char *slash = strrchr(path, '/');
     *slash = '\0';
     if (!ops_mkdirs(path, 0700, x->err, x->errlen))
@@ -161,32 +166,6 @@ static bool ex_whole(exporter *x, const char *rel, const void *p, size_t n)
 static void put_row(exfile *f, const char *const *fields, int n)
 {
     csv_write_row(&f->b, fields, n);
-}
-
-static void xml_esc(buf *b, const char *s)
-{
-    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
-        switch (*p) {
-        case '&': buf_adds(b, "&amp;"); break;
-        case '<': buf_adds(b, "&lt;"); break;
-        case '>': buf_adds(b, "&gt;"); break;
-        case '\r': buf_adds(b, "&#13;"); break;
-        default:
-            if (*p >= 0x20 || *p == '\n' || *p == '\t')
-                buf_addc(b, (char)*p);
-            break;
-        }
-    }
-}
-
-/* <name>text</name> on a line of its own; nothing for NULL (SQL NULL). */
-static void xml_elem(buf *b, int indent, const char *name, const char *text)
-{
-    if (!text)
-        return;
-    buf_printf(b, "%*s<%s>", indent, "", name);
-    xml_esc(b, text);
-    buf_printf(b, "</%s>\n", name);
 }
 
 static const char *ext_for(const char *content_type)
@@ -464,16 +443,6 @@ static bool export_attachments(exporter *x, json_object *files_by_value)
                              db_cell(&a, i, 6), db_cell(&a, i, 7), db_cell(&a, i, 8), rel};
         put_row(&f, row, 10);
         json_object_object_add(files_by_value, oid, json_object_new_string(rel));
-        json_object *list;
-        if (!json_object_object_get_ex(files_by_value, rid, &list)) {
-            list = json_object_new_array();
-            json_object_object_add(files_by_value, rid, list);
-        }
-        json_object *one = json_object_new_object();
-        json_object_object_add(one, "sheet", json_object_new_string(sh));
-        json_object_object_add(one, "cluster", json_object_new_string(cl));
-        json_object_object_add(one, "file", json_object_new_string(rel + strlen("attachments/")));
-        json_object_array_add(list, one);
         x->r->attachments++;
         if (!ex_maybe_flush(x, &f))
             return ex_discard(&f), false;
@@ -508,6 +477,43 @@ static json_object *cluster_names(exporter *x, json_object *cache, const char *d
     return m;
 }
 
+/* reports/<id>.xml: the report as the loader reads it (deleted ones too:
+ * the system's own load) in the ConMas report-data XML that GET
+ * /api/v1/reports/{id}/xml gives (export_xml_write), op's arena reset
+ * first: memory does not grow with the reports. */
+typedef struct xml_out {
+    exporter *x;
+    exfile *f;
+} xml_out;
+
+static bool xml_out_write(void *ctx, const void *p, size_t n)
+{
+    xml_out *o = ctx;
+    return flush_to(o->x, o->f, p, n);
+}
+
+static bool report_xml(exporter *x, op_ctx *op, const char *id, const char *rel)
+{
+    arena_reset(op->a);
+    export_report full;
+    op_result res = report_load_ex(op, id, REPORT_LOAD_DELETED, &full);
+    if (res != OP_OK)
+        return ex_fail(x, "report %s cannot be read: %s", id,
+                       res == OP_ERROR ? "its stored values do not parse" : res == OP_NOT_FOUND ? "its definition revision is missing" : db_error(x->db));
+    exfile f;
+    if (!ex_open(x, &f, rel)) {
+        ex_discard(&f);
+        return false;
+    }
+    xml_out o = {x, &f};
+    export_sink sink = {xml_out_write, &o};
+    if (export_xml_write(op, &full, &sink) != OP_OK) {
+        ex_discard(&f);
+        return x->err[0] ? false : ex_fail(x, "cannot write %s", rel);
+    }
+    return ex_close(x, &f);
+}
+
 static bool export_reports(exporter *x, json_object *attached)
 {
     exfile rf, vf;
@@ -528,7 +534,12 @@ static bool export_reports(exporter *x, json_object *attached)
                         "gps", "edited_by", "edited_at", "attachment"};
     put_row(&rf, rh, 29);
     put_row(&vf, vh, 11);
-    const char *after = "";
+    /* the system's operation on the export's connection (its snapshot) */
+    tenant_memo memo = {0};
+    tenant_ctx tc = {.code = x->code, .name = x->name, .status = "active", .db = x->db, .datakey = x->key, .memo = &memo};
+    op_ctx op = {.a = arena_new(), .req_id = "tenant-export", .tenant = &tc, .channel = "system", .client_addr = "system",
+                 .user_agent = "", .lang = "ja", .cfg = x->e->cfg};
+    char after[64] = "";
     bool ok = true;
     for (;;) {
         arena *t = arena_new();
@@ -554,28 +565,6 @@ static bool export_reports(exporter *x, json_object *attached)
                                  db_cell(&r, i, 22), db_cell(&r, i, 23), db_cell(&r, i, 24), db_cell(&r, i, 25),
                                  db_cell(&r, i, 26), db_cell(&r, i, 27), db_cell(&r, i, 28)};
             put_row(&rf, row, 29);
-            buf xml;
-            buf_init(&xml, t);
-            buf_adds(&xml, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<conmas>\n  <top>\n");
-            xml_elem(&xml, 4, "defTopId", db_cell(&r, i, 1));
-            xml_elem(&xml, 4, "defRevision", db_cell(&r, i, 2));
-            xml_elem(&xml, 4, "repTopId", id);
-            xml_elem(&xml, 4, "repTopName", db_cell(&r, i, 3));
-            xml_elem(&xml, 4, "number", db_cell(&r, i, 4));
-            xml_elem(&xml, 4, "status", db_cell(&r, i, 5));
-            xml_elem(&xml, 4, "stage", db_cell(&r, i, 6));
-            xml_elem(&xml, 4, "rev", db_cell(&r, i, 7));
-            xml_elem(&xml, 4, "createUserId", db_cell(&r, i, 8));
-            xml_elem(&xml, 4, "registTime", db_cell(&r, i, 9));
-            xml_elem(&xml, 4, "updateUserId", db_cell(&r, i, 10));
-            xml_elem(&xml, 4, "updateTime", db_cell(&r, i, 11));
-            xml_elem(&xml, 4, "deleteTime", db_cell(&r, i, 12));
-            for (int k = 0; k < 15; k++)   /* remarksValue1-10, systemKey1-5, as the ConMas API names them */
-                if (*db_cell(&r, i, 14 + k))
-                    xml_elem(&xml, 4, k < 10 ? arena_printf(t, "remarksValue%d", k + 1) : arena_printf(t, "systemKey%d", k - 9),
-                             db_cell(&r, i, 14 + k));
-            buf_adds(&xml, "    <sheets>\n");
-            const char *sheet = NULL;
             rvals vals;
             json_object *names = cluster_names(x, clusters, db_cell(&r, i, 1), db_cell(&r, i, 2));
             if (!rvals_parse(t, db_cell(&r, i, 13), &vals) || !names) {
@@ -594,55 +583,18 @@ static bool export_reports(exporter *x, json_object *attached)
                                       rv->value, rv->oon ? "1" : "0", rv->gps, rv->by, rv->at, att_rel};
                 put_row(&vf, vrow, 11);
                 x->r->values++;
-                if (!sheet || strcmp(sheet, sh)) {
-                    if (sheet)
-                        buf_adds(&xml, "        </clusters>\n      </sheet>\n");
-                    buf_adds(&xml, "      <sheet>\n");
-                    xml_elem(&xml, 8, "sheetNo", sh);
-                    buf_adds(&xml, "        <clusters>\n");
-                    sheet = sh;
-                }
-                buf_adds(&xml, "          <cluster>\n");
-                xml_elem(&xml, 12, "sheetNo", sh);
-                xml_elem(&xml, 12, "clusterId", cl);
-                xml_elem(&xml, 12, "name", vrow[3]);
-                xml_elem(&xml, 12, "type", vrow[4]);
-                xml_elem(&xml, 12, "value", vrow[5]);
-                xml_elem(&xml, 12, "outOfNormal", vrow[6]);
-                xml_elem(&xml, 12, "gps", vrow[7]);
-                xml_elem(&xml, 12, "editUser", vrow[8]);
-                xml_elem(&xml, 12, "editTime", vrow[9]);
-                if (att_rel)
-                    xml_elem(&xml, 12, "attachmentFile", att_rel + strlen("attachments/"));
-                buf_adds(&xml, "          </cluster>\n");
             }
-            if (sheet)
-                buf_adds(&xml, "        </clusters>\n      </sheet>\n");
-            buf_adds(&xml, "    </sheets>\n");
-            json_object *atts = json_object_object_get(attached, id);
-            if (atts) {
-                buf_adds(&xml, "    <attachments>\n");
-                for (size_t k = 0; k < json_object_array_length(atts); k++) {
-                    json_object *one = json_object_array_get_idx(atts, k);
-                    buf_adds(&xml, "      <attachment>\n");
-                    xml_elem(&xml, 8, "sheetNo", json_object_get_string(json_object_object_get(one, "sheet")));
-                    xml_elem(&xml, 8, "clusterId", json_object_get_string(json_object_object_get(one, "cluster")));
-                    xml_elem(&xml, 8, "file", json_object_get_string(json_object_object_get(one, "file")));
-                    buf_adds(&xml, "      </attachment>\n");
-                }
-                buf_adds(&xml, "    </attachments>\n");
-            }
-            buf_adds(&xml, "  </top>\n</conmas>\n");
-            ok = ex_whole(x, rel, xml.data, xml.len) && ex_maybe_flush(x, &rf) && ex_maybe_flush(x, &vf);
+            ok = report_xml(x, &op, id, rel) && ex_maybe_flush(x, &rf) && ex_maybe_flush(x, &vf);
             x->r->reports++;
         }
         bool more = ok && r.nrows == PAGE;
         if (more)
-            after = arena_strdup(x->e->a, db_cell(&r, r.nrows - 1, 0));
+            snprintf(after, sizeof after, "%s", db_cell(&r, r.nrows - 1, 0));
         arena_free(&t);
         if (!more)
             break;
     }
+    arena_free(&op.a);
     json_object_put(clusters);
     if (!ok) {
         ex_discard(&rf);
@@ -720,7 +672,7 @@ bool tenant_export_from(const ops_env *e, db_conn *db, const char *code, const c
 {
     memset(r, 0, sizeof *r);
     err[0] = '\0';
-    exporter x = {.e = e, .db = db, .dir = dir, .code = code, .r = r, .err = err, .errlen = errlen};
+    exporter x = {.e = e, .db = db, .dir = dir, .code = code, .name = name, .r = r, .err = err, .errlen = errlen};
     memcpy(x.key, key, CRYPTO_KEY_LEN);
     bool ok = false;
     json_object *attached = json_object_new_object(), *m = NULL;
