@@ -32,7 +32,9 @@ typedef struct exporter {
     db_conn *db;
     const char *dir, *code, *name;
     unsigned char key[CRYPTO_KEY_LEN];
-    json_object *files;        /* [{path, bytes, sha256}] */
+    FILE *list;                /* the files written: "sha256 bytes path" lines (an unlinked
+                                  temporary file: memory does not grow with them) */
+    char last_sha256[65];      /* of the file ex_close closed last */
     export_result *r;
     char *err;
     size_t errlen;
@@ -43,6 +45,7 @@ typedef struct exfile {
     EVP_MD_CTX *md;
     uint64_t size;
     char rel[256];   /* not in an arena: the export writes a file per report */
+    bool unlisted;   /* SHA256SUMS: not in the list */
     buf b;          /* pending bytes */
     arena *a;
 } exfile;
@@ -138,13 +141,15 @@ static bool ex_close(exporter *x, exfile *f)
     char hex[65];
     EVP_DigestFinal_ex(f->md, h, &hl);
     str_hex(h, 32, hex);
-    json_object *o = json_object_new_object();
-    json_object_object_add(o, "path", json_object_new_string(f->rel));
-    json_object_object_add(o, "bytes", json_object_new_int64((int64_t)f->size));
-    json_object_object_add(o, "sha256", json_object_new_string(hex));
-    json_object_array_add(x->files, o);
-    x->r->files++;
-    x->r->bytes += f->size;
+    memcpy(x->last_sha256, hex, sizeof hex);
+    if (!f->unlisted) {
+        if (fprintf(x->list, "%s %llu %s\n", hex, (unsigned long long)f->size, f->rel) < 0) {
+            ex_discard(f);
+            return ex_fail(x, "cannot write the list of files: %s", strerror(errno));
+        }
+        x->r->files++;
+        x->r->bytes += f->size;
+    }
     ex_discard(f);
     return true;
 }
@@ -450,7 +455,6 @@ static bool export_attachments(exporter *x, json_object *files_by_value)
     return ex_close(x, &f);
 }
 
-/* reports.csv, values.csv and one XML file per report, page by page. */
 /* The names and types of the clusters of a definition revision:
  * {"sheet/cluster": [name, type]}, read once per revision into cache. */
 static json_object *cluster_names(exporter *x, json_object *cache, const char *def, const char *rev)
@@ -666,6 +670,82 @@ static bool cancelled(const ops_env *e, exporter *x)
     return false;
 }
 
+/* One line of the list: sha256, bytes, path (in line, changed). */
+static bool list_line(char *line, char **sha, char **bytes, char **path)
+{
+    line[strcspn(line, "\n")] = '\0';
+    *sha = line;
+    char *sp = strchr(line, ' ');
+    if (!sp)
+        return false;
+    *sp = '\0';
+    *bytes = sp + 1;
+    if (!(sp = strchr(*bytes, ' ')))
+        return false;
+    *sp = '\0';
+    *path = sp + 1;
+    return true;
+}
+
+static bool list_rewind(exporter *x)
+{
+    if (fflush(x->list) != 0 || fseek(x->list, 0, SEEK_SET) != 0)
+        return ex_fail(x, "cannot read the list of files back: %s", strerror(errno));
+    return true;
+}
+
+/* From the list: manifest.json, when head is the manifest's JSON without
+ * its files (as json-c writes it, pretty), with "files" added last in the
+ * same layout ([{path, bytes, sha256}]); else SHA256SUMS, every file
+ * listed (manifest.json too, not itself), for `sha256sum -c`. */
+static bool write_listing(exporter *x, const char *head)
+{
+    const char *end = head ? strrchr(head, '}') : NULL;
+    if ((head && !end) || !list_rewind(x))
+        return head && !end ? ex_fail(x, "the manifest's JSON is not an object") : false;
+    exfile f;
+    if (!ex_open(x, &f, head ? "manifest.json" : "SHA256SUMS"))
+        return ex_discard(&f), false;
+    f.unlisted = !head;
+    if (head) {
+        while (end > head && (end[-1] == '\n' || end[-1] == ' '))
+            end--;
+        buf_add(&f.b, head, (size_t)(end - head));
+        buf_adds(&f.b, ",\n  \"files\": [\n");
+    }
+    char line[512], *sha, *bytes, *path;
+    for (bool first = true; fgets(line, sizeof line, x->list); first = false) {
+        if (!list_line(line, &sha, &bytes, &path)) {
+            ex_discard(&f);
+            return ex_fail(x, "the list of files is damaged");
+        }
+        if (!head) {
+            buf_printf(&f.b, "%s  %s\n", sha, path);
+        } else {
+            buf_printf(&f.b, "%s    {\n      \"path\": \"", first ? "" : ",\n");
+            for (const char *p = path; *p; p++)   /* our own names: ids, numbers, hex; escaped all the same */
+                if (*p == '"' || *p == '\\')
+                    buf_printf(&f.b, "\\%c", *p);
+                else if ((unsigned char)*p < 0x20)
+                    buf_printf(&f.b, "\\u%04x", (unsigned char)*p);
+                else
+                    buf_addc(&f.b, *p);
+            buf_printf(&f.b, "\",\n      \"bytes\": %s,\n      \"sha256\": \"%s\"\n    }", bytes, sha);
+        }
+        if (!ex_maybe_flush(x, &f)) {
+            ex_discard(&f);
+            return false;
+        }
+    }
+    if (head)
+        buf_adds(&f.b, "\n  ]\n}\n");
+    if (!ex_close(x, &f))
+        return false;
+    if (!head)
+        x->r->files++;
+    return true;
+}
+
 bool tenant_export_from(const ops_env *e, db_conn *db, const char *code, const char *name, int schema,
                         const unsigned char key[CRYPTO_KEY_LEN], const char *dir, export_result *r, char *err,
                         size_t errlen)
@@ -683,7 +763,10 @@ bool tenant_export_from(const ops_env *e, db_conn *db, const char *code, const c
     }
     if (!ops_mkdirs(dir, 0700, err, errlen))
         goto out;
-    x.files = json_object_new_array();
+    if (!(x.list = tmpfile())) {
+        snprintf(err, errlen, "cannot create a temporary file: %s", strerror(errno));
+        goto out;
+    }
     ops_progress(e, "exporting", 0, 6);
     if (cancelled(e, &x) || !export_definitions(&x))
         goto out;
@@ -736,24 +819,11 @@ bool tenant_export_from(const ops_env *e, db_conn *db, const char *code, const c
     json_object_object_add(m, "os_user", json_object_new_string(e->os_user ? e->os_user : "?"));
     json_object_object_add(m, "genba_version", json_object_new_string(PACKAGE_VERSION));
     json_object_object_add(m, "counts", counts);
-    json_object_object_add(m, "files", json_object_get(x.files));
-    const char *mt = arena_printf(e->a, "%s\n", ops_json_text(m, true));
-    unsigned char h[32];
-    crypto_sha256(mt, strlen(mt), h);
-    str_hex(h, 32, r->manifest_sha256);
-    if (!ex_whole(&x, "manifest.json", mt, strlen(mt)))
+    if (!write_listing(&x, ops_json_text(m, true)))
         goto out;
-    /* SHA256SUMS: every file, manifest.json included */
-    buf sums;
-    buf_init(&sums, e->a);
-    for (size_t i = 0; i < json_object_array_length(x.files); i++) {
-        json_object *f = json_object_array_get_idx(x.files, i);
-        buf_printf(&sums, "%s  %s\n", json_object_get_string(json_object_object_get(f, "sha256")),
-                   json_object_get_string(json_object_object_get(f, "path")));
-    }
-    if (!ops_write_file_atomic(arena_printf(e->a, "%s/SHA256SUMS", dir), sums.data, sums.len, err, errlen))
+    memcpy(r->manifest_sha256, x.last_sha256, sizeof r->manifest_sha256);
+    if (!write_listing(&x, NULL))
         goto out;
-    r->files++;
     ops_fsync_dir(dir);
     ok = true;
 out:
@@ -761,7 +831,8 @@ out:
         db_rollback(x.db);
     crypto_wipe(x.key, sizeof x.key);
     json_object_put(attached);
-    json_object_put(x.files);
+    if (x.list)
+        fclose(x.list);
     json_object_put(m);
     return ok;
 }
