@@ -7,6 +7,7 @@
 #include "auth/perm.h"
 #include "db/txn.h"
 #include "forms/defcache.h"
+#include "reports/report.h"
 #include "tenant/resolve.h"
 #include "tenant/user.h"
 #include "util/log.h"
@@ -214,14 +215,14 @@ static const char *utc_text(arena *a, const char *s)
  * the page's rows, values and all, in a temporary table (2.5 times the
  * server's time); the users come from the walk's own cache. */
 static db_status read_page(op_ctx *op, arena *a, const export_filter *f, const char *at, const char *id,
-                           const char *const *ids, int nids, int limit, db_rows *rows)
+                           const char *const *ids, int nids, int limit, bool full, db_rows *rows)
 {
     arena *saved = op->a;
     op->a = a;
     report_q x;
     reports_filter_init(op, &x, (size_t)nids);
     reports_filter_with(op, f, &x);
-    buf_adds(&x.sql, "SELECT " PAGE_COLS " FROM ");
+    buf_adds(&x.sql, full ? "SELECT " PAGE_COLS ", " REPORT_EXTRA_SELECT("rp.") " FROM " : "SELECT " PAGE_COLS " FROM ");
     x.in_key_order = !ids;   /* pages from a key: read in the index's order (reports/list.h) */
     reports_filter_from(op, f, &x);
     if (ids) {
@@ -395,7 +396,7 @@ static void *fetch_main(void *p)
     fetch *x = p;
     db_thread_init();
     x->pg->st = read_page(&x->op, x->pg->a, x->f, *x->at ? x->at : NULL, x->id, x->ids, x->nids, x->limit,
-                          &x->pg->rows);
+                          false, &x->pg->rows);
     db_thread_end();
     return NULL;
 }
@@ -459,7 +460,8 @@ static op_result walk(op_ctx *op, const export_filter *f, const char *const *ids
         next = m;
     }
     if (!keys || m) {
-        pages[0].st = read_page(op, pages[0].a, f, NULL, NULL, keys ? pids[0] : NULL, m, limit, &pages[0].rows);
+        pages[0].st = read_page(op, pages[0].a, f, NULL, NULL, keys ? pids[0] : NULL, m, limit, full,
+                                 &pages[0].rows);
     } else {
         pages[0].rows.nrows = 0;
         pages[0].st = DB_OK;
@@ -532,6 +534,8 @@ static op_result walk(op_ctx *op, const export_filter *f, const char *const *ids
             r.created_by_name = cu->name;
             r.updated_by = uu->login;
             r.updated_by_name = uu->name;
+            for (int k = 0; full && k < REPORT_REMARKS + REPORT_SYSKEYS; k++)   /* the extra columns after C_VALS */
+                *(k < REPORT_REMARKS ? &r.remarks[k] : &r.system_keys[k - REPORT_REMARKS]) = cell(rows, i, C_VALS + 1 + k);
             const char *vals = db_cell(rows, i, C_VALS);
             if (!export_vals_parse(ra, vals, vals ? rows->len[i * rows->ncols + C_VALS] : 0, &r.vals) &&
                 !rvals_parse(ra, vals, &r.vals)) {
@@ -575,7 +579,8 @@ static op_result walk(op_ctx *op, const export_filter *f, const char *const *ids
         if (res != OP_OK || !more)
             break;
         if (!ahead)
-            np->st = read_page(op, np->a, f, *fx.at ? fx.at : NULL, fx.id, fx.ids, fx.nids, fx.limit, &np->rows);
+            np->st = read_page(op, np->a, f, *fx.at ? fx.at : NULL, fx.id, fx.ids, fx.nids, fx.limit, full,
+                               &np->rows);
         cur = 1 - cur;
     }
     op->a = saved;
