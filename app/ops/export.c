@@ -397,7 +397,7 @@ static bool has_table(exporter *x, const char *t)
            r.nrows == 1;
 }
 
-static bool export_attachments(exporter *x, json_object *files_by_value)
+static bool export_attachments(exporter *x)
 {
     if (!has_table(x, "report_attachments"))
         return true;
@@ -447,7 +447,6 @@ static bool export_attachments(exporter *x, json_object *files_by_value)
         const char *row[] = {rid, sh, cl, db_cell(&a, i, 3), db_cell(&a, i, 4), db_cell(&a, i, 5),
                              db_cell(&a, i, 6), db_cell(&a, i, 7), db_cell(&a, i, 8), rel};
         put_row(&f, row, 10);
-        json_object_object_add(files_by_value, oid, json_object_new_string(rel));
         x->r->attachments++;
         if (!ex_maybe_flush(x, &f))
             return ex_discard(&f), false;
@@ -505,10 +504,8 @@ static bool report_xml(exporter *x, op_ctx *op, const char *id, const char *rel)
         return ex_fail(x, "report %s cannot be read: %s", id,
                        res == OP_ERROR ? "its stored values do not parse" : res == OP_NOT_FOUND ? "its definition revision is missing" : db_error(x->db));
     exfile f;
-    if (!ex_open(x, &f, rel)) {
-        ex_discard(&f);
-        return false;
-    }
+    if (!ex_open(x, &f, rel))
+        return ex_discard(&f), false;
     xml_out o = {x, &f};
     export_sink sink = {xml_out_write, &o};
     if (export_xml_write(op, &full, &sink) != OP_OK) {
@@ -518,7 +515,7 @@ static bool report_xml(exporter *x, op_ctx *op, const char *id, const char *rel)
     return ex_close(x, &f);
 }
 
-static bool export_reports(exporter *x, json_object *attached)
+static bool export_reports(exporter *x)
 {
     exfile rf, vf;
     if (!ex_open(x, &rf, "reports/reports.csv"))
@@ -544,7 +541,7 @@ static bool export_reports(exporter *x, json_object *attached)
     op_ctx op = {.a = arena_new(), .req_id = "tenant-export", .tenant = &tc, .channel = "system", .client_addr = "system",
                  .user_agent = "", .lang = "ja", .cfg = x->e->cfg};
     char after[64] = "";
-    bool ok = true;
+    bool ok = true, with_att = has_table(x, "report_attachments");
     for (;;) {
         arena *t = arena_new();
         db_rows r;
@@ -554,7 +551,20 @@ static bool export_reports(exporter *x, json_object *attached)
                " FROM reports r LEFT JOIN users cu ON cu.id = r.created_by LEFT JOIN users uu ON uu.id = r.updated_by "
                "WHERE r.id > ? ORDER BY r.id LIMIT 200",
                DB_ARGS(DB_STR(after)), &r);
+        /* the page's attachment files, as export_attachments named them: {"report/sheet/cluster": file} */
+        json_object *attached = json_object_new_object();
+        db_rows at = {0};
+        if (ok && r.nrows && with_att)
+            ok = q(x, t, "SELECT report_id, sheet_no, cluster_id, content_type FROM report_attachments "
+                   "WHERE report_id > ? AND report_id <= ?",
+                   DB_ARGS(DB_STR(after), DB_STR(db_cell(&r, r.nrows - 1, 0))), &at);
+        for (size_t k = 0; ok && k < at.nrows; k++)
+            json_object_object_add(attached, arena_printf(t, "%s/%s/%s", db_cell(&at, k, 0), db_cell(&at, k, 1), db_cell(&at, k, 2)),
+                                   json_object_new_string(arena_printf(t, "attachments/%s/%s-%s.%s", db_cell(&at, k, 0),
+                                                                       db_cell(&at, k, 1), db_cell(&at, k, 2),
+                                                                       ext_for(db_cell(&at, k, 3)))));
         if (!ok) {
+            json_object_put(attached);
             arena_free(&t);
             break;
         }
@@ -594,6 +604,7 @@ static bool export_reports(exporter *x, json_object *attached)
         bool more = ok && r.nrows == PAGE;
         if (more)
             snprintf(after, sizeof after, "%s", db_cell(&r, r.nrows - 1, 0));
+        json_object_put(attached);
         arena_free(&t);
         if (!more)
             break;
@@ -670,21 +681,10 @@ static bool cancelled(const ops_env *e, exporter *x)
     return false;
 }
 
-/* One line of the list: sha256, bytes, path (in line, changed). */
-static bool list_line(char *line, char **sha, char **bytes, char **path)
+/* One line of the list: sha256, bytes, path. */
+static bool list_line(const char *line, char sha[65], char bytes[24], char path[256])
 {
-    line[strcspn(line, "\n")] = '\0';
-    *sha = line;
-    char *sp = strchr(line, ' ');
-    if (!sp)
-        return false;
-    *sp = '\0';
-    *bytes = sp + 1;
-    if (!(sp = strchr(*bytes, ' ')))
-        return false;
-    *sp = '\0';
-    *path = sp + 1;
-    return true;
+    return sscanf(line, "%64s %23s %255[^\n]", sha, bytes, path) == 3;
 }
 
 static bool list_rewind(exporter *x)
@@ -713,9 +713,9 @@ static bool write_listing(exporter *x, const char *head)
         buf_add(&f.b, head, (size_t)(end - head));
         buf_adds(&f.b, ",\n  \"files\": [\n");
     }
-    char line[512], *sha, *bytes, *path;
+    char line[512], sha[65], bytes[24], path[256];
     for (bool first = true; fgets(line, sizeof line, x->list); first = false) {
-        if (!list_line(line, &sha, &bytes, &path)) {
+        if (!list_line(line, sha, bytes, path)) {
             ex_discard(&f);
             return ex_fail(x, "the list of files is damaged");
         }
@@ -755,7 +755,7 @@ bool tenant_export_from(const ops_env *e, db_conn *db, const char *code, const c
     exporter x = {.e = e, .db = db, .dir = dir, .code = code, .name = name, .r = r, .err = err, .errlen = errlen};
     memcpy(x.key, key, CRYPTO_KEY_LEN);
     bool ok = false;
-    json_object *attached = json_object_new_object(), *m = NULL;
+    json_object *m = NULL;
     if (db_exec_script(x.db, "SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ") != DB_OK ||
         db_exec_script(x.db, "START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY") != DB_OK) {
         snprintf(err, errlen, "cannot start a consistent read: %s", db_error(x.db));
@@ -777,10 +777,10 @@ bool tenant_export_from(const ops_env *e, db_conn *db, const char *code, const c
     if (cancelled(e, &x) || !export_users(&x))
         goto out;
     ops_progress(e, "exporting", 3, 6);
-    if (cancelled(e, &x) || !export_attachments(&x, attached))
+    if (cancelled(e, &x) || !export_attachments(&x))
         goto out;
     ops_progress(e, "exporting", 4, 6);
-    if (cancelled(e, &x) || !export_reports(&x, attached))
+    if (cancelled(e, &x) || !export_reports(&x))
         goto out;
     ops_progress(e, "exporting", 5, 6);
     if (cancelled(e, &x) || !export_access_log(&x))
@@ -830,7 +830,6 @@ out:
     if (!ok)
         db_rollback(x.db);
     crypto_wipe(x.key, sizeof x.key);
-    json_object_put(attached);
     if (x.list)
         fclose(x.list);
     json_object_put(m);

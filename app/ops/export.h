@@ -18,9 +18,9 @@
  *     manifest.json                        every file above: path, bytes, sha256
  *     SHA256SUMS                           the same for `sha256sum -c`, manifest.json included
  *
- * Everything is read in one consistent snapshot, reports page by page
- * (memory does not grow with them but for the manifest's list of files
- * and the attachments' names).
+ * Everything is read in one consistent snapshot, reports page by page:
+ * memory does not grow with them (the list of files for manifest.json and
+ * SHA256SUMS waits in a temporary file).
  * No genba command reads the archive back (a restore takes a backup,
  * ops/backup.h); the report XML imports through the ConMas API.  CSV files are UTF-8 with
  * a byte order mark (Excel), CR LF, formula injection guarded (csv.h).
