@@ -7,6 +7,7 @@
 #include "auth/perm.h"
 #include "db/txn.h"
 #include "forms/defcache.h"
+#include "reports/report.h"
 #include "tenant/resolve.h"
 #include "tenant/user.h"
 #include "util/log.h"
@@ -216,14 +217,15 @@ static const char *utc_text(arena *a, const char *s)
  * the page's rows, values and all, in a temporary table (2.5 times the
  * server's time); the users come from the walk's own cache. */
 static db_status read_page(op_ctx *op, arena *a, const export_filter *f, const char *at, const char *id,
-                           const char *const *ids, int nids, int limit, db_rows *rows)
+                           const char *const *ids, int nids, int limit, bool full, db_rows *rows)
 {
     arena *saved = op->a;
     op->a = a;
     report_q x;
     reports_filter_init(op, &x, (size_t)nids);
     reports_filter_with(op, f, &x);
-    buf_adds(&x.sql, "SELECT " PAGE_COLS " FROM ");
+    buf_adds(&x.sql, full ? "SELECT " PAGE_COLS ", rp.system_key1, rp.system_key2, rp.system_key3, rp.system_key4, rp.system_key5 FROM "
+                            : "SELECT " PAGE_COLS " FROM ");
     x.in_key_order = !ids;   /* pages from a key: read in the index's order (reports/list.h) */
     reports_filter_from(op, f, &x);
     if (ids) {
@@ -397,7 +399,7 @@ static void *fetch_main(void *p)
     fetch *x = p;
     db_thread_init();
     x->pg->st = read_page(&x->op, x->pg->a, x->f, *x->at ? x->at : NULL, x->id, x->ids, x->nids, x->limit,
-                          &x->pg->rows);
+                          false, &x->pg->rows);
     db_thread_end();
     return NULL;
 }
@@ -461,7 +463,8 @@ static op_result walk(op_ctx *op, const export_filter *f, const char *const *ids
         next = m;
     }
     if (!keys || m) {
-        pages[0].st = read_page(op, pages[0].a, f, NULL, NULL, keys ? pids[0] : NULL, m, limit, &pages[0].rows);
+        pages[0].st = read_page(op, pages[0].a, f, NULL, NULL, keys ? pids[0] : NULL, m, limit, full,
+                                 &pages[0].rows);
     } else {
         pages[0].rows.nrows = 0;
         pages[0].st = DB_OK;
@@ -536,6 +539,8 @@ static op_result walk(op_ctx *op, const export_filter *f, const char *const *ids
             r.updated_by_name = uu->name;
             for (size_t j = 0; j < sizeof r.remarks / sizeof *r.remarks; j++)
                 r.remarks[j] = cell(rows, i, C_REMARKS + (int)j);
+            for (int k = 0; full && k < REPORT_SYSKEYS; k++)   /* the system keys, after the remarks */
+                r.system_keys[k] = cell(rows, i, C_REMARKS + REPORT_REMARKS + k);
             const char *vals = db_cell(rows, i, C_VALS);
             if (!export_vals_parse(ra, vals, vals ? rows->len[i * rows->ncols + C_VALS] : 0, &r.vals) &&
                 !rvals_parse(ra, vals, &r.vals)) {
@@ -579,7 +584,8 @@ static op_result walk(op_ctx *op, const export_filter *f, const char *const *ids
         if (res != OP_OK || !more)
             break;
         if (!ahead)
-            np->st = read_page(op, np->a, f, *fx.at ? fx.at : NULL, fx.id, fx.ids, fx.nids, fx.limit, &np->rows);
+            np->st = read_page(op, np->a, f, *fx.at ? fx.at : NULL, fx.id, fx.ids, fx.nids, fx.limit, full,
+                               &np->rows);
         cur = 1 - cur;
     }
     op->a = saved;

@@ -45,7 +45,7 @@ static inline op_result export_report_load(op_ctx *op, const char *id, export_re
  *
  * How: pages of up to EXPORT_PAGE reports (about 4 MiB of rows each),
  * each read with its values (and for export_each its attachments and
- * approval record) in a few statements,
+ * approval record, remarks and system keys) in a few statements,
  * the next page picked by key after the last report given (so reports
  * created while the walk runs come at the end, and none is given twice).
  * Each report lives in an arena of its own that the walk resets after the

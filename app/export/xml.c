@@ -9,6 +9,10 @@
  *     <reportId>                             genba's id (UUID)
  *     <repTopName>, <reportNo>, <editStatus> (export_edit_status)
  *     <createUserId>, <registTime>, <updateUserId>, <updateTime>   logins; "YYYY/MM/DD HH:MM:SS" in the tenant's zone
+ *     <deleteTime>                           only for a deleted report (the tenant export's archive alone
+ *                                            holds those), its time of deletion as above: genba's
+ *                                            extension, which the import (reports/import_read.c) ignores
+ *     <remarksValue1..10>, <systemKey1..5>   those that are set
  *     <sheets><sheet><sheetNo><clusters><cluster>
  *       <sheetNo>, <clusterId>, <name>, <type>, <value>   every cluster of the definition but
  *         FixedText, its stored value ("" when none); a sign-off's value 4 when signed, with
@@ -19,6 +23,7 @@
  * U+FFFE, U+FFFF) and bytes that are not UTF-8 are left out. */
 #include "export/layout.h"
 #include "export/writer.h"
+#include "reports/report.h"
 #include "tenant/resolve.h"
 #include "util/buf.h"
 #include "util/tz.h"
@@ -117,6 +122,14 @@ op_result export_xml_write(op_ctx *op, const export_report *r, export_sink *out)
     elem(&b, 4, "registTime", cm_time(op, r->created_at));
     elem(&b, 4, "updateUserId", r->updated_by);
     elem(&b, 4, "updateTime", cm_time(op, r->updated_at));
+    if (r->deleted_at && *r->deleted_at)
+        elem(&b, 4, "deleteTime", cm_time(op, r->deleted_at));
+    for (int k = 0; k < REPORT_REMARKS; k++)
+        if (r->remarks[k] && *r->remarks[k])
+            elem(&b, 4, arena_printf(op->a, "remarksValue%d", k + 1), r->remarks[k]);
+    for (int k = 0; k < REPORT_SYSKEYS; k++)
+        if (r->system_keys[k] && *r->system_keys[k])
+            elem(&b, 4, arena_printf(op->a, "systemKey%d", k + 1), r->system_keys[k]);
     buf_adds(&b, "    <sheets>\n");
     for (int s = 0; r->def && s < r->def->nsheets; s++) {
         const def_sheet *sh = &r->def->sheets[s];

@@ -2,7 +2,9 @@
 #include "ops/export.h"
 #include "config.h"
 #include "ops/sealed.h"
+#include "export/writer.h"
 #include "reports/report.h"
+#include "tenant/resolve.h"
 #include "tenant/code.h"
 #include "util/buf.h"
 #include "util/crypto.h"
@@ -13,6 +15,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <openssl/evp.h>
 #include <stdio.h>
@@ -27,9 +30,11 @@
 typedef struct exporter {
     const ops_env *e;
     db_conn *db;
-    const char *dir, *code;
+    const char *dir, *code, *name;
     unsigned char key[CRYPTO_KEY_LEN];
-    json_object *files;        /* [{path, bytes, sha256}] */
+    FILE *list;                /* the files written: "sha256 bytes path" lines (an unlinked
+                                  temporary file: memory does not grow with them) */
+    char last_sha256[65];      /* of the file ex_close closed last */
     export_result *r;
     char *err;
     size_t errlen;
@@ -39,7 +44,8 @@ typedef struct exfile {
     int fd;
     EVP_MD_CTX *md;
     uint64_t size;
-    const char *rel;
+    char rel[256];   /* not in an arena: the export writes a file per report */
+    bool unlisted;   /* SHA256SUMS: not in the list */
     buf b;          /* pending bytes */
     arena *a;
 } exfile;
@@ -58,8 +64,10 @@ static bool ex_open(exporter *x, exfile *f, const char *rel)
 {
     memset(f, 0, sizeof *f);
     f->fd = -1;
-    f->rel = arena_strdup(x->e->a, rel);
-    char *path = arena_printf(x->e->a, "%s/%s", x->dir, rel);
+    char path[PATH_MAX];
+    if ((size_t)snprintf(f->rel, sizeof f->rel, "%s", rel) >= sizeof f->rel ||
+        (size_t)snprintf(path, sizeof path, "%s/%s", x->dir, rel) >= sizeof path)
+        return ex_fail(x, "the path %s/%s is too long", x->dir, rel);
     char *slash = strrchr(path, '/');
     *slash = '\0';
     if (!ops_mkdirs(path, 0700, x->err, x->errlen))
@@ -133,13 +141,15 @@ static bool ex_close(exporter *x, exfile *f)
     char hex[65];
     EVP_DigestFinal_ex(f->md, h, &hl);
     str_hex(h, 32, hex);
-    json_object *o = json_object_new_object();
-    json_object_object_add(o, "path", json_object_new_string(f->rel));
-    json_object_object_add(o, "bytes", json_object_new_int64((int64_t)f->size));
-    json_object_object_add(o, "sha256", json_object_new_string(hex));
-    json_object_array_add(x->files, o);
-    x->r->files++;
-    x->r->bytes += f->size;
+    memcpy(x->last_sha256, hex, sizeof hex);
+    if (!f->unlisted) {
+        if (fprintf(x->list, "%s %llu %s\n", hex, (unsigned long long)f->size, f->rel) < 0) {
+            ex_discard(f);
+            return ex_fail(x, "cannot write the list of files: %s", strerror(errno));
+        }
+        x->r->files++;
+        x->r->bytes += f->size;
+    }
     ex_discard(f);
     return true;
 }
@@ -161,32 +171,6 @@ static bool ex_whole(exporter *x, const char *rel, const void *p, size_t n)
 static void put_row(exfile *f, const char *const *fields, int n)
 {
     csv_write_row(&f->b, fields, n);
-}
-
-static void xml_esc(buf *b, const char *s)
-{
-    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
-        switch (*p) {
-        case '&': buf_adds(b, "&amp;"); break;
-        case '<': buf_adds(b, "&lt;"); break;
-        case '>': buf_adds(b, "&gt;"); break;
-        case '\r': buf_adds(b, "&#13;"); break;
-        default:
-            if (*p >= 0x20 || *p == '\n' || *p == '\t')
-                buf_addc(b, (char)*p);
-            break;
-        }
-    }
-}
-
-/* <name>text</name> on a line of its own; nothing for NULL (SQL NULL). */
-static void xml_elem(buf *b, int indent, const char *name, const char *text)
-{
-    if (!text)
-        return;
-    buf_printf(b, "%*s<%s>", indent, "", name);
-    xml_esc(b, text);
-    buf_printf(b, "</%s>\n", name);
 }
 
 static const char *ext_for(const char *content_type)
@@ -413,7 +397,7 @@ static bool has_table(exporter *x, const char *t)
            r.nrows == 1;
 }
 
-static bool export_attachments(exporter *x, json_object *files_by_value)
+static bool export_attachments(exporter *x)
 {
     if (!has_table(x, "report_attachments"))
         return true;
@@ -463,17 +447,6 @@ static bool export_attachments(exporter *x, json_object *files_by_value)
         const char *row[] = {rid, sh, cl, db_cell(&a, i, 3), db_cell(&a, i, 4), db_cell(&a, i, 5),
                              db_cell(&a, i, 6), db_cell(&a, i, 7), db_cell(&a, i, 8), rel};
         put_row(&f, row, 10);
-        json_object_object_add(files_by_value, oid, json_object_new_string(rel));
-        json_object *list;
-        if (!json_object_object_get_ex(files_by_value, rid, &list)) {
-            list = json_object_new_array();
-            json_object_object_add(files_by_value, rid, list);
-        }
-        json_object *one = json_object_new_object();
-        json_object_object_add(one, "sheet", json_object_new_string(sh));
-        json_object_object_add(one, "cluster", json_object_new_string(cl));
-        json_object_object_add(one, "file", json_object_new_string(rel + strlen("attachments/")));
-        json_object_array_add(list, one);
         x->r->attachments++;
         if (!ex_maybe_flush(x, &f))
             return ex_discard(&f), false;
@@ -481,7 +454,6 @@ static bool export_attachments(exporter *x, json_object *files_by_value)
     return ex_close(x, &f);
 }
 
-/* reports.csv, values.csv and one XML file per report, page by page. */
 /* The names and types of the clusters of a definition revision:
  * {"sheet/cluster": [name, type]}, read once per revision into cache. */
 static json_object *cluster_names(exporter *x, json_object *cache, const char *def, const char *rev)
@@ -508,7 +480,42 @@ static json_object *cluster_names(exporter *x, json_object *cache, const char *d
     return m;
 }
 
-static bool export_reports(exporter *x, json_object *attached)
+/* reports/<id>.xml: the report as the loader reads it (deleted ones too:
+ * the system's own load) in the ConMas report-data XML that GET
+ * /api/v1/reports/{id}/xml gives (export_xml_write), op's arena reset
+ * first: memory does not grow with the reports. */
+typedef struct xml_out {
+    exporter *x;
+    exfile *f;
+} xml_out;
+
+static bool xml_out_write(void *ctx, const void *p, size_t n)
+{
+    xml_out *o = ctx;
+    return flush_to(o->x, o->f, p, n);
+}
+
+static bool report_xml(exporter *x, op_ctx *op, const char *id, const char *rel)
+{
+    arena_reset(op->a);
+    export_report full;
+    op_result res = report_load_ex(op, id, REPORT_LOAD_DELETED, &full);
+    if (res != OP_OK)
+        return ex_fail(x, "report %s cannot be read: %s", id,
+                       res == OP_ERROR ? "its stored values do not parse" : res == OP_NOT_FOUND ? "its definition revision is missing" : db_error(x->db));
+    exfile f;
+    if (!ex_open(x, &f, rel))
+        return ex_discard(&f), false;
+    xml_out o = {x, &f};
+    export_sink sink = {xml_out_write, &o};
+    if (export_xml_write(op, &full, &sink) != OP_OK) {
+        ex_discard(&f);
+        return x->err[0] ? false : ex_fail(x, "cannot write %s", rel);
+    }
+    return ex_close(x, &f);
+}
+
+static bool export_reports(exporter *x)
 {
     exfile rf, vf;
     if (!ex_open(x, &rf, "reports/reports.csv"))
@@ -528,8 +535,13 @@ static bool export_reports(exporter *x, json_object *attached)
                         "gps", "edited_by", "edited_at", "attachment"};
     put_row(&rf, rh, 29);
     put_row(&vf, vh, 11);
-    const char *after = "";
-    bool ok = true;
+    /* the system's operation on the export's connection (its snapshot) */
+    tenant_memo memo = {0};
+    tenant_ctx tc = {.code = x->code, .name = x->name, .status = "active", .db = x->db, .datakey = x->key, .memo = &memo};
+    op_ctx op = {.a = arena_new(), .req_id = "tenant-export", .tenant = &tc, .channel = "system", .client_addr = "system",
+                 .user_agent = "", .lang = "ja", .cfg = x->e->cfg};
+    char after[64] = "";
+    bool ok = true, with_att = has_table(x, "report_attachments");
     for (;;) {
         arena *t = arena_new();
         db_rows r;
@@ -539,7 +551,20 @@ static bool export_reports(exporter *x, json_object *attached)
                " FROM reports r LEFT JOIN users cu ON cu.id = r.created_by LEFT JOIN users uu ON uu.id = r.updated_by "
                "WHERE r.id > ? ORDER BY r.id LIMIT 200",
                DB_ARGS(DB_STR(after)), &r);
+        /* the page's attachment files, as export_attachments named them: {"report/sheet/cluster": file} */
+        json_object *attached = json_object_new_object();
+        db_rows at = {0};
+        if (ok && r.nrows && with_att)
+            ok = q(x, t, "SELECT report_id, sheet_no, cluster_id, content_type FROM report_attachments "
+                   "WHERE report_id > ? AND report_id <= ?",
+                   DB_ARGS(DB_STR(after), DB_STR(db_cell(&r, r.nrows - 1, 0))), &at);
+        for (size_t k = 0; ok && k < at.nrows; k++)
+            json_object_object_add(attached, arena_printf(t, "%s/%s/%s", db_cell(&at, k, 0), db_cell(&at, k, 1), db_cell(&at, k, 2)),
+                                   json_object_new_string(arena_printf(t, "attachments/%s/%s-%s.%s", db_cell(&at, k, 0),
+                                                                       db_cell(&at, k, 1), db_cell(&at, k, 2),
+                                                                       ext_for(db_cell(&at, k, 3)))));
         if (!ok) {
+            json_object_put(attached);
             arena_free(&t);
             break;
         }
@@ -554,28 +579,6 @@ static bool export_reports(exporter *x, json_object *attached)
                                  db_cell(&r, i, 22), db_cell(&r, i, 23), db_cell(&r, i, 24), db_cell(&r, i, 25),
                                  db_cell(&r, i, 26), db_cell(&r, i, 27), db_cell(&r, i, 28)};
             put_row(&rf, row, 29);
-            buf xml;
-            buf_init(&xml, t);
-            buf_adds(&xml, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<conmas>\n  <top>\n");
-            xml_elem(&xml, 4, "defTopId", db_cell(&r, i, 1));
-            xml_elem(&xml, 4, "defRevision", db_cell(&r, i, 2));
-            xml_elem(&xml, 4, "repTopId", id);
-            xml_elem(&xml, 4, "repTopName", db_cell(&r, i, 3));
-            xml_elem(&xml, 4, "number", db_cell(&r, i, 4));
-            xml_elem(&xml, 4, "status", db_cell(&r, i, 5));
-            xml_elem(&xml, 4, "stage", db_cell(&r, i, 6));
-            xml_elem(&xml, 4, "rev", db_cell(&r, i, 7));
-            xml_elem(&xml, 4, "createUserId", db_cell(&r, i, 8));
-            xml_elem(&xml, 4, "registTime", db_cell(&r, i, 9));
-            xml_elem(&xml, 4, "updateUserId", db_cell(&r, i, 10));
-            xml_elem(&xml, 4, "updateTime", db_cell(&r, i, 11));
-            xml_elem(&xml, 4, "deleteTime", db_cell(&r, i, 12));
-            for (int k = 0; k < 15; k++)   /* remarksValue1-10, systemKey1-5, as the ConMas API names them */
-                if (*db_cell(&r, i, 14 + k))
-                    xml_elem(&xml, 4, k < 10 ? arena_printf(t, "remarksValue%d", k + 1) : arena_printf(t, "systemKey%d", k - 9),
-                             db_cell(&r, i, 14 + k));
-            buf_adds(&xml, "    <sheets>\n");
-            const char *sheet = NULL;
             rvals vals;
             json_object *names = cluster_names(x, clusters, db_cell(&r, i, 1), db_cell(&r, i, 2));
             if (!rvals_parse(t, db_cell(&r, i, 13), &vals) || !names) {
@@ -594,55 +597,19 @@ static bool export_reports(exporter *x, json_object *attached)
                                       rv->value, rv->oon ? "1" : "0", rv->gps, rv->by, rv->at, att_rel};
                 put_row(&vf, vrow, 11);
                 x->r->values++;
-                if (!sheet || strcmp(sheet, sh)) {
-                    if (sheet)
-                        buf_adds(&xml, "        </clusters>\n      </sheet>\n");
-                    buf_adds(&xml, "      <sheet>\n");
-                    xml_elem(&xml, 8, "sheetNo", sh);
-                    buf_adds(&xml, "        <clusters>\n");
-                    sheet = sh;
-                }
-                buf_adds(&xml, "          <cluster>\n");
-                xml_elem(&xml, 12, "sheetNo", sh);
-                xml_elem(&xml, 12, "clusterId", cl);
-                xml_elem(&xml, 12, "name", vrow[3]);
-                xml_elem(&xml, 12, "type", vrow[4]);
-                xml_elem(&xml, 12, "value", vrow[5]);
-                xml_elem(&xml, 12, "outOfNormal", vrow[6]);
-                xml_elem(&xml, 12, "gps", vrow[7]);
-                xml_elem(&xml, 12, "editUser", vrow[8]);
-                xml_elem(&xml, 12, "editTime", vrow[9]);
-                if (att_rel)
-                    xml_elem(&xml, 12, "attachmentFile", att_rel + strlen("attachments/"));
-                buf_adds(&xml, "          </cluster>\n");
             }
-            if (sheet)
-                buf_adds(&xml, "        </clusters>\n      </sheet>\n");
-            buf_adds(&xml, "    </sheets>\n");
-            json_object *atts = json_object_object_get(attached, id);
-            if (atts) {
-                buf_adds(&xml, "    <attachments>\n");
-                for (size_t k = 0; k < json_object_array_length(atts); k++) {
-                    json_object *one = json_object_array_get_idx(atts, k);
-                    buf_adds(&xml, "      <attachment>\n");
-                    xml_elem(&xml, 8, "sheetNo", json_object_get_string(json_object_object_get(one, "sheet")));
-                    xml_elem(&xml, 8, "clusterId", json_object_get_string(json_object_object_get(one, "cluster")));
-                    xml_elem(&xml, 8, "file", json_object_get_string(json_object_object_get(one, "file")));
-                    buf_adds(&xml, "      </attachment>\n");
-                }
-                buf_adds(&xml, "    </attachments>\n");
-            }
-            buf_adds(&xml, "  </top>\n</conmas>\n");
-            ok = ex_whole(x, rel, xml.data, xml.len) && ex_maybe_flush(x, &rf) && ex_maybe_flush(x, &vf);
+            ok = report_xml(x, &op, id, rel) && ex_maybe_flush(x, &rf) && ex_maybe_flush(x, &vf);
             x->r->reports++;
         }
         bool more = ok && r.nrows == PAGE;
         if (more)
-            after = arena_strdup(x->e->a, db_cell(&r, r.nrows - 1, 0));
+            snprintf(after, sizeof after, "%s", db_cell(&r, r.nrows - 1, 0));
+        json_object_put(attached);
         arena_free(&t);
         if (!more)
             break;
     }
+    arena_free(&op.a);
     json_object_put(clusters);
     if (!ok) {
         ex_discard(&rf);
@@ -714,16 +681,81 @@ static bool cancelled(const ops_env *e, exporter *x)
     return false;
 }
 
+/* One line of the list: sha256, bytes, path. */
+static bool list_line(const char *line, char sha[65], char bytes[24], char path[256])
+{
+    return sscanf(line, "%64s %23s %255[^\n]", sha, bytes, path) == 3;
+}
+
+static bool list_rewind(exporter *x)
+{
+    if (fflush(x->list) != 0 || fseek(x->list, 0, SEEK_SET) != 0)
+        return ex_fail(x, "cannot read the list of files back: %s", strerror(errno));
+    return true;
+}
+
+/* From the list: manifest.json, when head is the manifest's JSON without
+ * its files (as json-c writes it, pretty), with "files" added last in the
+ * same layout ([{path, bytes, sha256}]); else SHA256SUMS, every file
+ * listed (manifest.json too, not itself), for `sha256sum -c`. */
+static bool write_listing(exporter *x, const char *head)
+{
+    const char *end = head ? strrchr(head, '}') : NULL;
+    if ((head && !end) || !list_rewind(x))
+        return head && !end ? ex_fail(x, "the manifest's JSON is not an object") : false;
+    exfile f;
+    if (!ex_open(x, &f, head ? "manifest.json" : "SHA256SUMS"))
+        return ex_discard(&f), false;
+    f.unlisted = !head;
+    if (head) {
+        while (end > head && (end[-1] == '\n' || end[-1] == ' '))
+            end--;
+        buf_add(&f.b, head, (size_t)(end - head));
+        buf_adds(&f.b, ",\n  \"files\": [\n");
+    }
+    char line[512], sha[65], bytes[24], path[256];
+    for (bool first = true; fgets(line, sizeof line, x->list); first = false) {
+        if (!list_line(line, sha, bytes, path)) {
+            ex_discard(&f);
+            return ex_fail(x, "the list of files is damaged");
+        }
+        if (!head) {
+            buf_printf(&f.b, "%s  %s\n", sha, path);
+        } else {
+            buf_printf(&f.b, "%s    {\n      \"path\": \"", first ? "" : ",\n");
+            for (const char *p = path; *p; p++)   /* our own names: ids, numbers, hex; escaped all the same */
+                if (*p == '"' || *p == '\\')
+                    buf_printf(&f.b, "\\%c", *p);
+                else if ((unsigned char)*p < 0x20)
+                    buf_printf(&f.b, "\\u%04x", (unsigned char)*p);
+                else
+                    buf_addc(&f.b, *p);
+            buf_printf(&f.b, "\",\n      \"bytes\": %s,\n      \"sha256\": \"%s\"\n    }", bytes, sha);
+        }
+        if (!ex_maybe_flush(x, &f)) {
+            ex_discard(&f);
+            return false;
+        }
+    }
+    if (head)
+        buf_adds(&f.b, "\n  ]\n}\n");
+    if (!ex_close(x, &f))
+        return false;
+    if (!head)
+        x->r->files++;
+    return true;
+}
+
 bool tenant_export_from(const ops_env *e, db_conn *db, const char *code, const char *name, int schema,
                         const unsigned char key[CRYPTO_KEY_LEN], const char *dir, export_result *r, char *err,
                         size_t errlen)
 {
     memset(r, 0, sizeof *r);
     err[0] = '\0';
-    exporter x = {.e = e, .db = db, .dir = dir, .code = code, .r = r, .err = err, .errlen = errlen};
+    exporter x = {.e = e, .db = db, .dir = dir, .code = code, .name = name, .r = r, .err = err, .errlen = errlen};
     memcpy(x.key, key, CRYPTO_KEY_LEN);
     bool ok = false;
-    json_object *attached = json_object_new_object(), *m = NULL;
+    json_object *m = NULL;
     if (db_exec_script(x.db, "SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ") != DB_OK ||
         db_exec_script(x.db, "START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY") != DB_OK) {
         snprintf(err, errlen, "cannot start a consistent read: %s", db_error(x.db));
@@ -731,7 +763,10 @@ bool tenant_export_from(const ops_env *e, db_conn *db, const char *code, const c
     }
     if (!ops_mkdirs(dir, 0700, err, errlen))
         goto out;
-    x.files = json_object_new_array();
+    if (!(x.list = tmpfile())) {
+        snprintf(err, errlen, "cannot create a temporary file: %s", strerror(errno));
+        goto out;
+    }
     ops_progress(e, "exporting", 0, 6);
     if (cancelled(e, &x) || !export_definitions(&x))
         goto out;
@@ -742,10 +777,10 @@ bool tenant_export_from(const ops_env *e, db_conn *db, const char *code, const c
     if (cancelled(e, &x) || !export_users(&x))
         goto out;
     ops_progress(e, "exporting", 3, 6);
-    if (cancelled(e, &x) || !export_attachments(&x, attached))
+    if (cancelled(e, &x) || !export_attachments(&x))
         goto out;
     ops_progress(e, "exporting", 4, 6);
-    if (cancelled(e, &x) || !export_reports(&x, attached))
+    if (cancelled(e, &x) || !export_reports(&x))
         goto out;
     ops_progress(e, "exporting", 5, 6);
     if (cancelled(e, &x) || !export_access_log(&x))
@@ -784,32 +819,19 @@ bool tenant_export_from(const ops_env *e, db_conn *db, const char *code, const c
     json_object_object_add(m, "os_user", json_object_new_string(e->os_user ? e->os_user : "?"));
     json_object_object_add(m, "genba_version", json_object_new_string(PACKAGE_VERSION));
     json_object_object_add(m, "counts", counts);
-    json_object_object_add(m, "files", json_object_get(x.files));
-    const char *mt = arena_printf(e->a, "%s\n", ops_json_text(m, true));
-    unsigned char h[32];
-    crypto_sha256(mt, strlen(mt), h);
-    str_hex(h, 32, r->manifest_sha256);
-    if (!ex_whole(&x, "manifest.json", mt, strlen(mt)))
+    if (!write_listing(&x, ops_json_text(m, true)))
         goto out;
-    /* SHA256SUMS: every file, manifest.json included */
-    buf sums;
-    buf_init(&sums, e->a);
-    for (size_t i = 0; i < json_object_array_length(x.files); i++) {
-        json_object *f = json_object_array_get_idx(x.files, i);
-        buf_printf(&sums, "%s  %s\n", json_object_get_string(json_object_object_get(f, "sha256")),
-                   json_object_get_string(json_object_object_get(f, "path")));
-    }
-    if (!ops_write_file_atomic(arena_printf(e->a, "%s/SHA256SUMS", dir), sums.data, sums.len, err, errlen))
+    memcpy(r->manifest_sha256, x.last_sha256, sizeof r->manifest_sha256);
+    if (!write_listing(&x, NULL))
         goto out;
-    r->files++;
     ops_fsync_dir(dir);
     ok = true;
 out:
     if (!ok)
         db_rollback(x.db);
     crypto_wipe(x.key, sizeof x.key);
-    json_object_put(attached);
-    json_object_put(x.files);
+    if (x.list)
+        fclose(x.list);
     json_object_put(m);
     return ok;
 }

@@ -8,7 +8,9 @@
  *     masters/masters.csv, masters/<id>.csv   master data (current records)
  *     reports/reports.csv                  one row per report
  *     reports/values.csv                   one row per value, with the cluster's name and type
- *     reports/<report id>.xml              each report (ConMas report-data layout, plus status and sign-offs)
+ *     reports/<report id>.xml              each report, deleted ones too, in the report XML of GET
+ *                                          /api/v1/reports/{id}/xml (export_xml_write; a deleted one
+ *                                          marked <deleteTime>)
  *     attachments/attachments.csv, attachments/<report id>/<sheet>-<cluster>.png|jpg   decrypted
  *     users/users.csv, groups.csv, group_members.csv, group_permissions.csv (no password hashes)
  *     users/seals/<user id>.png|jpg        seal images, decrypted
@@ -16,7 +18,11 @@
  *     manifest.json                        every file above: path, bytes, sha256
  *     SHA256SUMS                           the same for `sha256sum -c`, manifest.json included
  *
- * Everything is read in one consistent snapshot.  CSV files are UTF-8 with
+ * Everything is read in one consistent snapshot, reports page by page:
+ * memory does not grow with them (the list of files for manifest.json and
+ * SHA256SUMS waits in a temporary file).
+ * No genba command reads the archive back (a restore takes a backup,
+ * ops/backup.h); the report XML imports through the ConMas API.  CSV files are UTF-8 with
  * a byte order mark (Excel), CR LF, formula injection guarded (csv.h).
  * DIR must be missing or empty; files are 0600, directories 0700.  The
  * export is recorded in the control DB (tenant_exports) with the SHA-256

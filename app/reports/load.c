@@ -18,6 +18,14 @@ static const char *cell(const db_rows *r, size_t row, int col)
 
 op_result report_load(op_ctx *op, const char *id, report_full *out)
 {
+    return report_load_ex(op, id, 0, out);
+}
+
+op_result report_load_ex(op_ctx *op, const char *id, unsigned flags, report_full *out)
+{
+    /* deleted reports for the system alone (op->user NULL: genbactl, the
+     * runner), never for a signed-in user, whatever the caller asks */
+    bool deleted = (flags & REPORT_LOAD_DELETED) && !op->user;
     memset(out, 0, sizeof *out);
     db_conn *db = op->tenant->db;
     db_rows rows;
@@ -25,10 +33,11 @@ op_result report_load(op_ctx *op, const char *id, report_full *out)
                             "SELECT rp.id, rp.seq, rp.definition_id, rp.definition_revision, rp.name, rp.number, "
                             "rp.status, rp.stage, rp.rev, DATE_FORMAT(rp.created_at, '%Y-%m-%dT%H:%i:%sZ'), "
                             "DATE_FORMAT(rp.updated_at, '%Y-%m-%dT%H:%i:%sZ'), c.login, c.name, u.login, u.name, "
-                            "rp.created_by, rp.vals, " REPORT_EXTRA_SELECT("rp.") " "
+                            "rp.created_by, rp.vals, " REPORT_EXTRA_SELECT("rp.") ", "
+                            "DATE_FORMAT(rp.deleted_at, '%Y-%m-%dT%H:%i:%sZ') "
                             "FROM reports rp JOIN users c ON c.id = rp.created_by JOIN users u ON u.id = rp.updated_by "
-                            "WHERE rp.id = ? AND rp.deleted_at IS NULL",
-                            DB_ARGS(DB_STR(id)), &rows, NULL);
+                            "WHERE rp.id = ? AND (rp.deleted_at IS NULL OR ?)",
+                            DB_ARGS(DB_STR(id), DB_INT(deleted)), &rows, NULL);
     if (st != DB_OK)
         return txn_result(st);
     if (!rows.nrows)
@@ -55,6 +64,7 @@ op_result report_load(op_ctx *op, const char *id, report_full *out)
         out->remarks[i] = cell(&rows, 0, 17 + i);
     for (int i = 0; i < REPORT_SYSKEYS; i++)
         out->system_keys[i] = cell(&rows, 0, 17 + REPORT_REMARKS + i);
+    out->deleted_at = db_cell(&rows, 0, 17 + REPORT_REMARKS + REPORT_SYSKEYS);
     if (!rvals_parse(op->a, db_cell(&rows, 0, 16), &out->vals)) {
         log_error("req id=%s tenant=%s: the stored values of report %s do not parse", op->req_id, op->tenant->code,
                   out->id);

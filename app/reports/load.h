@@ -6,7 +6,9 @@
  *
  * Only a report the operation's user may see is loaded: its own, or one of
  * a definition it holds def.reports.view for (the system user, op->user ==
- * NULL, sees every report).  Deleted reports are never given.  Operation
+ * NULL, sees every report).  Deleted reports are not given, but to the
+ * system when it asks for them (report_load_ex, REPORT_LOAD_DELETED: the
+ * tenant export's archive).  Operation
  * thread only; everything lives in op->a.
  */
 #ifndef GENBA_REPORTS_LOAD_H
@@ -46,6 +48,7 @@ typedef struct report_full {
     const char *updated_by, *updated_by_name;
     const char *remarks[10];       /* remarks1..10 ("" when not set) */
     const char *system_keys[5];    /* system_key1..5 */
+    const char *deleted_at;        /* UTC as above; NULL: not deleted (always, but with REPORT_LOAD_DELETED) */
     rvals vals;                    /* reports/values.h */
     report_att *att;
     int natt;
@@ -57,5 +60,11 @@ typedef struct report_full {
  * not visible to op->user; OP_ERROR (logged) when its stored values do not
  * parse; a database failure as txn_result gives it. */
 op_result report_load(op_ctx *op, const char *id, report_full *out);
+
+/* The same, with flags.  REPORT_LOAD_DELETED: a deleted report too
+ * (out->deleted_at tells), for the system alone: ignored when op->user is
+ * set, so no request reaches a deleted report through it. */
+#define REPORT_LOAD_DELETED 1u
+op_result report_load_ex(op_ctx *op, const char *id, unsigned flags, report_full *out);
 
 #endif

@@ -32,6 +32,12 @@ test('setup: a tenant with a definition, reports, master data, a seal image and 
   storeSeal(E, tenantDb(E), 1, sealImg);
   storeAttachment(E, tenantDb(E), reports[0].id, 2, 0, photo);
   assert.equal(sql(`UPDATE reports SET remarks1 = 'Line 3', remarks10 = '夜勤', system_key1 = 'WO-9' WHERE id = '${reports[1].id}'`, { database: tenantDb(E) }).status, 0);
+  // the third is deleted: the archive keeps it, marked
+  const g = await api(E, 'GET', `/reports/${reports[2].id}`, { token: te.token });
+  assert.equal(g.status, 200, g.text);
+  const d = await api(E, 'DELETE', `/reports/${reports[2].id}`, { token: te.token, headers: { 'Idempotency-Key': crypto.randomUUID(), 'If-Match': `"${g.json.rev}"` } });
+  assert.ok([200, 204].includes(d.status), d.text);
+  assert.equal((await api(E, 'GET', `/reports/${reports[2].id}/xml`, { token: te.token })).status, 404);
   const r = await api(E, 'POST', '/masters?name=parts', { token: te.token, body: 'code,name,price:number\nA1,ボルト M8,12.5\nA2,"nut, 8mm",3\n', headers: { 'Content-Type': 'text/csv' } });
   assert.ok(r.status === 201 || r.status === 200, r.text);
 });
@@ -80,14 +86,27 @@ test('tenant export writes everything the tenant owns, decrypted, and a manifest
     assert.equal(row[4], 'KeyboardText');
     assert.equal(row[5], w.machine);
     const xml = readFileSync(path.join(outDir, `reports/${w.id}.xml`), 'utf8');
-    assert.match(xml, new RegExp(`<repTopId>${w.id}</repTopId>`));
+    assert.match(xml, new RegExp(`<reportId>${w.id}</reportId>`));
     assert.match(xml, new RegExp(`<clusterId>4</clusterId>\\s*<name>machine_no</name>\\s*<type>KeyboardText</type>\\s*<value>${w.machine}</value>`));
   }
   // the attachment and the seal image, decrypted
   assert.deepEqual(readFileSync(path.join(outDir, `attachments/${reports[0].id}/2-0.png`)), photo);
   const ac = parseCsv(readFileSync(path.join(outDir, 'attachments/attachments.csv'), 'utf8'));
   assert.equal(ac[1][5], sha(photo));
-  assert.match(readFileSync(path.join(outDir, `reports/${reports[0].id}.xml`), 'utf8'), new RegExp(`<attachment>\\s*<sheetNo>2</sheetNo>\\s*<clusterId>0</clusterId>\\s*<file>${reports[0].id}/2-0.png</file>`));
+  assert.equal(ac[1][9], `attachments/${reports[0].id}/2-0.png`);
+  // each report's XML is the report XML of the API (GET /reports/{id}/xml), byte for byte, for the live ones ...
+  for (const w of reports.slice(0, 2)) {
+    const api1 = await api(E, 'GET', `/reports/${w.id}/xml`, { token: te.token });
+    assert.equal(api1.status, 200, api1.text);
+    assert.equal(readFileSync(path.join(outDir, `reports/${w.id}.xml`), 'utf8'), api1.text, `${w.machine}: the archive's XML is the API's`);
+    assert.doesNotMatch(api1.text, /<deleteTime>/);
+  }
+  // ... and the deleted one is there, marked with its time of deletion (the tenant's zone, as the other times)
+  const x2 = readFileSync(path.join(outDir, `reports/${reports[2].id}.xml`), 'utf8');
+  assert.match(x2, /<updateTime>[^<]+<\/updateTime>\s*<deleteTime>\d{4}\/\d{2}\/\d{2} \d{2}:\d{2}:\d{2}<\/deleteTime>/);
+  const r2 = rc.find((x) => x[0] === reports[2].id);
+  assert.match(r2[col('deleted_at')], /^\d{4}-\d{2}-\d{2}T/);
+  assert.equal(rc.find((x) => x[0] === reports[1].id)[col('deleted_at')], '');
   assert.deepEqual(readFileSync(path.join(outDir, 'users/seals/1.png')), sealImg);
   const uc = parseCsv(readFileSync(path.join(outDir, 'users/users.csv'), 'utf8'));
   assert.equal(uc[1][1], 'admin');

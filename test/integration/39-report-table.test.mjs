@@ -362,7 +362,10 @@ print(json.dumps([[i.filename, i.compress_type, z.read(i).decode('latin-1')] for
   return JSON.parse(r.stdout).map(([name, method, latin1]) => ({ name, method, data: Buffer.from(latin1, 'latin1') }));
 }
 
-test('a zip of XML files, one per report, oldest first, each one the report\'s XML', () => {
+test('a zip of XML files, one per report, oldest first, each one the report\'s XML', async (t) => {
+  // a remark and a system key (cleared after: the other tests do not expect them)
+  q(`UPDATE reports SET remarks2 = 'Line 2 & 3', system_key5 = 'WO-5' WHERE id = '${ids[5]}'`);
+  t.after(() => q(`UPDATE reports SET remarks2 = '', system_key5 = '' WHERE id = '${ids[5]}'`));
   const file = path.join(dir, 'xml.zip');
   run('--format', 'xml-zip', '--definition', String(def1), '--out', file);
   const entries = unzip(file);
@@ -372,6 +375,13 @@ test('a zip of XML files, one per report, oldest first, each one the report\'s X
   const xs = entries.map((e) => parseXml(e.data.toString('utf8')));
   assert.deepEqual(xs.map((x) => x.reportId), oldestFirst.map((i) => ids[i]));
   assert.equal(xs.find((x) => x.reportId === ids[5]).clusters.find((c) => c.clusterId === '14' && c.sheetNo === '1').value, made[5].remarks);
+  // each entry is GET /reports/{id}/xml byte for byte (remarks and system keys included)
+  for (const i of [0, 5]) {
+    const x = await api(T, 'GET', `/reports/${ids[i]}/xml`, { token: admin });
+    assert.equal(x.status, 200, x.text);
+    assert.equal(entries[oldestFirst.indexOf(i)].data.toString('utf8'), x.text);
+  }
+  assert.match(entries[oldestFirst.indexOf(5)].data.toString('utf8'), /<remarksValue2>Line 2 &amp; 3<\/remarksValue2>\s*<systemKey5>WO-5<\/systemKey5>/);
 });
 
 test('explicit ids: only the visible ones, once each, oldest first; a zip of PDFs', async () => {

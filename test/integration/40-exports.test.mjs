@@ -265,7 +265,11 @@ test('genbactl job list and /metrics: a running job with its runner and progress
   await waitFor('the runner free', () => JSON.parse(ctl('job', 'list', '--tenant', T, '--status', 'running', '--json').stdout).length === 0);
 });
 
-test('the full export: a tenant administrator\'s background job, one zip holding what genbactl tenant export writes', async () => {
+test('the full export: a tenant administrator\'s background job, one zip holding what genbactl tenant export writes', async (t) => {
+  // a live report, and one deleted for this test (undeleted after it: the tests below count the reports)
+  const [live, gone] = sql(`SELECT id FROM reports WHERE deleted_at IS NULL ORDER BY created_at, id LIMIT 2`, { database: tenantDb(T) }).stdout.split('\n');
+  assert.equal(sql(`UPDATE reports SET deleted_at = NOW(6) WHERE id = '${gone}'`, { database: tenantDb(T) }).status, 0);
+  t.after(() => sql(`UPDATE reports SET deleted_at = NULL WHERE id = '${gone}'`, { database: tenantDb(T) }));
   const r = await api(T, 'POST', '/exports/full', { token: admin });
   assert.equal(r.status, 202, r.text);
   const j = await waitJob(T, admin, r.json.id);
@@ -284,14 +288,23 @@ root = names[0].split('/')[0]
 sums = dict(reversed(l.split('  ', 1)) for l in z.read(root + '/SHA256SUMS').decode().splitlines())
 bad = [n for n, h in sums.items() if hashlib.sha256(z.read(root + '/' + n)).hexdigest() != h]
 rows = z.read(root + '/reports/reports.csv').decode('utf-8-sig').count('\\r\\n') - 1
-print(json.dumps({"root": root, "files": sorted(n[len(root) + 1:] for n in names), "sums": len(sums), "bad": bad, "rows": rows}))
-`], { input: f.body, maxBuffer: 1 << 28 });
+xml = {i: z.read(root + '/reports/' + i + '.xml').decode() for i in sys.argv[1:]}
+print(json.dumps({"root": root, "files": sorted(n[len(root) + 1:] for n in names), "sums": len(sums), "bad": bad, "rows": rows, "xml": xml}))
+`, live, gone], { input: f.body, maxBuffer: 1 << 28 });
   assert.equal(check.status, 0, String(check.stderr));
   const o = JSON.parse(check.stdout);
   assert.deepEqual(o.bad, []);
   assert.equal(o.sums, o.files.length - 1);   // every file but SHA256SUMS itself
-  const total = Number(sql('SELECT COUNT(*) FROM reports WHERE deleted_at IS NULL', { database: tenantDb(T) }).stdout);
-  assert.equal(o.rows, total);
+  const total = Number(sql('SELECT COUNT(*) FROM reports', { database: tenantDb(T) }).stdout);
+  assert.equal(o.rows, total);   // deleted reports too
+  // a live report's XML is the API's report XML; the deleted one is there, marked
+  const x = await api(T, 'GET', `/reports/${live}/xml`, { token: admin });
+  assert.equal(x.status, 200, x.text);
+  assert.equal(o.xml[live], x.text);
+  assert.equal((await api(T, 'GET', `/reports/${gone}/xml`, { token: admin })).status, 404);
+  assert.match(o.xml[gone], new RegExp(`<reportId>${gone}</reportId>`));
+  assert.match(o.xml[gone], /<deleteTime>\d{4}\/\d{2}\/\d{2} \d{2}:\d{2}:\d{2}<\/deleteTime>/);
+  assert.doesNotMatch(o.xml[live], /<deleteTime>/);
   // the same files as the operator's export of the same tenant
   const dir = mkdtempSync(path.join(os.tmpdir(), 'ex-full-'));
   const c = ctl('tenant', 'export', T, path.join(dir, 'out'));

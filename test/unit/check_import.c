@@ -2,7 +2,11 @@
  * (reports/import_read.c): every element, the ignore markers, empty =
  * clear, batches, hostile XML, encodings, the zip and CSV forms. */
 #include "tests.h"
+#include "export/writer.h"
 #include "reports/import.h"
+#include "tenant/resolve.h"
+#include "util/buf.h"
+#include "util/tz.h"
 #include "util/arena.h"
 
 #include <stdio.h>
@@ -377,6 +381,60 @@ START_TEST(csv_form)
 }
 END_TEST
 
+static bool to_buf(void *ctx, const void *p, size_t n)
+{
+    buf_add(ctx, p, n);
+    return true;
+}
+
+/* The report XML (export/xml.c) reads back: remarks and system keys that
+ * are set, and the tenant export's mark of a deleted report, <deleteTime>,
+ * which the import passes over. */
+START_TEST(report_xml_reads_back)
+{
+    tenant_memo memo = {0};
+    tenant_ctx t = {.code = "acme", .tz = tz_find("Asia/Tokyo"), .memo = &memo};
+    ck_assert_ptr_nonnull(t.tz);
+    op_ctx op = {.a = A, .req_id = "test", .tenant = &t, .lang = "ja"};
+    export_report r = {.id = "0b9f3c1e-7d4a-4c11-9a55-2f6c1d0e8a01", .seq = 7, .definition_id = 12,
+                       .definition_revision = 3, .name = "Line A & B", .number = "N-1", .status = "editing",
+                       .created_at = "2026-12-04T23:00:00Z", .updated_at = "2026-12-05T00:00:00Z",
+                       .created_by = "sato", .updated_by = "sato"};
+    for (int i = 0; i < 10; i++)
+        r.remarks[i] = "";
+    for (int i = 0; i < 5; i++)
+        r.system_keys[i] = "";
+    r.remarks[1] = "r2 <x>";
+    r.system_keys[4] = "WO-9";
+    for (int deleted = 0; deleted < 2; deleted++) {
+        r.deleted_at = deleted ? "2026-12-05T00:30:00Z" : NULL;
+        buf b;
+        buf_init(&b, A);
+        export_sink sink = {to_buf, &b};
+        ck_assert_int_eq(export_xml_write(&op, &r, &sink), OP_OK);
+        buf_add(&b, "", 1);
+        ck_assert_ptr_nonnull(strstr(b.data, "<updateTime>2026/12/05 09:00:00</updateTime>"));
+        ck_assert_int_eq(strstr(b.data, "<deleteTime>2026/12/05 09:30:00</deleteTime>") != NULL, deleted);
+        ck_assert_int_eq(strstr(b.data, "deleteTime") != NULL, deleted);
+        ck_assert_ptr_nonnull(strstr(b.data, "<remarksValue2>r2 &lt;x&gt;</remarksValue2>"));
+        ck_assert_ptr_null(strstr(b.data, "remarksValue1>"));
+        imp_batch ib;
+        const char *msg = NULL;
+        ck_assert_int_eq(import_read_xml(A, b.data, b.len - 1, "utf-8", &ib, &msg), IMP_OK);
+        ck_assert_int_eq(ib.n, 1);
+        imp_report *x = &ib.r[0];
+        ck_assert_ptr_null(x->bad_code);
+        ck_assert_int_eq(x->def_id, 12);
+        ck_assert_str_eq(x->rep_id, "7");
+        ck_assert_str_eq(x->name, "Line A & B");
+        ck_assert_ptr_null(x->remarks[0]);
+        ck_assert_str_eq(x->remarks[1], "r2 <x>");
+        ck_assert_str_eq(x->system_keys[4], "WO-9");
+        ck_assert_ptr_null(x->system_keys[0]);
+    }
+}
+END_TEST
+
 Suite *suite_import(void)
 {
     Suite *s = suite_create("import");
@@ -390,6 +448,7 @@ Suite *suite_import(void)
     tcase_add_test(t, encodings);
     tcase_add_test(t, zip_form);
     tcase_add_test(t, csv_form);
+    tcase_add_test(t, report_xml_reads_back);
     suite_add_tcase(s, t);
     return s;
 }
