@@ -4,6 +4,7 @@
 #include "ops/dbproc.h"
 #include "ops/manifest.h"
 #include "util/crypto.h"
+#include "util/recio.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -157,18 +158,7 @@ typedef struct fd_sink {
 
 static bool to_fd(void *arg, const void *p, size_t n)
 {
-    fd_sink *s = arg;
-    const unsigned char *b = p;
-    while (n) {
-        ssize_t w = write(s->fd, b, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return false;
-        b += w;
-        n -= (size_t)w;
-    }
-    return true;
+    return recio_write_all(((fd_sink *)arg)->fd, p, n);
 }
 
 bool backup_extract(const ops_env *e, const char *gen, const char *tenant, int fd, char *err, size_t errlen)
