@@ -1,5 +1,6 @@
 /* dbproc.c - mariadb-dump and mariadb as child processes (see dbproc.h). */
 #include "ops/dbproc.h"
+#include "util/recio.h"
 #include "util/buf.h"
 
 #include <errno.h>
@@ -272,17 +273,9 @@ typedef struct load_sink {
 static bool to_loader(void *arg, const void *p, size_t n)
 {
     load_sink *s = arg;
-    const unsigned char *b = p;
-    while (n) {
-        ssize_t w = write(s->fd, b, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0) {
-            s->err = errno;
-            return false;
-        }
-        b += w;
-        n -= (size_t)w;
+    if (!recio_write_all(s->fd, p, n)) {
+        s->err = errno;
+        return false;
     }
     return true;
 }

@@ -6,6 +6,7 @@
 #include "reports/report.h"
 #include "tenant/resolve.h"
 #include "tenant/code.h"
+#include "util/recio.h"
 #include "util/buf.h"
 #include "util/crypto.h"
 #include "reports/values.h"
@@ -86,18 +87,10 @@ static bool ex_open(exporter *x, exfile *f, const char *rel)
 
 static bool flush_to(exporter *x, exfile *f, const void *p, size_t n)
 {
-    const unsigned char *b = p;
     EVP_DigestUpdate(f->md, p, n);
     f->size += n;
-    while (n) {
-        ssize_t w = write(f->fd, b, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return ex_fail(x, "cannot write %s: %s", f->rel, strerror(errno));
-        b += w;
-        n -= (size_t)w;
-    }
+    if (!recio_write_all(f->fd, p, n))
+        return ex_fail(x, "cannot write %s: %s", f->rel, strerror(errno));
     return true;
 }
 

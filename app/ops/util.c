@@ -1,6 +1,7 @@
 /* util.c - shared helpers of the operator's commands (see ops.h). */
 #include "ops/ops.h"
 #include "tenant/code.h"
+#include "util/recio.h"
 #include "util/buf.h"
 #include "util/crypto.h"
 #include "util/str.h"
@@ -342,20 +343,7 @@ bool ops_write_file_atomic(const char *path, const void *data, size_t n, char *e
         snprintf(err, errlen, "cannot create %s: %s", tmp, strerror(errno));
         return false;
     }
-    const char *p = data;
-    size_t left = n;
-    bool ok = true;
-    while (ok && left) {
-        ssize_t w = write(fd, p, left);
-        if (w < 0 && errno == EINTR)
-            continue;
-        ok = w > 0;
-        if (ok) {
-            p += w;
-            left -= (size_t)w;
-        }
-    }
-    ok = ok && fsync(fd) == 0;
+    bool ok = recio_write_all(fd, data, n) && fsync(fd) == 0;
     int saved = errno;
     ok = close(fd) == 0 && ok;
     if (!ok || rename(tmp, path) != 0) {
