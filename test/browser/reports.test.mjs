@@ -41,7 +41,10 @@ const GROUPS = {
     'def.reports.delete', 'definitions.view'],
 };
 const T = { timeout: 120_000 };
-const today = new Date().toISOString().slice(0, 10);
+// "YYYY-MM-DD" in the tenant's zone (Asia/Tokyo, the default): dates the
+// server fills in (stamps, "today") are the customer's, not UTC's
+const tokyoDay = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Tokyo', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+const today = tokyoDay();
 
 let env, base, defId, defRev, inspectorToken;
 const reports = {};   // applying: the completed one; editing: the one still being filled in
@@ -323,6 +326,7 @@ step('3. the foreman approves stage 1 with a comment and sees his stamp', async 
   assert.equal(await page.locator('#approve').count(), 1, 'a member of the stage\'s group may approve');
   assert.match(await text('#stages li.sg-pending'), /班長 Foreman/);
   await page.fill('#approval-comment', '圧力が高いので再点検を指示済み。Re-check ordered.');
+  const dayBefore = tokyoDay();
   const r = await click('#approve');
   assert.equal(r.status(), 200, await page.locator('main').innerText());
   assert.match(await text('main .notice'), /approved/);
@@ -334,7 +338,9 @@ step('3. the foreman approves stage 1 with a comment and sees his stamp', async 
   assert.equal(await stamp.count(), 1, 'the foreman\'s stamp in the approval box');
   assert.equal(await text('#v-2-3 .st-name'), USERS.foreman.name);
   assert.equal(await text('#v-2-3 .st-role'), 'APPROVED');
-  assert.equal(await text('#v-2-3 .st-date'), today.replaceAll('-', '.'));
+  // the approval's day in Tokyo (either side, should the click cross midnight)
+  assert.ok([dayBefore, tokyoDay()].map((d) => d.replaceAll('-', '.')).includes(await text('#v-2-3 .st-date')),
+    `the stamp's date is the day of the approval in Asia/Tokyo: ${await text('#v-2-3 .st-date')}`);
   inside(await stamp.locator('circle').boundingBox(), await page.locator('#v-2-3 rect.box').boundingBox(), 'the stamp');
   assert.equal(await page.locator('#v-2-3 .st-name').evaluate((e) => getComputedStyle(e).fill), 'rgb(200, 39, 45)');
   const log = await rowsOf('#approvals');

@@ -23,7 +23,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { HERE } from './lib.mjs';
-import { setUpTenant } from './tablet-lib.mjs';
+import { setUpTenant, tokyoDate } from './tablet-lib.mjs';
 
 const APP = path.resolve(HERE, '../../static/app');
 const mod = (f) => import(pathToFileURL(path.join(APP, 'js', f)).href);
@@ -119,7 +119,7 @@ test('static/app is ready to serve: vendored library and service worker stamp cu
 test('the app judges every value as the server does, with the same canonical form', async () => {
   const def = (await ctx.api('GET', `/definitions/${defId}`, { token })).json;
   const byId = Object.fromEntries(def.sheets[0].clusters.map((c) => [c.id, c]));
-  const today = new Date().toISOString().slice(0, 10);   // the server's "today" is UTC's
+  const today = tokyoDate(0);   // the server's "today" is the tenant's (Asia/Tokyo)
   const mismatches = [];
   let refused = 0;
   for (const [cluster, input] of CASES) {

@@ -87,3 +87,19 @@ sanitizer_clean() {
   grep -hE -A12 "$pat" "${hits[@]}" | sed -n '1,80p'
   return 1
 }
+
+# tap_failures LOG [MAX_LINES]: each failed test of node's TAP output with
+# the first lines of its YAML block (error, expected, actual, the top of the
+# stack), so a failure in CI can be read from the run's output alone.
+# Prints only; counts nothing.
+tap_failures() {
+  local log=$1 max=${2:-24}
+  awk -v max="$max" '
+    /^ *not ok / { show = 1; n = 0; print; next }
+    show && /^ *---$/ { next }
+    show && /\(node:/ { next }
+    show && /^ *\.\.\.$/ { show = 0; next }
+    show && /^ *(ok|not ok) / { show = 0 }
+    show { if (n++ < max) print; else if (n == max + 1) print "    (…)"; next }
+  ' "$log" 2>/dev/null
+}
