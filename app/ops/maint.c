@@ -5,15 +5,33 @@
 #include "util/log.h"
 #include "util/tz.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static _Thread_local struct {
+/* The process's copy, refreshed by one thread at a time (the others go on
+ * with the copy they have meanwhile), and each thread's own copy of it,
+ * taken again when its version changes: what a thread answers is never
+ * older than what the process last read, even for a thread that served no
+ * request for hours (an idle thread's copy, kept while the control DB was
+ * away, once said "maintenance" long after it ended). */
+typedef struct state {
     maint_view v;
     char message[4096], next_message[4096];
+} state;
+
+static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+static struct {
+    state s;
     struct timespec read_at;
-    bool loaded, failing;
+    unsigned long version;   /* 0: never read */
+    bool reading, failing;
+} shared;
+
+static _Thread_local struct {
+    state s;
+    unsigned long version;
 } tl;
 
 static const char *const state_sql =
@@ -39,7 +57,8 @@ static void copy(char *dst, size_t n, const char *src)
     snprintf(dst, n, "%s", src ? src : "");
 }
 
-static void reload(const tenant_env *env, arena *a)
+/* Read the state into *to; false when the control DB cannot say. */
+static bool reload(const tenant_env *env, arena *a, state *to, const char **why)
 {
     db_conn *ctl = NULL;
     db_rows rows;
@@ -50,24 +69,19 @@ static void reload(const tenant_env *env, arena *a)
             st = db_query(ctl, a, state_sql, DB_NOARGS, &rows, NULL);
     }
     if (st != DB_OK || rows.nrows != 1) {
-        if (!tl.failing)   /* once, not on every re-read */
-            log_warn("maintenance state: cannot read the control database (%s); keeping the last state",
-                     st == DB_OK ? "no maintenance_state row: run genbactl migrate" : ctl ? db_error(ctl) : "gone");
-        tl.failing = true;
-        return;
+        *why = st == DB_OK ? "no maintenance_state row: run genbactl migrate" : ctl ? db_error(ctl) : "gone";
+        return false;
     }
-    tl.failing = false;
-    maint_view *v = &tl.v;
+    maint_view *v = &to->v;
     v->active = db_cell(&rows, 0, 0) && !strcmp(db_cell(&rows, 0, 0), "1");
-    copy(tl.message, sizeof tl.message, db_cell(&rows, 0, 1));
-    v->message = tl.message;
+    copy(to->message, sizeof to->message, db_cell(&rows, 0, 1));
     v->until = (time_t)strtoll(db_cell(&rows, 0, 2) ? db_cell(&rows, 0, 2) : "0", NULL, 10);
     v->has_next = db_cell(&rows, 0, 3) != NULL;
     v->next_id = v->has_next ? strtoll(db_cell(&rows, 0, 3), NULL, 10) : 0;
     v->next_from = v->has_next ? (time_t)strtoll(db_cell(&rows, 0, 4), NULL, 10) : 0;
     v->next_to = v->has_next ? (time_t)strtoll(db_cell(&rows, 0, 5), NULL, 10) : 0;
-    copy(tl.next_message, sizeof tl.next_message, v->has_next ? db_cell(&rows, 0, 6) : "");
-    v->next_message = tl.next_message;
+    copy(to->next_message, sizeof to->next_message, v->has_next ? db_cell(&rows, 0, 6) : "");
+    return true;
 }
 
 const maint_view *maint_current(const tenant_env *env)
@@ -77,23 +91,45 @@ const maint_view *maint_current(const tenant_env *env)
         return &off;
     struct timespec now;
     clock_gettime(CLOCK_MONOTONIC, &now);
-    long long ms = (long long)(now.tv_sec - tl.read_at.tv_sec) * 1000 + (now.tv_nsec - tl.read_at.tv_nsec) / 1000000;
-    if (!tl.loaded || ms >= MAINT_CACHE_SECONDS * 1000LL) {
-        if (!tl.loaded) {
-            tl.v.message = tl.message;
-            tl.v.next_message = tl.next_message;
-        }
-        tl.loaded = true;
-        tl.read_at = now;
+    pthread_mutex_lock(&mu);
+    long long ms = (long long)(now.tv_sec - shared.read_at.tv_sec) * 1000 +
+                   (now.tv_nsec - shared.read_at.tv_nsec) / 1000000;
+    bool mine = !shared.reading && (!shared.version || ms >= MAINT_CACHE_SECONDS * 1000LL);
+    if (mine) {
+        shared.reading = true;
+        shared.read_at = now;
+    }
+    pthread_mutex_unlock(&mu);
+    if (mine) {
         /* the query's rows go to a scratch arena: this may run before the
          * request's own arena is set up for it, and must not grow it */
+        state *fresh = malloc(sizeof *fresh);
         arena *a = arena_new();
-        if (a) {
-            reload(env, a);
-            arena_free(&a);
+        const char *why = "out of memory";
+        bool ok = fresh && a && reload(env, a, fresh, &why);
+        pthread_mutex_lock(&mu);
+        shared.reading = false;
+        if (ok) {
+            shared.s = *fresh;
+            shared.version++;
+            shared.failing = false;
+        } else if (!shared.failing) {   /* once, not on every re-read */
+            log_warn("maintenance state: cannot read the control database (%s); keeping the last state", why);
+            shared.failing = true;
         }
+        pthread_mutex_unlock(&mu);
+        arena_free(&a);
+        free(fresh);
     }
-    return &tl.v;
+    pthread_mutex_lock(&mu);
+    if (tl.version != shared.version) {
+        tl.s = shared.s;
+        tl.version = shared.version;
+    }
+    pthread_mutex_unlock(&mu);
+    tl.s.v.message = tl.s.message;
+    tl.s.v.next_message = tl.s.next_message;
+    return &tl.s.v;
 }
 
 void maint_local_time(const genba_config *cfg, const tz_zone *z, time_t t, char *out)

@@ -2,10 +2,12 @@
  *
  * genbactl maintenance on|off writes one row of the control DB
  * (maintenance_state); genbactl maintenance schedule adds windows
- * (maintenance_windows).  Each worker thread keeps its own copy of both,
- * read again at most every MAINT_CACHE_SECONDS, so a change reaches every
- * thread within that time without a query per request.  While a thread
- * cannot read the control DB it keeps its last copy (a tenant request then
+ * (maintenance_windows).  Each worker process keeps one copy of both, read
+ * again by one of its threads at most every MAINT_CACHE_SECONDS, so a
+ * change reaches every thread of a process that serves requests within that
+ * time without a query per request; a thread that was idle answers with the
+ * process's copy, never an older one of its own.  While the control DB
+ * cannot be read the process keeps its last copy (a tenant request then
  * fails at the tenant step anyway).
  *
  * While maintenance is on, every route with a {tenant} answers 503 with
@@ -14,7 +16,7 @@
  * page with the operator's message for the console.  /healthz, /readyz,
  * /metrics and /maintenance keep answering.
  *
- * Every function works on the calling thread's copy; none is shared.
+ * maint_current returns the calling thread's snapshot of the process's copy.
  */
 #ifndef GENBA_MAINT_H
 #define GENBA_MAINT_H
