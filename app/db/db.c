@@ -29,6 +29,36 @@ struct db_conn {
     char last_error[512];
 };
 
+/* "YYYY-MM-DD HH:MM:SS[.f]" with dec (0-6) digits of the fraction: the text
+ * libmariadb gives for a DATETIME or TIMESTAMP fetched as a string. */
+static size_t datetime_text(const MYSQL_TIME *t, unsigned dec, char *o)
+{
+    unsigned v[6] = {t->year, t->month, t->day, t->hour, t->minute, t->second};
+    static const char sep[] = "x-- ::";   /* before each field but the first */
+    char *p = o;
+    for (int i = 0; i < 6; i++) {
+        if (i)
+            *p++ = sep[i];
+        else {
+            *p++ = (char)('0' + v[0] / 1000 % 10);
+            *p++ = (char)('0' + v[0] / 100 % 10);
+        }
+        *p++ = (char)('0' + v[i] / 10 % 10);
+        *p++ = (char)('0' + v[i] % 10);
+    }
+    if (dec > 0 && dec <= 6) {
+        char d[6];
+        unsigned long f = t->second_part;
+        for (int i = 5; i >= 0; i--, f /= 10)
+            d[i] = (char)('0' + f % 10);
+        *p++ = '.';
+        memcpy(p, d, dec);
+        p += dec;
+    }
+    *p = '\0';
+    return (size_t)(p - o);
+}
+
 static char *dupz(const char *s)
 {
     return s ? strdup(s) : NULL;
@@ -351,15 +381,27 @@ static db_status query(db_conn *c, arena *a, const char *sql, const db_arg *args
             out->len = arena_calloc(a, nrows * ncols + 1, sizeof *out->len);
         }
     }
+    MYSQL_TIME *times = arena_calloc(a, ncols, sizeof *times);
+    bool *is_time = arena_calloc(a, ncols, sizeof *is_time);
     for (size_t j = 0; j < ncols; j++) {
+        rb[j].length = &lens[j];
+        rb[j].is_null = &nulls[j];
+        if ((fields[j].type == MYSQL_TYPE_DATETIME || fields[j].type == MYSQL_TYPE_TIMESTAMP) &&
+            fields[j].decimals <= 6) {
+            /* fetched as a date and written here as the library would
+             * write it (its sprintf was a tenth of a long walk's time) */
+            is_time[j] = true;
+            rb[j].buffer_type = MYSQL_TYPE_DATETIME;
+            rb[j].buffer = &times[j];
+            rb[j].buffer_length = sizeof times[j];
+            continue;
+        }
         unsigned long cap_j = stream ? 8192 : fields[j].max_length;   /* streaming: longer ones fetched apart */
         if (cap_j < 64)
             cap_j = 64;
         rb[j].buffer_type = MYSQL_TYPE_STRING;
         rb[j].buffer_length = cap_j + 1;
         rb[j].buffer = arena_alloc(a, cap_j + 1);
-        rb[j].length = &lens[j];
-        rb[j].is_null = &nulls[j];
     }
     mysql_stmt_bind_result(stmt, rb);
     for (size_t r = 0; r < nrows; r++) {
@@ -380,6 +422,12 @@ static db_status query(db_conn *c, arena *a, const char *sql, const db_arg *args
             size_t k = r * ncols + j;
             if (nulls[j]) {
                 out->cell[k] = NULL;
+                continue;
+            }
+            if (is_time[j]) {
+                char *v = arena_alloc(a, 28);
+                out->len[k] = datetime_text(&times[j], fields[j].decimals, v);
+                out->cell[k] = v;
                 continue;
             }
             char *v = arena_alloc(a, lens[j] + 1);

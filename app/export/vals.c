@@ -72,14 +72,16 @@ static bool str(jp *j, const char **out)
     if (j->p >= j->end || *j->p != '"')
         return false;
     const char *s = ++j->p;
-    /* the closing quote: the first quote with no backslash before it */
-    const char *q = memchr(s, '"', (size_t)(j->end - s));
-    bool esc = q && memchr(s, '\\', (size_t)(q - s)) != NULL;
-    if (!esc) {
-        if (!q)
-            return false;
-        j->p = q;
-    } else {
+    /* the closing quote: the first quote with no backslash before it (a
+     * loop, not memchr: the strings here are a few bytes, a call costs more) */
+    const char *q = s;
+    while (q < j->end && *q != '"' && *q != '\\')
+        q++;
+    if (q >= j->end)
+        return false;
+    bool esc = *q == '\\';
+    j->p = q;
+    if (esc) {
         while (j->p < j->end && *j->p != '"') {
             if (*j->p == '\\' && ++j->p >= j->end)
                 return false;
@@ -187,19 +189,23 @@ static bool member_text(jp *j, const char **out)
     return true;
 }
 
+/* "S/C" (digits, at most 7 each) into sheet and cluster. */
 static bool key(const char *k, int *sheet, int *cluster)
 {
-    char *e;
-    if (*k < '0' || *k > '9')
+    int v[2] = {0, 0};
+    for (int i = 0; i < 2; i++) {
+        int n = 0;
+        while (*k >= '0' && *k <= '9' && n < 8) {
+            v[i] = v[i] * 10 + (*k++ - '0');
+            n++;
+        }
+        if (!n || n == 8 || *k++ != (i ? '\0' : '/'))
+            return false;
+    }
+    if (v[0] > 1000000 || v[1] > 1000000)
         return false;
-    long s = strtol(k, &e, 10);
-    if (*e != '/' || e[1] < '0' || e[1] > '9')
-        return false;
-    long c = strtol(e + 1, &e, 10);
-    if (*e || s > 1000000 || c > 1000000)
-        return false;
-    *sheet = (int)s;
-    *cluster = (int)c;
+    *sheet = v[0];
+    *cluster = v[1];
     return true;
 }
 

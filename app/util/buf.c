@@ -26,6 +26,12 @@ static void buf_grow(buf *b, size_t extra)
     b->cap = cap;
 }
 
+char *buf_reserve(buf *b, size_t n)
+{
+    buf_grow(b, n);
+    return b->data + b->len;
+}
+
 void buf_add(buf *b, const void *p, size_t n)
 {
     buf_grow(b, n);
