@@ -1,4 +1,5 @@
 #include "db/db.h"
+#include "util/cdate.h"
 #include "util/buf.h"
 #include "util/log.h"
 
@@ -33,19 +34,8 @@ struct db_conn {
  * libmariadb gives for a DATETIME or TIMESTAMP fetched as a string. */
 static size_t datetime_text(const MYSQL_TIME *t, unsigned dec, char *o)
 {
-    unsigned v[6] = {t->year, t->month, t->day, t->hour, t->minute, t->second};
-    static const char sep[] = "x-- ::";   /* before each field but the first */
-    char *p = o;
-    for (int i = 0; i < 6; i++) {
-        if (i)
-            *p++ = sep[i];
-        else {
-            *p++ = (char)('0' + v[0] / 1000 % 10);
-            *p++ = (char)('0' + v[0] / 100 % 10);
-        }
-        *p++ = (char)('0' + v[i] / 10 % 10);
-        *p++ = (char)('0' + v[i] % 10);
-    }
+    char *p = o + cdate_time_text(o, (int)t->year, (int)t->month, (int)t->day, (int)t->hour, (int)t->minute,
+                                  (int)t->second);
     if (dec > 0 && dec <= 6) {
         char d[6];
         unsigned long f = t->second_part;

@@ -178,20 +178,7 @@ const char *table_own_text(table *t, const export_report *r, int k, char *tmp, s
             return utc;
         if (tmplen < 20 || y < 0 || y > 9999)
             return utc;
-        int f[6] = {y, mo, d, h, mi, s};
-        static const char sep[] = "x-- ::";   /* before each field but the first */
-        char *p = tmp;
-        for (int i = 0; i < 6; i++) {
-            if (i)
-                *p++ = sep[i];
-            if (!i) {
-                *p++ = (char)('0' + y / 1000);
-                *p++ = (char)('0' + y / 100 % 10);
-            }
-            *p++ = (char)('0' + f[i] / 10 % 10);
-            *p++ = (char)('0' + f[i] % 10);
-        }
-        *p = '\0';
+        cdate_time_text(tmp, y, mo, d, h, mi, s);
         return tmp;
     }
     default:

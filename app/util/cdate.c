@@ -274,3 +274,22 @@ time_t cdate_start_utc(cdate d, long offset)
 {
     return (time_t)(cdate_to_days(d) * 86400L - offset);
 }
+
+size_t cdate_time_text(char *out, int y, int mo, int d, int h, int mi, int s)
+{
+    int f[6] = {y, mo, d, h, mi, s};
+    static const char sep[] = "x-- ::";   /* before each field but the first */
+    char *p = out;
+    for (int i = 0; i < 6; i++) {
+        if (i) {
+            *p++ = sep[i];
+        } else {
+            *p++ = (char)('0' + y / 1000 % 10);
+            *p++ = (char)('0' + y / 100 % 10);
+        }
+        *p++ = (char)('0' + f[i] / 10 % 10);
+        *p++ = (char)('0' + f[i] % 10);
+    }
+    *p = '\0';
+    return (size_t)(p - out);
+}

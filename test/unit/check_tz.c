@@ -1,8 +1,10 @@
 /* Time zones (util/tz.c): local dates and clocks, day boundaries, daylight
  * saving transitions, names, parsing of stored UTC times. */
 #include "tests.h"
+#include "util/cdate.h"
 #include "util/tz.h"
 
+#include <stdio.h>
 #include <string.h>
 
 static time_t utc(const char *s)
@@ -161,6 +163,22 @@ static void count(const char *id, void *ctx)
     ck_assert_msg(tz_find(id) != NULL, "listed zone %s is not found", id);
 }
 
+START_TEST(test_time_text)
+{
+    /* what "%04d-%02d-%02d %02d:%02d:%02d" gives, for the walks' own writer */
+    static const int cases[][6] = {{2026, 12, 5, 0, 30, 0}, {1, 1, 1, 0, 0, 0}, {9999, 12, 31, 23, 59, 59},
+                                   {0, 0, 0, 0, 0, 0}, {1970, 1, 1, 9, 5, 7}, {2024, 2, 29, 12, 0, 60}};
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        const int *c = cases[i];
+        char want[32], got[32];
+        snprintf(want, sizeof want, "%04d-%02d-%02d %02d:%02d:%02d", c[0], c[1], c[2], c[3], c[4], c[5]);
+        memset(got, 'x', sizeof got);
+        ck_assert_uint_eq(cdate_time_text(got, c[0], c[1], c[2], c[3], c[4], c[5]), 19);
+        ck_assert_str_eq(got, want);
+    }
+}
+END_TEST
+
 START_TEST(test_each)
 {
     int n[2] = {0, 0};
@@ -179,5 +197,6 @@ TCase *tcase_tz(void)
     tcase_add_test(tc, test_local_to_utc);
     tcase_add_test(tc, test_parse);
     tcase_add_test(tc, test_each);
+    tcase_add_test(tc, test_time_text);
     return tc;
 }
