@@ -158,6 +158,18 @@ db_conn *db_open(const db_params *p, char *err, size_t errlen, bool *gone)
     return c;
 }
 
+db_conn *db_open_like(const db_conn *c, char *err, size_t errlen)
+{
+    if (!c) {
+        snprintf(err, errlen, "no connection");
+        return NULL;
+    }
+    db_params p = {.socket = c->socket, .host = c->host, .port = c->port, .user = c->user,
+                   .password = c->password, .database = c->database, .multi_statements = c->multi};
+    bool gone;
+    return db_open(&p, err, errlen, &gone);
+}
+
 void db_close(db_conn **cp)
 {
     if (!cp || !*cp)

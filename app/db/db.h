@@ -68,6 +68,9 @@ typedef struct db_rows {
  * *gone tells whether the server was unreachable (as opposed to refused). */
 db_conn *db_open(const db_params *p, char *err, size_t errlen, bool *gone);
 void db_close(db_conn **c);
+/* A second connection with c's parameters (a walk reading on two at once);
+ * NULL with the reason in err. */
+db_conn *db_open_like(const db_conn *c, char *err, size_t errlen);
 /* Reconnect with the same parameters after DB_GONE. */
 db_status db_reconnect(db_conn *c);
 /* true when the last call found the server gone and no reconnect succeeded. */

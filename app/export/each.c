@@ -10,6 +10,7 @@
 #include "reports/report.h"
 #include "tenant/resolve.h"
 #include "tenant/user.h"
+#include "util/cdate.h"
 #include "util/log.h"
 #include "util/str.h"
 
@@ -211,13 +212,17 @@ static const char *utc_text(arena *a, const char *s)
     return t;
 }
 
-/* One page: after the key (at, id) when ids is NULL, else exactly ids.
+/* One page: after the key (at, id) when ids is NULL, else exactly ids;
+ * when lo is given (and at is not), from creation time lo on; when hi is
+ * given, before creation time hi (a window of the parallel walk).  Read
+ * on db, the tenant's connection or a reader's own.
  * reports alone, in the order of an index (reports_created and its
  * kin): joined to users or picked in a derived table first, MariaDB sorted
  * the page's rows, values and all, in a temporary table (2.5 times the
  * server's time); the users come from the walk's own cache. */
-static db_status read_page(op_ctx *op, arena *a, const export_filter *f, const char *at, const char *id,
-                           const char *const *ids, int nids, int limit, bool full, db_rows *rows)
+static db_status read_page(op_ctx *op, db_conn *db, arena *a, const export_filter *f, const char *at,
+                           const char *id, const char *lo, const char *hi, const char *const *ids, int nids,
+                           int limit, bool full, db_rows *rows)
 {
     arena *saved = op->a;
     op->a = a;
@@ -230,15 +235,40 @@ static db_status read_page(op_ctx *op, arena *a, const export_filter *f, const c
     reports_filter_from(op, f, &x);
     if (ids) {
         add_ids(&x, ids, nids);
-    } else if (at) {
-        buf_adds(&x.sql, "AND (rp.created_at > ? OR (rp.created_at = ? AND rp.id > ?)) ");
-        report_q_arg(&x, DB_STR(at));
-        report_q_arg(&x, DB_STR(at));
-        report_q_arg(&x, DB_STR(id));
+    } else {
+        if (at) {
+            buf_adds(&x.sql, "AND (rp.created_at > ? OR (rp.created_at = ? AND rp.id > ?)) ");
+            report_q_arg(&x, DB_STR(at));
+            report_q_arg(&x, DB_STR(at));
+            report_q_arg(&x, DB_STR(id));
+        } else if (lo) {
+            buf_adds(&x.sql, "AND rp.created_at >= ? ");
+            report_q_arg(&x, DB_STR(lo));
+        }
+        if (hi) {
+            buf_adds(&x.sql, "AND rp.created_at < ? ");
+            report_q_arg(&x, DB_STR(hi));
+        }
     }
     buf_printf(&x.sql, "ORDER BY rp.created_at, rp.id LIMIT %d", ids ? nids : limit);
-    db_status st = db_query_stream(op->tenant->db, a, x.sql.data, x.args, x.n, rows);
+    db_status st = db_query_stream(db, a, x.sql.data, x.args, x.n, rows);
     op->a = saved;
+    return st;
+}
+
+/* The newest creation time among the filter's reports ("" when none). */
+static db_status last_created(op_ctx *op, const export_filter *f, char *out, size_t outlen)
+{
+    report_q x;
+    reports_filter_init(op, &x, 0);
+    reports_filter_with(op, f, &x);
+    buf_adds(&x.sql, "SELECT rp.created_at FROM ");
+    x.in_key_order = true;
+    reports_filter_from(op, f, &x);
+    buf_adds(&x.sql, "ORDER BY rp.created_at DESC, rp.id DESC LIMIT 1");
+    db_rows rows;
+    db_status st = db_query(op->tenant->db, op->a, x.sql.data, x.args, x.n, &rows, NULL);
+    snprintf(out, outlen, "%s", st == DB_OK && rows.nrows ? cell(&rows, 0, 0) : "");
     return st;
 }
 
@@ -398,7 +428,7 @@ static void *fetch_main(void *p)
 {
     fetch *x = p;
     db_thread_init();
-    x->pg->st = read_page(&x->op, x->pg->a, x->f, *x->at ? x->at : NULL, x->id, x->ids, x->nids, x->limit,
+    x->pg->st = read_page(&x->op, x->op.tenant->db, x->pg->a, x->f, *x->at ? x->at : NULL, x->id, NULL, NULL, x->ids, x->nids, x->limit,
                           false, &x->pg->rows);
     db_thread_end();
     return NULL;
@@ -429,6 +459,391 @@ static bool page_defs(op_ctx *op, const db_rows *rows, defslot *defs, int *ndefs
     return true;
 }
 
+/* What the writing side of a walk keeps between pages. */
+typedef struct wstate {
+    arena *ra;         /* a report's own, reset after each */
+    users us;
+    defslot defs[8];
+    int ndefs;
+} wstate;
+
+/* Each report of a page decoded and handed to fn (att and appr: the
+ * page's attachments and approvals, empty unless full). */
+static op_result write_rows(op_ctx *op, wstate *w, const db_rows *rows, const db_rows *att, const db_rows *appr,
+                            bool full, export_each_fn fn, void *ctx)
+{
+    arena *saved = op->a, *ra = w->ra;
+    op_result res = OP_OK;
+    for (size_t i = 0; res == OP_OK && i < rows->nrows; i++) {
+        op->a = ra;
+        export_report r = {0};
+        r.id = cell(rows, i, C_ID);
+        r.seq = num(cell(rows, i, C_SEQ));
+        r.definition_id = num(cell(rows, i, C_DEF));
+        r.definition_revision = (int)num(cell(rows, i, C_REV));
+        r.name = cell(rows, i, C_NAME);
+        r.number = cell(rows, i, C_NUMBER);
+        r.status = cell(rows, i, C_STATUS);
+        r.stage = (int)num(cell(rows, i, C_STAGE));
+        r.rev = (int)num(cell(rows, i, C_RREV));
+        r.created_at = utc_text(ra, cell(rows, i, C_CREATED));
+        r.updated_at = utc_text(ra, cell(rows, i, C_UPDATED));
+        const wuser *cu = user_of(&w->us, cell(rows, i, C_CREATOR)), *uu = user_of(&w->us, cell(rows, i, C_UPDATER));
+        r.created_by = cu->login;
+        r.created_by_name = cu->name;
+        r.updated_by = uu->login;
+        r.updated_by_name = uu->name;
+        for (size_t j = 0; j < sizeof r.remarks / sizeof *r.remarks; j++)
+            r.remarks[j] = cell(rows, i, C_REMARKS + (int)j);
+        for (int k = 0; full && k < REPORT_SYSKEYS; k++)   /* the system keys, after the remarks */
+            r.system_keys[k] = cell(rows, i, C_REMARKS + REPORT_REMARKS + k);
+        const char *vals = db_cell(rows, i, C_VALS);
+        if (!export_vals_parse(ra, vals, vals ? rows->len[i * rows->ncols + C_VALS] : 0, &r.vals) &&
+            !rvals_parse(ra, vals, &r.vals)) {
+            log_error("req id=%s tenant=%s: the stored values of report %s do not parse", op->req_id,
+                      op->tenant->code, r.id);
+            res = OP_ERROR;
+            break;
+        }
+        int k = 0;
+        while (k < w->ndefs && (w->defs[k].id != r.definition_id || w->defs[k].rev != r.definition_revision))
+            k++;
+        if (k == w->ndefs) {   /* (never while the next page is read on this connection: page_defs had them all) */
+            if (w->ndefs == 8)
+                k = w->ndefs = 0;
+            def_rev info;
+            w->defs[k] = (defslot){r.definition_id, r.definition_revision,
+                                   defcache_get(op, r.definition_id, r.definition_revision, &info, &res)};
+            if (!w->defs[k].d)
+                break;
+            w->ndefs++;
+        }
+        r.def = w->defs[k].d;
+        size_t lo, hi;
+        side_range(att, r.id, &lo, &hi);
+        r.att = arena_calloc(ra, hi - lo + 1, sizeof *r.att);
+        for (size_t j = lo; j < hi; j++)
+            r.att[r.natt++] = (export_attachment){atoi(cell(att, j, 1)), atoi(cell(att, j, 2)), cell(att, j, 3),
+                                                  cell(att, j, 5), atoll(cell(att, j, 4))};
+        side_range(appr, r.id, &lo, &hi);
+        r.appr = arena_calloc(ra, hi - lo + 1, sizeof *r.appr);
+        for (size_t j = lo; j < hi; j++)
+            r.appr[r.nappr++] = (export_approval){atoi(cell(appr, j, 1)), cell(appr, j, 2), cell(appr, j, 3),
+                                                  cell(appr, j, 4), cell(appr, j, 5), cell(appr, j, 6)};
+        res = fn(op, &r, ctx);
+        op->a = saved;
+        arena_reset(ra);
+    }
+    op->a = saved;
+    return res;
+}
+
+/* ---- the parallel walk ---------------------------------------------------
+ *
+ * One connection reads a million rows in creation order no faster than
+ * MariaDB's one thread for it finds them (an index entry, then the row by
+ * its primary key): about 5 s, the whole walk's time.  So the walks over a
+ * filter (export_each_values without ids: CSV and XLSX tables) read on two
+ * connections of their own at once.  The reports after the first page are
+ * cut into windows of creation time, each about a page at the density seen
+ * so far (wider after a sparse one, narrower after a dense one); each
+ * reader claims the next window and reads its pages in order (a window
+ * fuller than a page is paged through by key); the writer takes the
+ * windows in order, so the reports come out in the same order as from one
+ * connection.  Memory stays bounded: at most PAR_AHEAD windows in flight
+ * and PAR_PAGES pages of one waiting. */
+#define PAR_READERS 2
+#define PAR_AHEAD 3
+#define PAR_PAGES 2
+
+typedef struct ppage {
+    arena *a;
+    db_rows rows;
+    db_status st;
+    struct ppage *next;
+} ppage;
+
+typedef struct pwin {
+    long long k;          /* the window this slot holds, -1 none */
+    ppage *head, *tail;   /* its pages read and not yet written */
+    int queued;
+    bool done;            /* its reader has read all of it */
+} pwin;
+
+typedef struct par par;
+typedef struct preader {
+    par *x;
+    op_ctx op;            /* a copy (read_page changes op->a) */
+    db_conn *db;
+    pthread_t th;
+    bool started;
+} preader;
+
+struct par {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    const export_filter *f;
+    int limit;
+    long long next_k;                  /* the next window to claim */
+    long long lo_us, width_us, max_us; /* its start, the width to give it; the last creation time */
+    char first_at[40], first_id[40];   /* window 0 starts after this key (the first page's last) */
+    long long write_k;                 /* the window being written */
+    pwin win[PAR_AHEAD];               /* window k in win[k % PAR_AHEAD] */
+    ppage *spare;
+    bool stop, failed;                 /* failed: a reader could not have a page (memory) */
+    preader r[PAR_READERS];
+};
+
+/* "YYYY-MM-DD HH:MM:SS[.ffffff]" <-> microseconds since 1970 (UTC, as stored). */
+static bool time_us(const char *s, long long *out)
+{
+    cdate d;
+    char day[11];
+    if (strlen(s) < 19 || s[10] != ' ' || s[13] != ':' || s[16] != ':')
+        return false;
+    memcpy(day, s, 10);
+    day[10] = '\0';
+    if (!cdate_parse(day, &d))
+        return false;
+    long long us = ((long long)cdate_to_days(d) * 86400 + num(s + 11) * 3600 + num(s + 14) * 60 + num(s + 17)) * 1000000;
+    if (s[19] == '.') {
+        long long f = 0;
+        int n = 0;
+        for (const char *p = s + 20; *p >= '0' && *p <= '9' && n < 6; p++, n++)
+            f = f * 10 + (*p - '0');
+        for (; n < 6; n++)
+            f *= 10;
+        us += f;
+    }
+    *out = us;
+    return true;
+}
+
+static void time_text(long long us, char *out)
+{
+    long long days = us >= 0 ? us / 86400000000LL : (us - 86399999999LL) / 86400000000LL;
+    long long rest = us - days * 86400000000LL, sec = rest / 1000000;
+    cdate d = cdate_from_days((long)days);
+    char *p = out + cdate_time_text(out, d.y, d.m, d.d, (int)(sec / 3600), (int)(sec / 60 % 60), (int)(sec % 60));
+    snprintf(p, 12, ".%06llu", (unsigned long long)(rest % 1000000));   /* (out: at least 40 bytes) */
+}
+
+static ppage *par_page(par *x)   /* (under mu) */
+{
+    ppage *pg = x->spare;
+    if (pg) {
+        x->spare = pg->next;
+        pg->next = NULL;
+        return pg;
+    }
+    pg = calloc(1, sizeof *pg);
+    if (pg && !(pg->a = arena_new())) {
+        free(pg);
+        pg = NULL;
+    }
+    return pg;
+}
+
+static void *par_read(void *p)
+{
+    preader *me = p;
+    par *x = me->x;
+    db_thread_init();
+    pthread_mutex_lock(&x->mu);
+    for (;;) {
+        while (!x->stop && x->lo_us <= x->max_us && x->next_k >= x->write_k + PAR_AHEAD)
+            pthread_cond_wait(&x->cv, &x->mu);
+        if (x->stop || x->lo_us > x->max_us)
+            break;
+        long long k = x->next_k++, lo = x->lo_us, width = x->width_us;
+        x->lo_us = lo + width;
+        pwin *w = &x->win[k % PAR_AHEAD];
+        *w = (pwin){.k = k};
+        char at[40] = "", id[40] = "", los[40], his[40];
+        if (!k) {
+            snprintf(at, sizeof at, "%s", x->first_at);
+            snprintf(id, sizeof id, "%s", x->first_id);
+        }
+        time_text(lo, los);
+        time_text(lo + width, his);
+        long long n = 0;
+        for (;;) {
+            while (!x->stop && w->queued >= PAR_PAGES)
+                pthread_cond_wait(&x->cv, &x->mu);
+            ppage *pg = x->stop ? NULL : par_page(x);
+            if (!pg) {
+                if (!x->stop) {   /* never a window cut short in silence */
+                    x->failed = x->stop = true;
+                    pthread_cond_broadcast(&x->cv);
+                }
+                break;
+            }
+            pthread_mutex_unlock(&x->mu);
+            arena_reset_fit(pg->a, 64 << 20);
+            pg->st = read_page(&me->op, me->db, pg->a, x->f, *at ? at : NULL, id, los, his, NULL, 0, x->limit,
+                               false, &pg->rows);
+            bool more = pg->st == DB_OK && pg->rows.nrows == (size_t)x->limit;
+            if (more) {   /* a window fuller than a page: on by key */
+                snprintf(at, sizeof at, "%s", cell(&pg->rows, pg->rows.nrows - 1, C_KEY));
+                snprintf(id, sizeof id, "%s", cell(&pg->rows, pg->rows.nrows - 1, C_ID));
+            }
+            n += pg->st == DB_OK ? (long long)pg->rows.nrows : 0;
+            pthread_mutex_lock(&x->mu);
+            if (w->tail)
+                w->tail->next = pg;
+            else
+                w->head = pg;
+            w->tail = pg;
+            w->queued++;
+            pthread_cond_broadcast(&x->cv);
+            if (!more)
+                break;
+        }
+        w->done = true;
+        /* the next windows' width: about a page at this one's density (at
+         * most four times wider or narrower at once, never under 1 ms) */
+        long long nw = n ? (long long)((double)width * x->limit / (double)n) : width * 4;
+        nw = nw > width * 4 ? width * 4 : nw < width / 4 ? width / 4 : nw;
+        x->width_us = nw < 1000 ? 1000 : nw;
+        pthread_cond_broadcast(&x->cv);
+    }
+    pthread_cond_broadcast(&x->cv);
+    pthread_mutex_unlock(&x->mu);
+    db_thread_end();
+    return NULL;
+}
+
+/* The rest of a walk after its first page (first, a full one) in pages
+ * of limit on PAR_READERS connections of its own.  *alone is true when
+ * they could not be had and nothing was read (the caller walks on alone). */
+static op_result walk_parallel(op_ctx *op, const export_filter *f, const db_rows *first, int limit, wstate *ws,
+                               export_each_fn fn, void *ctx, bool *alone)
+{
+    long long first_us, max_us;
+    char last[40];
+    *alone = true;
+    if (!first->nrows || !time_us(cell(first, 0, C_KEY), &first_us) ||
+        !time_us(cell(first, first->nrows - 1, C_KEY), &max_us))
+        return OP_OK;
+    long long start_us = max_us;   /* (the first page's last creation time, window 0's start) */
+    if (last_created(op, f, last, sizeof last) != DB_OK || !*last || !time_us(last, &max_us))
+        return OP_OK;
+    par *x = calloc(1, sizeof *x);
+    if (!x)
+        return OP_OK;
+    pthread_mutex_init(&x->mu, NULL);
+    pthread_cond_init(&x->cv, NULL);
+    x->f = f;
+    x->limit = limit;
+    x->lo_us = start_us;
+    long long span = start_us - first_us;   /* the first page's density: its rows over its span */
+    x->width_us = span > 0 ? span * limit / (long long)first->nrows : 1000;
+    if (x->width_us < 1000)
+        x->width_us = 1000;
+    x->max_us = max_us;
+    snprintf(x->first_at, sizeof x->first_at, "%s", cell(first, first->nrows - 1, C_KEY));
+    snprintf(x->first_id, sizeof x->first_id, "%s", cell(first, first->nrows - 1, C_ID));
+    for (int i = 0; i < PAR_AHEAD; i++)
+        x->win[i].k = -1;
+    op_result res = OP_OK;
+    int opened = 0;
+    for (int i = 0; i < PAR_READERS; i++) {
+        char err[512];
+        x->r[i] = (preader){.x = x, .op = *op, .db = db_open_like(op->tenant->db, err, sizeof err)};
+        if (!x->r[i].db) {
+            log_warn("req id=%s tenant=%s: a second reader for the export: %s (read on one)", op->req_id,
+                     op->tenant->code, err);
+            break;
+        }
+        opened++;
+    }
+    if (opened == PAR_READERS) {
+        log_info("req id=%s tenant=%s: the walk reads on %d connections of its own", op->req_id, op->tenant->code,
+                 PAR_READERS);
+        for (int i = 0; i < PAR_READERS; i++)
+            x->r[i].started = pthread_create(&x->r[i].th, NULL, par_read, &x->r[i]) == 0;
+        *alone = !x->r[0].started;   /* (nothing read yet: the caller walks on alone) */
+    }
+    for (long long k = 0; !*alone && res == OP_OK;) {
+        pthread_mutex_lock(&x->mu);
+        x->write_k = k;
+        pthread_cond_broadcast(&x->cv);
+        pwin *w = &x->win[k % PAR_AHEAD];
+        bool readers_gone = false;
+        for (;;) {
+            bool mine = w->k == k;
+            if (mine && (w->head || w->done))
+                break;
+            if (x->failed)
+                break;
+            bool unclaimed = k >= x->next_k && x->lo_us > x->max_us;   /* no window k will ever come */
+            readers_gone = true;
+            for (int i = 0; i < PAR_READERS; i++)
+                readers_gone = readers_gone && !x->r[i].started;
+            if (unclaimed || readers_gone)
+                break;
+            pthread_cond_wait(&x->cv, &x->mu);
+        }
+        if (x->failed) {
+            pthread_mutex_unlock(&x->mu);
+            log_error("req id=%s tenant=%s: the walk's reader is out of memory", op->req_id, op->tenant->code);
+            res = OP_ERROR;
+            break;
+        }
+        if (w->k != k) {   /* past the last window */
+            pthread_mutex_unlock(&x->mu);
+            break;
+        }
+        ppage *pg = w->head;
+        if (!pg) {   /* window k written whole */
+            pthread_mutex_unlock(&x->mu);
+            k++;
+            continue;
+        }
+        w->head = pg->next;
+        if (!w->head)
+            w->tail = NULL;
+        w->queued--;
+        pthread_cond_broadcast(&x->cv);
+        pthread_mutex_unlock(&x->mu);
+        db_status st = pg->st;
+        if (st == DB_OK)
+            st = users_load(op, pg->a, &ws->us, &pg->rows);
+        if (st != DB_OK)
+            res = txn_result(st);
+        else
+            res = write_rows(op, ws, &pg->rows, &(db_rows){0}, &(db_rows){0}, false, fn, ctx);
+        pthread_mutex_lock(&x->mu);
+        pg->next = x->spare;
+        x->spare = pg;
+        pthread_mutex_unlock(&x->mu);
+    }
+    pthread_mutex_lock(&x->mu);
+    x->stop = true;
+    pthread_cond_broadcast(&x->cv);
+    pthread_mutex_unlock(&x->mu);
+    for (int i = 0; i < PAR_READERS; i++) {
+        if (x->r[i].started)
+            pthread_join(x->r[i].th, NULL);
+        db_close(&x->r[i].db);
+    }
+    for (int i = 0; i < PAR_AHEAD; i++)
+        for (ppage *pg = x->win[i].head, *n; pg; pg = n) {
+            n = pg->next;
+            pg->next = x->spare;
+            x->spare = pg;
+        }
+    for (ppage *pg = x->spare, *n; pg; pg = n) {
+        n = pg->next;
+        arena_free(&pg->a);
+        free(pg);
+    }
+    pthread_cond_destroy(&x->cv);
+    pthread_mutex_destroy(&x->mu);
+    free(x);
+    return res;
+}
+
 static op_result walk(op_ctx *op, const export_filter *f, const char *const *ids, int nids, bool full,
                       export_each_fn fn, void *ctx, long long *total)
 {
@@ -448,14 +863,13 @@ static op_result walk(op_ctx *op, const export_filter *f, const char *const *ids
     } else if (total && (res = export_count(op, f, NULL, 0, total, NULL, NULL)) != OP_OK) {
         return res;
     }
-    arena *saved = op->a, *ra = arena_new();
+    arena *saved = op->a;
     page pages[2] = {{.a = arena_new()}, {.a = arena_new()}};
-    users us = {arena_new(), arena_calloc(op->a, 2 * USERS_KEPT, sizeof(wuser)), 0};
+    wstate ws = {.ra = arena_new(), .us = {arena_new(), arena_calloc(op->a, 2 * USERS_KEPT, sizeof(wuser)), 0}};
     const char **pids[2] = {arena_alloc(op->a, EXPORT_PAGE * sizeof(char *)),
                             arena_alloc(op->a, EXPORT_PAGE * sizeof(char *))};
     int next = 0, cur = 0, m = 0, limit = PAGE_FIRST;
-    defslot defs[8];
-    int ndefs = 0;
+    bool parallel = !ids && !full;   /* tried after the first page when there is more */
     if (keys) {
         m = nkeys < EXPORT_PAGE ? nkeys : EXPORT_PAGE;
         for (int i = 0; i < m; i++)
@@ -463,8 +877,8 @@ static op_result walk(op_ctx *op, const export_filter *f, const char *const *ids
         next = m;
     }
     if (!keys || m) {
-        pages[0].st = read_page(op, pages[0].a, f, NULL, NULL, keys ? pids[0] : NULL, m, limit, full,
-                                 &pages[0].rows);
+        pages[0].st = read_page(op, op->tenant->db, pages[0].a, f, NULL, NULL, NULL, NULL, keys ? pids[0] : NULL, m,
+                                limit, full, &pages[0].rows);
     } else {
         pages[0].rows.nrows = 0;
         pages[0].st = DB_OK;
@@ -474,7 +888,7 @@ static op_result walk(op_ctx *op, const export_filter *f, const char *const *ids
         db_rows *rows = &pg->rows, att = {0}, appr = {0};
         db_status st = pg->st;
         if (st == DB_OK)
-            st = users_load(op, pg->a, &us, rows);
+            st = users_load(op, pg->a, &ws.us, rows);
         if (st == DB_OK && full && rows->nrows)
             st = read_side(op, pg->a,
                            "SELECT report_id, sheet_no, cluster_id, sha256, size, content_type FROM report_attachments "
@@ -492,15 +906,34 @@ static op_result walk(op_ctx *op, const export_filter *f, const char *const *ids
             res = txn_result(st);
             break;
         }
-        bool all_defs = page_defs(op, rows, defs, &ndefs, &res);
+        bool all_defs = page_defs(op, rows, ws.defs, &ws.ndefs, &res);
         if (!all_defs && res != OP_OK)
             break;
         if (!all_defs)
-            ndefs = 0;   /* more than 8 revisions in the page: asked for one by one below */
+            ws.ndefs = 0;   /* more than 8 revisions in the page: asked for one by one below */
         /* the next page: is there one, and can it be read meanwhile? */
         bool more = keys ? next < nkeys : rows->nrows == (size_t)limit;
         if (!keys && rows->nrows)   /* pages of about PAGE_BYTES whatever the size of the reports */
             limit = page_limit(rows);
+        if (parallel && more) {   /* the first page written, the rest read on two connections */
+            bool alone = false;
+            res = write_rows(op, &ws, rows, &att, &appr, full, fn, ctx);
+            if (res == OP_OK)
+                res = walk_parallel(op, f, rows, limit, &ws, fn, ctx, &alone);
+            if (res != OP_OK || !alone)
+                break;
+            /* no second connection: on alone, from the page after this one */
+            parallel = false;
+            more = true;
+            page *np = &pages[1 - cur];
+            arena_reset_fit(np->a, 64 << 20);
+            char at[40], id[40];
+            snprintf(at, sizeof at, "%s", cell(rows, rows->nrows - 1, C_KEY));
+            snprintf(id, sizeof id, "%s", cell(rows, rows->nrows - 1, C_ID));
+            np->st = read_page(op, op->tenant->db, np->a, f, at, id, NULL, NULL, NULL, 0, limit, full, &np->rows);
+            cur = 1 - cur;
+            continue;
+        }
         page *np = &pages[1 - cur];
         fetch fx = {.op = *op, .f = f, .pg = np, .limit = keys ? EXPORT_PAGE : limit};
         if (more) {
@@ -518,81 +951,21 @@ static op_result walk(op_ctx *op, const export_filter *f, const char *const *ids
             }
         }
         bool ahead = more && !full && all_defs && pthread_create(&fx.th, NULL, fetch_main, &fx) == 0;
-        for (size_t i = 0; res == OP_OK && i < rows->nrows; i++) {
-            op->a = ra;
-            export_report r = {0};
-            r.id = cell(rows, i, C_ID);
-            r.seq = num(cell(rows, i, C_SEQ));
-            r.definition_id = num(cell(rows, i, C_DEF));
-            r.definition_revision = (int)num(cell(rows, i, C_REV));
-            r.name = cell(rows, i, C_NAME);
-            r.number = cell(rows, i, C_NUMBER);
-            r.status = cell(rows, i, C_STATUS);
-            r.stage = (int)num(cell(rows, i, C_STAGE));
-            r.rev = (int)num(cell(rows, i, C_RREV));
-            r.created_at = utc_text(ra, cell(rows, i, C_CREATED));
-            r.updated_at = utc_text(ra, cell(rows, i, C_UPDATED));
-            const wuser *cu = user_of(&us, cell(rows, i, C_CREATOR)), *uu = user_of(&us, cell(rows, i, C_UPDATER));
-            r.created_by = cu->login;
-            r.created_by_name = cu->name;
-            r.updated_by = uu->login;
-            r.updated_by_name = uu->name;
-            for (size_t j = 0; j < sizeof r.remarks / sizeof *r.remarks; j++)
-                r.remarks[j] = cell(rows, i, C_REMARKS + (int)j);
-            for (int k = 0; full && k < REPORT_SYSKEYS; k++)   /* the system keys, after the remarks */
-                r.system_keys[k] = cell(rows, i, C_REMARKS + REPORT_REMARKS + k);
-            const char *vals = db_cell(rows, i, C_VALS);
-            if (!export_vals_parse(ra, vals, vals ? rows->len[i * rows->ncols + C_VALS] : 0, &r.vals) &&
-                !rvals_parse(ra, vals, &r.vals)) {
-                log_error("req id=%s tenant=%s: the stored values of report %s do not parse", op->req_id,
-                          op->tenant->code, r.id);
-                res = OP_ERROR;
-                break;
-            }
-            int k = 0;
-            while (k < ndefs && (defs[k].id != r.definition_id || defs[k].rev != r.definition_revision))
-                k++;
-            if (k == ndefs) {   /* (never while the next page is being read: page_defs had them all) */
-                if (ndefs == 8)
-                    k = ndefs = 0;
-                def_rev info;
-                defs[k] = (defslot){r.definition_id, r.definition_revision,
-                                    defcache_get(op, r.definition_id, r.definition_revision, &info, &res)};
-                if (!defs[k].d)
-                    break;
-                ndefs++;
-            }
-            r.def = defs[k].d;
-            size_t lo, hi;
-            side_range(&att, r.id, &lo, &hi);
-            r.att = arena_calloc(ra, hi - lo + 1, sizeof *r.att);
-            for (size_t j = lo; j < hi; j++)
-                r.att[r.natt++] = (export_attachment){atoi(cell(&att, j, 1)), atoi(cell(&att, j, 2)), cell(&att, j, 3),
-                                                      cell(&att, j, 5), atoll(cell(&att, j, 4))};
-            side_range(&appr, r.id, &lo, &hi);
-            r.appr = arena_calloc(ra, hi - lo + 1, sizeof *r.appr);
-            for (size_t j = lo; j < hi; j++)
-                r.appr[r.nappr++] = (export_approval){atoi(cell(&appr, j, 1)), cell(&appr, j, 2), cell(&appr, j, 3),
-                                                      cell(&appr, j, 4), cell(&appr, j, 5), cell(&appr, j, 6)};
-            res = fn(op, &r, ctx);
-            op->a = saved;
-            arena_reset(ra);
-        }
-        op->a = saved;
+        res = write_rows(op, &ws, rows, &att, &appr, full, fn, ctx);
         if (ahead)
             pthread_join(fx.th, NULL);
         if (res != OP_OK || !more)
             break;
         if (!ahead)
-            np->st = read_page(op, np->a, f, *fx.at ? fx.at : NULL, fx.id, fx.ids, fx.nids, fx.limit, full,
-                               &np->rows);
+            np->st = read_page(op, op->tenant->db, np->a, f, *fx.at ? fx.at : NULL, fx.id, NULL, NULL, fx.ids, fx.nids,
+                               fx.limit, full, &np->rows);
         cur = 1 - cur;
     }
     op->a = saved;
     arena_free(&pages[0].a);
     arena_free(&pages[1].a);
-    arena_free(&ra);
-    arena_free(&us.a);
+    arena_free(&ws.ra);
+    arena_free(&ws.us.a);
     return res;
 }
 
