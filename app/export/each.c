@@ -2,7 +2,11 @@
  * EXPORT_PAGE picked by key (creation time, id) from the filter's
  * statement (reports/list.h), read with their users and values in one
  * statement, and for export_each with their attachments and approvals in
- * two more; each report decoded into an arena of its own. */
+ * two more; each report decoded into an arena of its own.  A walk over a
+ * filter for the tables (export_each_values without ids) reads on two
+ * connections of its own at once after its first page (the parallel walk,
+ * below); the others read the next page on the tenant's connection while
+ * the current one is written. */
 #include "export/report.h"
 #include "auth/perm.h"
 #include "db/txn.h"
