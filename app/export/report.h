@@ -68,9 +68,12 @@ op_result export_each(op_ctx *op, const export_filter *f, const char *const *ids
                       void *ctx, long long *total);
 
 /* The same walk for the tables (CSV, XLSX): values only (r->att and
- * r->appr are empty), one statement a page, the next page read by a
- * thread of its own (on the same connection) while fn writes the current
- * one: fn must not use the database. */
+ * r->appr are empty), one statement a page, read ahead by other threads
+ * while fn writes the current one: with ids, the next page on the same
+ * connection (fn must not use the database); over a filter, after the
+ * first page, on two connections of the walk's own (windows of creation
+ * time, given in order: export/each.c), and then reports created after
+ * the walk began are left out rather than given at the end. */
 op_result export_each_values(op_ctx *op, const export_filter *f, const char *const *ids, int nids,
                              export_each_fn fn, void *ctx, long long *total);
 
