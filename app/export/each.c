@@ -7,14 +7,13 @@
  * connections of its own at once after its first page (the parallel walk,
  * below); the others read the next page on the tenant's connection while
  * the current one is written. */
-#include "export/report.h"
+#include "export/walk.h"
 #include "auth/perm.h"
 #include "db/txn.h"
 #include "forms/defcache.h"
 #include "reports/report.h"
 #include "tenant/resolve.h"
 #include "tenant/user.h"
-#include "util/cdate.h"
 #include "util/log.h"
 #include "util/str.h"
 
@@ -22,21 +21,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static const char *cell(const db_rows *r, size_t row, int col)
-{
-    const char *s = db_cell(r, row, col);
-    return s ? s : "";
-}
-
-/* A whole number the database wrote (no sign, no spaces): atoll without its cost. */
-static long long num(const char *s)
-{
-    long long v = 0;
-    while (*s >= '0' && *s <= '9')
-        v = v * 10 + (*s++ - '0');
-    return v;
-}
 
 static const export_filter no_filter;
 
@@ -200,8 +184,6 @@ op_result export_count(op_ctx *op, const export_filter *f, const char *const *id
                   "rp.stage, rp.rev, rp.created_at, rp.updated_at, rp.created_by, rp.updated_by, rp.vals, "    \
                   "rp.remarks1, rp.remarks2, rp.remarks3, rp.remarks4, rp.remarks5, rp.remarks6, rp.remarks7, "  \
                   "rp.remarks8, rp.remarks9, rp.remarks10"
-enum { C_ID, C_SEQ, C_DEF, C_REV, C_NAME, C_NUMBER, C_STATUS, C_STAGE, C_RREV, C_CREATED, C_UPDATED, C_CREATOR,
-       C_UPDATER, C_VALS, C_REMARKS, C_KEY = C_CREATED };
 
 /* "2026-12-05 00:30:00[.123]" -> "2026-12-05T00:30:00Z" (in a); other text as it is. */
 static const char *utc_text(arena *a, const char *s)
@@ -224,7 +206,7 @@ static const char *utc_text(arena *a, const char *s)
  * kin): joined to users or picked in a derived table first, MariaDB sorted
  * the page's rows, values and all, in a temporary table (2.5 times the
  * server's time); the users come from the walk's own cache. */
-static db_status read_page(op_ctx *op, db_conn *db, arena *a, const export_filter *f, const char *at,
+db_status export_read_page(op_ctx *op, db_conn *db, arena *a, const export_filter *f, const char *at,
                            const char *id, const char *lo, const char *hi, const char *const *ids, int nids,
                            int limit, bool full, db_rows *rows)
 {
@@ -260,35 +242,6 @@ static db_status read_page(op_ctx *op, db_conn *db, arena *a, const export_filte
     return st;
 }
 
-/* The newest creation time among the filter's reports ("" when none). */
-static db_status last_created(op_ctx *op, const export_filter *f, char *out, size_t outlen)
-{
-    report_q x;
-    reports_filter_init(op, &x, 0);
-    reports_filter_with(op, f, &x);
-    buf_adds(&x.sql, "SELECT rp.created_at FROM ");
-    x.in_key_order = true;
-    reports_filter_from(op, f, &x);
-    buf_adds(&x.sql, "ORDER BY rp.created_at DESC, rp.id DESC LIMIT 1");
-    db_rows rows;
-    db_status st = db_query(op->tenant->db, op->a, x.sql.data, x.args, x.n, &rows, NULL);
-    snprintf(out, outlen, "%s", st == DB_OK && rows.nrows ? cell(&rows, 0, 0) : "");
-    return st;
-}
-
-/* The walk's users: id -> login and name, read a page's missing ones at a
- * time (at most USERS_KEPT kept; then forgotten and read again). */
-#define USERS_KEPT 4096
-typedef struct wuser {
-    long long id;
-    const char *login, *name;
-} wuser;
-typedef struct users {
-    arena *a;
-    wuser *slot;   /* open addressing, 2 * USERS_KEPT slots */
-    int n;
-} users;
-
 static wuser *user_slot(users *u, long long id)
 {
     unsigned long long h = (unsigned long long)id * 0x9E3779B97F4A7C15ull;
@@ -297,7 +250,7 @@ static wuser *user_slot(users *u, long long id)
             return &u->slot[i];
 }
 
-static db_status users_load(op_ctx *op, arena *a, users *u, const db_rows *page)
+db_status export_users_load(op_ctx *op, arena *a, users *u, const db_rows *page)
 {
     long long *want = arena_alloc(a, (2 * page->nrows + 1) * sizeof *want);
     size_t n = 0;
@@ -384,11 +337,6 @@ static void side_range(const db_rows *side, const char *id, size_t *lo, size_t *
     *hi = h > l ? h : l;
 }
 
-typedef struct defslot {
-    long long id;
-    int rev;
-    const definition *d;
-} defslot;
 
 /* Pages: the first of PAGE_FIRST reports, the next ones sized to hold
  * about PAGE_BYTES of rows (EXPORT_PAGE at most, 20 at least): 2,000
@@ -432,7 +380,7 @@ static void *fetch_main(void *p)
 {
     fetch *x = p;
     db_thread_init();
-    x->pg->st = read_page(&x->op, x->op.tenant->db, x->pg->a, x->f, *x->at ? x->at : NULL, x->id, NULL, NULL, x->ids, x->nids, x->limit,
+    x->pg->st = export_read_page(&x->op, x->op.tenant->db, x->pg->a, x->f, *x->at ? x->at : NULL, x->id, NULL, NULL, x->ids, x->nids, x->limit,
                           false, &x->pg->rows);
     db_thread_end();
     return NULL;
@@ -463,17 +411,9 @@ static bool page_defs(op_ctx *op, const db_rows *rows, defslot *defs, int *ndefs
     return true;
 }
 
-/* What the writing side of a walk keeps between pages. */
-typedef struct wstate {
-    arena *ra;         /* a report's own, reset after each */
-    users us;
-    defslot defs[8];
-    int ndefs;
-} wstate;
-
 /* Each report of a page decoded and handed to fn (att and appr: the
  * page's attachments and approvals, empty unless full). */
-static op_result write_rows(op_ctx *op, wstate *w, const db_rows *rows, const db_rows *att, const db_rows *appr,
+op_result export_write_rows(op_ctx *op, wstate *w, const db_rows *rows, const db_rows *att, const db_rows *appr,
                             bool full, export_each_fn fn, void *ctx)
 {
     arena *saved = op->a, *ra = w->ra;
@@ -542,312 +482,6 @@ static op_result write_rows(op_ctx *op, wstate *w, const db_rows *rows, const db
     return res;
 }
 
-/* ---- the parallel walk ---------------------------------------------------
- *
- * One connection reads a million rows in creation order no faster than
- * MariaDB's one thread for it finds them (an index entry, then the row by
- * its primary key): about 5 s, the whole walk's time.  So the walks over a
- * filter (export_each_values without ids: CSV and XLSX tables) read on two
- * connections of their own at once.  The reports after the first page are
- * cut into windows of creation time, each about a page at the density seen
- * so far (wider after a sparse one, narrower after a dense one); each
- * reader claims the next window and reads its pages in order (a window
- * fuller than a page is paged through by key); the writer takes the
- * windows in order, so the reports come out in the same order as from one
- * connection.  Memory stays bounded: at most PAR_AHEAD windows in flight
- * and PAR_PAGES pages of one waiting. */
-#define PAR_READERS 2
-#define PAR_AHEAD 3
-#define PAR_PAGES 2
-
-typedef struct ppage {
-    arena *a;
-    db_rows rows;
-    db_status st;
-    struct ppage *next;
-} ppage;
-
-typedef struct pwin {
-    long long k;          /* the window this slot holds, -1 none */
-    ppage *head, *tail;   /* its pages read and not yet written */
-    int queued;
-    bool done;            /* its reader has read all of it */
-} pwin;
-
-typedef struct par par;
-typedef struct preader {
-    par *x;
-    op_ctx op;            /* a copy (read_page changes op->a) */
-    db_conn *db;
-    pthread_t th;
-    bool started;
-} preader;
-
-struct par {
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
-    const export_filter *f;
-    int limit;
-    long long next_k;                  /* the next window to claim */
-    long long lo_us, width_us, max_us; /* its start, the width to give it; the last creation time */
-    char first_at[40], first_id[40];   /* window 0 starts after this key (the first page's last) */
-    long long write_k;                 /* the window being written */
-    pwin win[PAR_AHEAD];               /* window k in win[k % PAR_AHEAD] */
-    ppage *spare;
-    bool stop, failed;                 /* failed: a reader could not have a page (memory) */
-    preader r[PAR_READERS];
-};
-
-/* "YYYY-MM-DD HH:MM:SS[.ffffff]" <-> microseconds since 1970 (UTC, as stored). */
-static bool time_us(const char *s, long long *out)
-{
-    cdate d;
-    char day[11];
-    if (strlen(s) < 19 || s[10] != ' ' || s[13] != ':' || s[16] != ':')
-        return false;
-    memcpy(day, s, 10);
-    day[10] = '\0';
-    if (!cdate_parse(day, &d))
-        return false;
-    long long us = ((long long)cdate_to_days(d) * 86400 + num(s + 11) * 3600 + num(s + 14) * 60 + num(s + 17)) * 1000000;
-    if (s[19] == '.') {
-        long long f = 0;
-        int n = 0;
-        for (const char *p = s + 20; *p >= '0' && *p <= '9' && n < 6; p++, n++)
-            f = f * 10 + (*p - '0');
-        for (; n < 6; n++)
-            f *= 10;
-        us += f;
-    }
-    *out = us;
-    return true;
-}
-
-static void time_text(long long us, char *out)
-{
-    long long days = us >= 0 ? us / 86400000000LL : (us - 86399999999LL) / 86400000000LL;
-    long long rest = us - days * 86400000000LL, sec = rest / 1000000;
-    cdate d = cdate_from_days((long)days);
-    char *p = out + cdate_time_text(out, d.y, d.m, d.d, (int)(sec / 3600), (int)(sec / 60 % 60), (int)(sec % 60));
-    snprintf(p, 12, ".%06llu", (unsigned long long)(rest % 1000000));   /* (out: at least 40 bytes) */
-}
-
-static ppage *par_page(par *x)   /* (under mu) */
-{
-    ppage *pg = x->spare;
-    if (pg) {
-        x->spare = pg->next;
-        pg->next = NULL;
-        return pg;
-    }
-    pg = calloc(1, sizeof *pg);
-    if (pg && !(pg->a = arena_new())) {
-        free(pg);
-        pg = NULL;
-    }
-    return pg;
-}
-
-static void *par_read(void *p)
-{
-    preader *me = p;
-    par *x = me->x;
-    db_thread_init();
-    pthread_mutex_lock(&x->mu);
-    for (;;) {
-        while (!x->stop && x->lo_us <= x->max_us && x->next_k >= x->write_k + PAR_AHEAD)
-            pthread_cond_wait(&x->cv, &x->mu);
-        if (x->stop || x->lo_us > x->max_us)
-            break;
-        long long k = x->next_k++, lo = x->lo_us, width = x->width_us;
-        x->lo_us = lo + width;
-        pwin *w = &x->win[k % PAR_AHEAD];
-        *w = (pwin){.k = k};
-        char at[40] = "", id[40] = "", los[40], his[40];
-        if (!k) {
-            snprintf(at, sizeof at, "%s", x->first_at);
-            snprintf(id, sizeof id, "%s", x->first_id);
-        }
-        time_text(lo, los);
-        time_text(lo + width, his);
-        long long n = 0;
-        for (;;) {
-            while (!x->stop && w->queued >= PAR_PAGES)
-                pthread_cond_wait(&x->cv, &x->mu);
-            ppage *pg = x->stop ? NULL : par_page(x);
-            if (!pg) {
-                if (!x->stop) {   /* never a window cut short in silence */
-                    x->failed = x->stop = true;
-                    pthread_cond_broadcast(&x->cv);
-                }
-                break;
-            }
-            pthread_mutex_unlock(&x->mu);
-            arena_reset_fit(pg->a, 64 << 20);
-            pg->st = read_page(&me->op, me->db, pg->a, x->f, *at ? at : NULL, id, los, his, NULL, 0, x->limit,
-                               false, &pg->rows);
-            bool more = pg->st == DB_OK && pg->rows.nrows == (size_t)x->limit;
-            if (more) {   /* a window fuller than a page: on by key */
-                snprintf(at, sizeof at, "%s", cell(&pg->rows, pg->rows.nrows - 1, C_KEY));
-                snprintf(id, sizeof id, "%s", cell(&pg->rows, pg->rows.nrows - 1, C_ID));
-            }
-            n += pg->st == DB_OK ? (long long)pg->rows.nrows : 0;
-            pthread_mutex_lock(&x->mu);
-            if (w->tail)
-                w->tail->next = pg;
-            else
-                w->head = pg;
-            w->tail = pg;
-            w->queued++;
-            pthread_cond_broadcast(&x->cv);
-            if (!more)
-                break;
-        }
-        w->done = true;
-        /* the next windows' width: about a page at this one's density (at
-         * most four times wider or narrower at once, never under 1 ms) */
-        long long nw = n ? (long long)((double)width * x->limit / (double)n) : width * 4;
-        nw = nw > width * 4 ? width * 4 : nw < width / 4 ? width / 4 : nw;
-        x->width_us = nw < 1000 ? 1000 : nw;
-        pthread_cond_broadcast(&x->cv);
-    }
-    pthread_cond_broadcast(&x->cv);
-    pthread_mutex_unlock(&x->mu);
-    db_thread_end();
-    return NULL;
-}
-
-/* The rest of a walk after its first page (first, a full one) in pages
- * of limit on PAR_READERS connections of its own.  *alone is true when
- * they could not be had and nothing was read (the caller walks on alone). */
-static op_result walk_parallel(op_ctx *op, const export_filter *f, const db_rows *first, int limit, wstate *ws,
-                               export_each_fn fn, void *ctx, bool *alone)
-{
-    long long first_us, max_us;
-    char last[40];
-    *alone = true;
-    if (!first->nrows || !time_us(cell(first, 0, C_KEY), &first_us) ||
-        !time_us(cell(first, first->nrows - 1, C_KEY), &max_us))
-        return OP_OK;
-    long long start_us = max_us;   /* (the first page's last creation time, window 0's start) */
-    if (last_created(op, f, last, sizeof last) != DB_OK || !*last || !time_us(last, &max_us))
-        return OP_OK;
-    par *x = calloc(1, sizeof *x);
-    if (!x)
-        return OP_OK;
-    pthread_mutex_init(&x->mu, NULL);
-    pthread_cond_init(&x->cv, NULL);
-    x->f = f;
-    x->limit = limit;
-    x->lo_us = start_us;
-    long long span = start_us - first_us;   /* the first page's density: its rows over its span */
-    x->width_us = span > 0 ? span * limit / (long long)first->nrows : 1000;
-    if (x->width_us < 1000)
-        x->width_us = 1000;
-    x->max_us = max_us;
-    snprintf(x->first_at, sizeof x->first_at, "%s", cell(first, first->nrows - 1, C_KEY));
-    snprintf(x->first_id, sizeof x->first_id, "%s", cell(first, first->nrows - 1, C_ID));
-    for (int i = 0; i < PAR_AHEAD; i++)
-        x->win[i].k = -1;
-    op_result res = OP_OK;
-    int opened = 0;
-    for (int i = 0; i < PAR_READERS; i++) {
-        char err[512];
-        x->r[i] = (preader){.x = x, .op = *op, .db = db_open_like(op->tenant->db, err, sizeof err)};
-        if (!x->r[i].db) {
-            log_warn("req id=%s tenant=%s: a second reader for the export: %s (read on one)", op->req_id,
-                     op->tenant->code, err);
-            break;
-        }
-        opened++;
-    }
-    if (opened == PAR_READERS) {
-        log_info("req id=%s tenant=%s: the walk reads on %d connections of its own", op->req_id, op->tenant->code,
-                 PAR_READERS);
-        for (int i = 0; i < PAR_READERS; i++)
-            x->r[i].started = pthread_create(&x->r[i].th, NULL, par_read, &x->r[i]) == 0;
-        *alone = !x->r[0].started;   /* (nothing read yet: the caller walks on alone) */
-    }
-    for (long long k = 0; !*alone && res == OP_OK;) {
-        pthread_mutex_lock(&x->mu);
-        x->write_k = k;
-        pthread_cond_broadcast(&x->cv);
-        pwin *w = &x->win[k % PAR_AHEAD];
-        bool readers_gone = false;
-        for (;;) {
-            bool mine = w->k == k;
-            if (mine && (w->head || w->done))
-                break;
-            if (x->failed)
-                break;
-            bool unclaimed = k >= x->next_k && x->lo_us > x->max_us;   /* no window k will ever come */
-            readers_gone = true;
-            for (int i = 0; i < PAR_READERS; i++)
-                readers_gone = readers_gone && !x->r[i].started;
-            if (unclaimed || readers_gone)
-                break;
-            pthread_cond_wait(&x->cv, &x->mu);
-        }
-        if (x->failed) {
-            pthread_mutex_unlock(&x->mu);
-            log_error("req id=%s tenant=%s: the walk's reader is out of memory", op->req_id, op->tenant->code);
-            res = OP_ERROR;
-            break;
-        }
-        if (w->k != k) {   /* past the last window */
-            pthread_mutex_unlock(&x->mu);
-            break;
-        }
-        ppage *pg = w->head;
-        if (!pg) {   /* window k written whole */
-            pthread_mutex_unlock(&x->mu);
-            k++;
-            continue;
-        }
-        w->head = pg->next;
-        if (!w->head)
-            w->tail = NULL;
-        w->queued--;
-        pthread_cond_broadcast(&x->cv);
-        pthread_mutex_unlock(&x->mu);
-        db_status st = pg->st;
-        if (st == DB_OK)
-            st = users_load(op, pg->a, &ws->us, &pg->rows);
-        if (st != DB_OK)
-            res = txn_result(st);
-        else
-            res = write_rows(op, ws, &pg->rows, &(db_rows){0}, &(db_rows){0}, false, fn, ctx);
-        pthread_mutex_lock(&x->mu);
-        pg->next = x->spare;
-        x->spare = pg;
-        pthread_mutex_unlock(&x->mu);
-    }
-    pthread_mutex_lock(&x->mu);
-    x->stop = true;
-    pthread_cond_broadcast(&x->cv);
-    pthread_mutex_unlock(&x->mu);
-    for (int i = 0; i < PAR_READERS; i++) {
-        if (x->r[i].started)
-            pthread_join(x->r[i].th, NULL);
-        db_close(&x->r[i].db);
-    }
-    for (int i = 0; i < PAR_AHEAD; i++)
-        for (ppage *pg = x->win[i].head, *n; pg; pg = n) {
-            n = pg->next;
-            pg->next = x->spare;
-            x->spare = pg;
-        }
-    for (ppage *pg = x->spare, *n; pg; pg = n) {
-        n = pg->next;
-        arena_free(&pg->a);
-        free(pg);
-    }
-    pthread_cond_destroy(&x->cv);
-    pthread_mutex_destroy(&x->mu);
-    free(x);
-    return res;
-}
-
 static op_result walk(op_ctx *op, const export_filter *f, const char *const *ids, int nids, bool full,
                       export_each_fn fn, void *ctx, long long *total)
 {
@@ -881,7 +515,7 @@ static op_result walk(op_ctx *op, const export_filter *f, const char *const *ids
         next = m;
     }
     if (!keys || m) {
-        pages[0].st = read_page(op, op->tenant->db, pages[0].a, f, NULL, NULL, NULL, NULL, keys ? pids[0] : NULL, m,
+        pages[0].st = export_read_page(op, op->tenant->db, pages[0].a, f, NULL, NULL, NULL, NULL, keys ? pids[0] : NULL, m,
                                 limit, full, &pages[0].rows);
     } else {
         pages[0].rows.nrows = 0;
@@ -892,7 +526,7 @@ static op_result walk(op_ctx *op, const export_filter *f, const char *const *ids
         db_rows *rows = &pg->rows, att = {0}, appr = {0};
         db_status st = pg->st;
         if (st == DB_OK)
-            st = users_load(op, pg->a, &ws.us, rows);
+            st = export_users_load(op, pg->a, &ws.us, rows);
         if (st == DB_OK && full && rows->nrows)
             st = read_side(op, pg->a,
                            "SELECT report_id, sheet_no, cluster_id, sha256, size, content_type FROM report_attachments "
@@ -921,9 +555,9 @@ static op_result walk(op_ctx *op, const export_filter *f, const char *const *ids
             limit = page_limit(rows);
         if (parallel && more) {   /* the first page written, the rest read on two connections */
             bool alone = false;
-            res = write_rows(op, &ws, rows, &att, &appr, full, fn, ctx);
+            res = export_write_rows(op, &ws, rows, &att, &appr, full, fn, ctx);
             if (res == OP_OK)
-                res = walk_parallel(op, f, rows, limit, &ws, fn, ctx, &alone);
+                res = export_walk_parallel(op, f, rows, limit, &ws, fn, ctx, &alone);
             if (res != OP_OK || !alone)
                 break;
             /* no second connection: on alone, from the page after this one */
@@ -934,7 +568,7 @@ static op_result walk(op_ctx *op, const export_filter *f, const char *const *ids
             char at[40], id[40];
             snprintf(at, sizeof at, "%s", cell(rows, rows->nrows - 1, C_KEY));
             snprintf(id, sizeof id, "%s", cell(rows, rows->nrows - 1, C_ID));
-            np->st = read_page(op, op->tenant->db, np->a, f, at, id, NULL, NULL, NULL, 0, limit, full, &np->rows);
+            np->st = export_read_page(op, op->tenant->db, np->a, f, at, id, NULL, NULL, NULL, 0, limit, full, &np->rows);
             cur = 1 - cur;
             continue;
         }
@@ -955,13 +589,13 @@ static op_result walk(op_ctx *op, const export_filter *f, const char *const *ids
             }
         }
         bool ahead = more && !full && all_defs && pthread_create(&fx.th, NULL, fetch_main, &fx) == 0;
-        res = write_rows(op, &ws, rows, &att, &appr, full, fn, ctx);
+        res = export_write_rows(op, &ws, rows, &att, &appr, full, fn, ctx);
         if (ahead)
             pthread_join(fx.th, NULL);
         if (res != OP_OK || !more)
             break;
         if (!ahead)
-            np->st = read_page(op, op->tenant->db, np->a, f, *fx.at ? fx.at : NULL, fx.id, NULL, NULL, fx.ids, fx.nids,
+            np->st = export_read_page(op, op->tenant->db, np->a, f, *fx.at ? fx.at : NULL, fx.id, NULL, NULL, fx.ids, fx.nids,
                                fx.limit, full, &np->rows);
         cur = 1 - cur;
     }
