@@ -71,6 +71,28 @@ START_TEST(size_parsing)
 }
 END_TEST
 
+START_TEST(uint_parsing)
+{
+    /* a maximum of one digit too: "3" over 2 was taken once (max - d wrapped) */
+    static const struct {
+        const char *in;
+        uint64_t max;
+        bool ok;
+        uint64_t v;
+    } cases[] = {{"2", 2, true, 2},   {"3", 2, false, 0},  {"9", 2, false, 0},   {"0", 1, true, 0},
+                 {"1", 1, true, 1},   {"5", 1, false, 0},  {"10", 9, false, 0},  {"86400", 86400, true, 86400},
+                 {"86401", 86400, false, 0}, {"", 9, false, 0}, {"1x", 9, false, 0},
+                 {"18446744073709551615", UINT64_MAX, true, UINT64_MAX}, {"18446744073709551616", UINT64_MAX, false, 0}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        uint64_t v = 12345;
+        bool ok = str_parse_uint(cases[i].in, cases[i].max, &v);
+        ck_assert_msg(ok == cases[i].ok, "'%s' up to %llu", cases[i].in, (unsigned long long)cases[i].max);
+        if (ok)
+            ck_assert_uint_eq(v, cases[i].v);
+    }
+}
+END_TEST
+
 START_TEST(hex_roundtrip)
 {
     unsigned char in[5] = {0, 1, 0xab, 0xff, 0x10}, out[5];
@@ -260,6 +282,7 @@ Suite *suite_util(void)
     tcase_add_test(t, recio_frames);
     tcase_add_test(t, buf_grows);
     tcase_add_test(t, size_parsing);
+    tcase_add_test(t, uint_parsing);
     tcase_add_test(t, hex_roundtrip);
     tcase_add_test(t, config_file);
     tcase_add_test(t, config_argon2);
