@@ -4,8 +4,8 @@
  * statement, and for export_each with their attachments and approvals in
  * two more; each report decoded into an arena of its own.  A walk over a
  * filter for the tables (export_each_values without ids) reads on two
- * connections of its own at once after its first page (the parallel walk,
- * below); the others read the next page on the tenant's connection while
+ * connections of its own at once after its first page (export/parallel.c,
+ * unless export_readers = 1); the others read the next page on the tenant's connection while
  * the current one is written. */
 #include "export/walk.h"
 #include "auth/perm.h"
@@ -14,6 +14,7 @@
 #include "reports/report.h"
 #include "tenant/resolve.h"
 #include "tenant/user.h"
+#include "util/config.h"
 #include "util/log.h"
 #include "util/str.h"
 
@@ -337,7 +338,6 @@ static void side_range(const db_rows *side, const char *id, size_t *lo, size_t *
     *hi = h > l ? h : l;
 }
 
-
 /* Pages: the first of PAGE_FIRST reports, the next ones sized to hold
  * about PAGE_BYTES of rows (EXPORT_PAGE at most, 20 at least): 2,000
  * daily-inspection reports, some 200 of a 250-cluster form.  (Two are in
@@ -380,8 +380,8 @@ static void *fetch_main(void *p)
 {
     fetch *x = p;
     db_thread_init();
-    x->pg->st = export_read_page(&x->op, x->op.tenant->db, x->pg->a, x->f, *x->at ? x->at : NULL, x->id, NULL, NULL, x->ids, x->nids, x->limit,
-                          false, &x->pg->rows);
+    x->pg->st = export_read_page(&x->op, x->op.tenant->db, x->pg->a, x->f, *x->at ? x->at : NULL, x->id, NULL, NULL,
+                                 x->ids, x->nids, x->limit, false, &x->pg->rows);
     db_thread_end();
     return NULL;
 }
@@ -507,7 +507,8 @@ static op_result walk(op_ctx *op, const export_filter *f, const char *const *ids
     const char **pids[2] = {arena_alloc(op->a, EXPORT_PAGE * sizeof(char *)),
                             arena_alloc(op->a, EXPORT_PAGE * sizeof(char *))};
     int next = 0, cur = 0, m = 0, limit = PAGE_FIRST;
-    bool parallel = !ids && !full;   /* tried after the first page when there is more */
+    /* over a filter, after the first page when there is more (export/parallel.c) */
+    bool parallel = !ids && !full && op->cfg && op->cfg->export_readers >= 2;
     if (keys) {
         m = nkeys < EXPORT_PAGE ? nkeys : EXPORT_PAGE;
         for (int i = 0; i < m; i++)
@@ -515,8 +516,8 @@ static op_result walk(op_ctx *op, const export_filter *f, const char *const *ids
         next = m;
     }
     if (!keys || m) {
-        pages[0].st = export_read_page(op, op->tenant->db, pages[0].a, f, NULL, NULL, NULL, NULL, keys ? pids[0] : NULL, m,
-                                limit, full, &pages[0].rows);
+        pages[0].st = export_read_page(op, op->tenant->db, pages[0].a, f, NULL, NULL, NULL, NULL, keys ? pids[0] : NULL,
+                                       m, limit, full, &pages[0].rows);
     } else {
         pages[0].rows.nrows = 0;
         pages[0].st = DB_OK;
@@ -553,24 +554,12 @@ static op_result walk(op_ctx *op, const export_filter *f, const char *const *ids
         bool more = keys ? next < nkeys : rows->nrows == (size_t)limit;
         if (!keys && rows->nrows)   /* pages of about PAGE_BYTES whatever the size of the reports */
             limit = page_limit(rows);
-        if (parallel && more) {   /* the first page written, the rest read on two connections */
-            bool alone = false;
-            res = export_write_rows(op, &ws, rows, &att, &appr, full, fn, ctx);
-            if (res == OP_OK)
-                res = export_walk_parallel(op, f, rows, limit, &ws, fn, ctx, &alone);
-            if (res != OP_OK || !alone)
+        if (parallel && more) {   /* this page and the rest written as two connections read them */
+            bool alone;
+            res = export_walk_parallel(op, f, rows, limit, &ws, fn, ctx, &alone);
+            if (!alone)
                 break;
-            /* no second connection: on alone, from the page after this one */
-            parallel = false;
-            more = true;
-            page *np = &pages[1 - cur];
-            arena_reset_fit(np->a, 64 << 20);
-            char at[40], id[40];
-            snprintf(at, sizeof at, "%s", cell(rows, rows->nrows - 1, C_KEY));
-            snprintf(id, sizeof id, "%s", cell(rows, rows->nrows - 1, C_ID));
-            np->st = export_read_page(op, op->tenant->db, np->a, f, at, id, NULL, NULL, NULL, 0, limit, full, &np->rows);
-            cur = 1 - cur;
-            continue;
+            parallel = false;   /* (no second connection: nothing written yet, on alone) */
         }
         page *np = &pages[1 - cur];
         fetch fx = {.op = *op, .f = f, .pg = np, .limit = keys ? EXPORT_PAGE : limit};
@@ -595,8 +584,8 @@ static op_result walk(op_ctx *op, const export_filter *f, const char *const *ids
         if (res != OP_OK || !more)
             break;
         if (!ahead)
-            np->st = export_read_page(op, op->tenant->db, np->a, f, *fx.at ? fx.at : NULL, fx.id, NULL, NULL, fx.ids, fx.nids,
-                               fx.limit, full, &np->rows);
+            np->st = export_read_page(op, op->tenant->db, np->a, f, *fx.at ? fx.at : NULL, fx.id, NULL, NULL, fx.ids,
+                                      fx.nids, fx.limit, full, &np->rows);
         cur = 1 - cur;
     }
     op->a = saved;

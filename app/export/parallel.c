@@ -168,8 +168,8 @@ static void *par_read(void *p)
             }
             pthread_mutex_unlock(&x->mu);
             arena_reset_fit(pg->a, 64 << 20);
-            pg->st = export_read_page(&me->op, me->db, pg->a, x->f, *at ? at : NULL, id, los, his, NULL, 0, x->limit,
-                               false, &pg->rows);
+            pg->st = export_read_page(&me->op, me->db, pg->a, x->f, *at ? at : NULL, id, los, his, NULL, 0,
+                                      x->limit, false, &pg->rows);
             bool more = pg->st == DB_OK && pg->rows.nrows == (size_t)x->limit;
             if (more) {   /* a window fuller than a page: on by key */
                 snprintf(at, sizeof at, "%s", cell(&pg->rows, pg->rows.nrows - 1, C_KEY));
@@ -247,8 +247,10 @@ op_result export_walk_parallel(op_ctx *op, const export_filter *f, const db_rows
                  PAR_READERS);
         for (int i = 0; i < PAR_READERS; i++)
             x->r[i].started = pthread_create(&x->r[i].th, NULL, par_read, &x->r[i]) == 0;
-        *alone = !x->r[0].started;   /* (nothing read yet: the caller walks on alone) */
+        *alone = !x->r[0].started && !x->r[1].started;   /* (nothing read yet: the caller walks on alone) */
     }
+    if (!*alone)   /* the first page while the readers start on the rest */
+        res = export_write_rows(op, ws, first, &(db_rows){0}, &(db_rows){0}, false, fn, ctx);
     for (long long k = 0; !*alone && res == OP_OK;) {
         pthread_mutex_lock(&x->mu);
         x->write_k = k;

@@ -66,10 +66,10 @@ db_status export_users_load(op_ctx *op, arena *a, users *u, const db_rows *page)
  * page's attachments and approvals, empty unless full). */
 op_result export_write_rows(op_ctx *op, wstate *w, const db_rows *rows, const db_rows *att, const db_rows *appr,
                             bool full, export_each_fn fn, void *ctx);
-/* The rest of a walk after its first page (first, a full one) in pages
- * of limit on two connections of its own, written by fn in order.
- * *alone is true when they could not be had and nothing was read (the
- * caller walks on alone). */
+/* A walk from its first page (first, a full one, its users loaded): first
+ * written while two connections of the walk's own read the rest in pages
+ * of limit, all given to fn in order.  *alone is true when they could not
+ * be had and nothing was written (the caller walks on alone). */
 op_result export_walk_parallel(op_ctx *op, const export_filter *f, const db_rows *first, int limit, wstate *ws,
                                export_each_fn fn, void *ctx, bool *alone);
 

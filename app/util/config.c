@@ -61,6 +61,7 @@ static const struct key keys[] = {
     {"runners", K_UINT, O(runners), "1", 64, "background job runners (exports) the master keeps running; 0 = none here (another host runs them)"},
     {"job_stale", K_UINT, O(job_stale), "60", 86400, "seconds a running job may go without its runner's heartbeat before another runner restarts it (at least 3)"},
     {"export_keep", K_UINT, O(export_keep), "604800", 31536000, "seconds a finished export stays downloadable (then its file is removed)"},
+    {"export_readers", K_UINT, O(export_readers), "2", 2, "database connections an export of many reports as a table (CSV, XLSX) reads on at once: 2, or 1 to spare the server connections"},
     {"test_hooks", K_UINT, O(test_hooks), "0", 1, "1 enables the /__test/ routes the test suite uses; never in production"},
     {"smtp_host", K_STR, O(smtp_host), "", 0, "SMTP server for notices and maintenance mail, empty = no mail"},
     {"smtp_port", K_UINT, O(smtp_port), "25", 65535, "its port"},
@@ -82,7 +83,7 @@ static const struct key keys[] = {
 static const struct {
     const char *name;
     uint64_t min;
-} minimums[] = {{"argon2_memory", 19456}, {"argon2_time", 2}, {"argon2_parallelism", 1}, {"backup_daily", 1}, {"job_stale", 3}};
+} minimums[] = {{"argon2_memory", 19456}, {"argon2_time", 2}, {"argon2_parallelism", 1}, {"backup_daily", 1}, {"job_stale", 3}, {"export_readers", 1}};
 
 static uint64_t key_min(const struct key *k)
 {

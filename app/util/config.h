@@ -61,6 +61,7 @@ typedef struct genba_config {
     unsigned runners;                       /* runner processes the master keeps */
     unsigned job_stale;                     /* seconds without a heartbeat before a job is claimed again */
     unsigned export_keep;                   /* seconds a finished export's file is kept */
+    unsigned export_readers;                /* connections a table export reads on (1 or 2) */
 } genba_config;
 
 /* Load the file at path over the defaults.  On failure returns false and

@@ -6,12 +6,14 @@
 // of the filter once, in the order of (creation time, id), deleted ones
 // left out, exactly what one connection read before; and the runner's log
 // says the walk did read on two connections (else this would test the old
-// path).
+// path).  With export_readers = 1 the walk reads on one connection: the
+// same bytes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { repo, ensureTenant, adminToken, api, sql, logText, waitFor } from './lib.mjs';
+import { repo, env, ensureTenant, adminToken, api, sql, logText, waitFor } from './lib.mjs';
 import { bulkReports, waitJob, exportFile } from './exports-lib.mjs';
 
 const T = 'ex-par';
@@ -82,4 +84,29 @@ test('with a status filter too: the same rule', async () => {
                   ORDER BY created_at, id`).split('\n');
   assert.ok(want.length > 5000);
   assert.deepEqual(ids, want);
+});
+
+test('export_readers = 1: one connection, the same table byte for byte', () => {
+  // genbactl tenant report-table walks as the runner does; once with the
+  // stack's configuration (two readers), once with a copy saying 1
+  const [bin, , conf] = env.GENBA_CTL.split(' ');
+  const one = path.join(path.dirname(conf), 'genba-one-reader.conf');
+  writeFileSync(one, `${readFileSync(conf, 'utf8')}\nexport_readers = 1\n`);
+  const table = (c) => {
+    const r = spawnSync(bin, ['-c', c, 'tenant', 'report-table', T, '--format', 'csv', '--definition', String(def), '--out', '-'],
+      { maxBuffer: 1 << 28, timeout: 120000 });
+    assert.equal(r.status, 0, String(r.stderr));
+    return r.stdout;
+  };
+  const two = table(conf), single = table(one);
+  const ids = single.toString('utf8').replace(/^\ufeff/, '').split('\r\n').slice(1).filter((l) => l).map((l) => l.split(',')[0]);
+  const want = q(`SELECT id FROM reports WHERE definition_id = ${def} AND deleted_at IS NULL ORDER BY created_at, id`).split('\n');
+  assert.deepEqual(ids, want);
+  assert.ok(two.equals(single), 'two readers and one give the same bytes');
+  assert.ok(two.length > 1000000);
+  // and a value that is not 1 or 2 is refused by the configuration
+  writeFileSync(one, `${readFileSync(conf, 'utf8')}\nexport_readers = 3\n`);
+  const bad = spawnSync(bin, ['-c', one, 'tenant', 'list'], { encoding: 'utf8' });
+  assert.notEqual(bad.status, 0);
+  assert.match(bad.stderr, /export_readers/);
 });
