@@ -94,7 +94,9 @@ const maint_view *maint_current(const tenant_env *env)
     pthread_mutex_lock(&mu);
     long long ms = (long long)(now.tv_sec - shared.read_at.tv_sec) * 1000 +
                    (now.tv_nsec - shared.read_at.tv_nsec) / 1000000;
-    bool mine = !shared.reading && (!shared.version || ms >= MAINT_CACHE_SECONDS * 1000LL);
+    /* (until the first read has succeeded every thread reads for itself:
+     * none may answer from an empty copy while maintenance is on) */
+    bool mine = !shared.version || (!shared.reading && ms >= MAINT_CACHE_SECONDS * 1000LL);
     if (mine) {
         shared.reading = true;
         shared.read_at = now;
