@@ -24,7 +24,7 @@ op_result flow_load(op_ctx *op, const char *id, flow_report *fr, refusal *why)
     db_status st = db_query(op->tenant->db, op->a,
                             "SELECT id, definition_id, definition_revision, rev, status, stage, created_by, applicant_id, "
                             "seq, vals, remarks1, remarks2, remarks3, remarks4, remarks5, remarks6, remarks7, remarks8, remarks9, "
-                            "remarks10 FROM reports WHERE id = ? AND deleted_at IS NULL FOR UPDATE",
+                            "remarks10, " RSEARCH_CREATED_MS " FROM reports WHERE id = ? AND deleted_at IS NULL FOR UPDATE",
                             DB_ARGS(DB_STR(id)), &rows, NULL);
     if (st != DB_OK)
         return txn_result(st);
@@ -41,6 +41,7 @@ op_result flow_load(op_ctx *op, const char *id, flow_report *fr, refusal *why)
     fr->scope = db_cell(&rows, 0, 1);
     fr->own = fr->created_by == op->user->id;
     fr->seq = atoll(db_cell(&rows, 0, 8));
+    fr->created_ms = atoll(db_cell(&rows, 0, 20));
     for (int i = 0; i < REPORT_REMARKS; i++)
         fr->remarks[i] = db_cell(&rows, 0, (size_t)(10 + i));
     if (!rvals_parse(op->a, db_cell(&rows, 0, 9), &fr->vals)) {
@@ -97,7 +98,7 @@ db_status flow_set_values(op_ctx *op, const flow_report *fr, const definition *d
     const char *changes = rvals_changes(op->a, &fr->vals, after);
     if (!changes)
         return DB_OK;
-    db_status st = rvals_index(op, d, fr->def_id, fr->seq, &fr->vals, after);
+    db_status st = rvals_index(op, d, (rsearch_key){fr->def_id, fr->created_ms, fr->seq}, &fr->vals, after);
     if (st == DB_OK)
         st = report_event(op, fr->id, rev, kind, changes);
     if (st == DB_OK)
@@ -240,7 +241,7 @@ op_result report_delete(op_ctx *op, const char *id, int if_match, refusal *why)
     db_status st = purge(op, fr.id);
     rvals none = {0};   /* a deleted report is found by no search: its entries go now, by their keys */
     if (st == DB_OK)
-        st = rvals_index(op, NULL, fr.def_id, fr.seq, &fr.vals, &none);   /* NULL: every entry there may be */
+        st = rvals_index(op, NULL, (rsearch_key){fr.def_id, fr.created_ms, fr.seq}, &fr.vals, &none);   /* NULL: every entry there may be */
     if (st == DB_OK)
         st = db_query(db, op->a,
                       "UPDATE reports SET deleted_at = UTC_TIMESTAMP(3), rev = rev + 1, updated_by = ?, updated_at = "

@@ -22,6 +22,7 @@ typedef struct flow_report {
     const char *scope;              /* the definition id as text, for def.* permissions */
     bool own;                       /* created by the request's user */
     long long seq;                  /* reports.seq (the search index's key) */
+    long long created_ms;           /* its creation, ms since 1970 (the search index's order) */
     rvals vals;                     /* the stored values */
     const char *remarks[REPORT_REMARKS];   /* remarks1-10 as stored (NULL or "": none) */
 } flow_report;

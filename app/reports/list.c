@@ -63,12 +63,9 @@ void reports_filter_from(op_ctx *op, const report_filter *f, report_q *x)
     bool by_index = f->value_text && f->value_indexed && f->definition;
     if (by_index) {
         /* the few reports holding the value come first: the index's entries
-         * (definition, cluster, CRC32), then their rows by reports.seq */
-        buf_adds(&x->sql, "(SELECT seq FROM report_search WHERE definition_id = ? AND field = ? AND vhash = CRC32(?)) s "
-                          "STRAIGHT_JOIN reports rp ON rp.seq = s.seq ");
-        arg(x, DB_INT(f->definition));
-        arg(x, DB_INT((long long)f->value_sheet * 100000 + f->value_cluster));
-        arg(x, DB_STR(f->value_text));
+         * (definition, cluster, CRC32, newest first), then their rows by
+         * reports.seq */
+        buf_adds(&x->sql, "report_search s STRAIGHT_JOIN reports rp ON rp.seq = s.seq ");
     } else if (x->in_key_order) {
         bool one_status = f->status && !strchr(f->status, ',');
         buf_adds(&x->sql, f->definition && one_status ? "reports rp FORCE INDEX (reports_def_status_created) "
@@ -79,6 +76,12 @@ void reports_filter_from(op_ctx *op, const report_filter *f, report_q *x)
         buf_adds(&x->sql, "reports rp ");
     }
     buf_adds(&x->sql, "WHERE rp.deleted_at IS NULL ");
+    if (by_index) {
+        buf_adds(&x->sql, "AND s.definition_id = ? AND s.field = ? AND s.vhash = CRC32(?) ");
+        arg(x, DB_INT(f->definition));
+        arg(x, DB_INT((long long)f->value_sheet * 100000 + f->value_cluster));
+        arg(x, DB_STR(f->value_text));
+    }
     const char *scopes = op->user ? perm_scopes(op, "def.reports.view") : NULL;
     if (scopes) {   /* NULL: the user may see every definition's reports (the system too) */
         buf_adds(&x->sql, "AND (rp.created_by = ? OR FIND_IN_SET(rp.definition_id, ?)) ");
@@ -103,12 +106,13 @@ void reports_filter_from(op_ctx *op, const report_filter *f, report_q *x)
     }
     /* the creation dates are the customer's days: [start of from, start of the day after to) */
     char *from_utc = arena_alloc(op->a, 20), *to_utc = arena_alloc(op->a, 20);
+    const char *created = by_index ? "s.created_at" : "rp.created_at";   /* the same time; the index's is in order */
     if (f->from && tz_day_start_sql(tenant_zone(op->tenant), f->from, 0, from_utc)) {
-        buf_adds(&x->sql, "AND rp.created_at >= ? ");
+        buf_printf(&x->sql, "AND %s >= ? ", created);
         arg(x, DB_STR(from_utc));
     }
     if (f->to && tz_day_start_sql(tenant_zone(op->tenant), f->to, 1, to_utc)) {
-        buf_adds(&x->sql, "AND rp.created_at < ? ");
+        buf_printf(&x->sql, "AND %s < ? ", created);
         arg(x, DB_STR(to_utc));
     }
     if (f->creator) {
@@ -160,6 +164,13 @@ json_object *reports_list(op_ctx *op, const report_filter *f, bool console, op_r
      * reports_def_created, reports_updated, reports_definition,
      * reports_creator; a value through report_search) */
     const char *order_col = console ? "rp.created_at" : "rp.updated_at", *dir = console ? "DESC" : "ASC";
+    /* a search by an indexed value reads the index's entries in their order
+     * (the report's creation, then reports.seq) and stops at the page: the
+     * same order as the lists' but for reports created in the same
+     * millisecond, which come in the order they were stored */
+    bool by_search = console && f->value_text && f->value_indexed && f->definition;
+    const char *pick_col = by_search ? "s.created_at" : order_col, *pick_tie = by_search ? "s.seq" : "rp.id",
+               *tie = by_search ? "rp.seq" : "rp.id";
     report_q x;
     reports_filter_init(op, &x, 0);
     reports_filter_with(op, f, &x);
@@ -171,8 +182,9 @@ json_object *reports_list(op_ctx *op, const report_filter *f, bool console, op_r
                order_col);
     reports_filter_from(op, f, &x);
     if (cat) {
-        buf_printf(&x.sql, "AND (%s %s ? OR (%s = ? AND rp.id %s ?)) ", order_col, console ? "<" : ">", order_col,
-                   console ? "<" : ">");
+        const char *cmp = console ? "<" : ">";
+        buf_printf(&x.sql, "AND (%s %s ? OR (%s = ? AND %s %s %s)) ", pick_col, cmp, pick_col, pick_tie, cmp,
+                   by_search ? "(SELECT seq FROM reports WHERE id = ?)" : "?");
         arg(&x, DB_STR(cat));
         arg(&x, DB_STR(cat));
         arg(&x, DB_STR(cid));
@@ -183,12 +195,12 @@ json_object *reports_list(op_ctx *op, const report_filter *f, bool console, op_r
      * seen to switch to a full scan and a sort (users joined through a
      * join buffer) once the users table had statistics */
     buf_printf(&x.sql,
-               "ORDER BY %s %s, rp.id %s LIMIT %d) pick STRAIGHT_JOIN reports rp ON rp.id = pick.id "
+               "ORDER BY %s %s, %s %s LIMIT %d) pick STRAIGHT_JOIN reports rp ON rp.id = pick.id "
                "STRAIGHT_JOIN users c FORCE INDEX (PRIMARY) ON c.id = rp.created_by "
                "STRAIGHT_JOIN users u FORCE INDEX (PRIMARY) ON u.id = rp.updated_by "
                "STRAIGHT_JOIN definitions d FORCE INDEX (PRIMARY) ON d.id = rp.definition_id "
-               "ORDER BY %s %s, rp.id %s",
-               order_col, dir, dir, f->limit + 1, order_col, dir, dir);
+               "ORDER BY %s %s, %s %s",
+               pick_col, dir, pick_tie, dir, f->limit + 1, order_col, dir, tie, dir);
     db_rows rows;
     db_status st = db_query(op->tenant->db, op->a, x.sql.data, x.args, x.n, &rows, NULL);
     *res = txn_result(st);

@@ -279,6 +279,7 @@ const char *report_signoff(op_ctx *op, const char *comment)
  * DATETIME(3) text for the rows ("2026-12-05 00:30:00.123"). */
 typedef struct instant {
     const char *iso, *sql;
+    long long ms;   /* milliseconds since 1970, UTC */
 } instant;
 
 static instant instant_now(op_ctx *op)
@@ -290,7 +291,8 @@ static instant instant_now(op_ctx *op)
     char b[32];
     strftime(b, sizeof b, "%Y-%m-%dT%H:%M:%SZ", &tm);
     return (instant){.iso = arena_strdup(op->a, b),
-                     .sql = arena_printf(op->a, "%.10s %.8s.%03ld", b, b + 11, ts.tv_nsec / 1000000)};
+                     .sql = arena_printf(op->a, "%.10s %.8s.%03ld", b, b + 11, ts.tv_nsec / 1000000),
+                     .ms = (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000};
 }
 
 static const char *iso_now(op_ctx *op)
@@ -514,7 +516,7 @@ op_result report_create(op_ctx *op, const report_write *wr, errs *e, refusal *wh
         return refuse(why, REF_CONFLICT, "report_exists", "A report with this id exists already; update it with PUT.");
     long long seq = st == DB_OK ? (long long)db_insert_id(db) : 0;
     if (st == DB_OK)
-        st = rvals_index(op, d, wr->definition_id, seq, NULL, &after);
+        st = rvals_index(op, d, (rsearch_key){wr->definition_id, t.ms, seq}, NULL, &after);
     /* no history row: the create is one event, which the report's row is
      * (created_at, created_by, created_device; report_history shows it) */
     if (st == DB_OK && applied)
@@ -592,7 +594,8 @@ op_result report_update(op_ctx *op, const char *id, int if_match, const report_w
     db_status st = db_query(db, op->a,
                             "SELECT definition_id, definition_revision, rev, status, created_by, "
                             "(SELECT name FROM users WHERE id = created_by), DATE_FORMAT(created_at, '%Y-%m-%dT%H:%i:%sZ'), "
-                            "applicant_id, seq, vals, " REPORT_EXTRA_SELECT("") " FROM reports WHERE id = ? AND deleted_at IS NULL FOR UPDATE",
+                            "applicant_id, seq, vals, " REPORT_EXTRA_SELECT("") ", " RSEARCH_CREATED_MS " FROM reports WHERE id = ? AND "
+                            "deleted_at IS NULL FOR UPDATE",
                             DB_ARGS(DB_STR(id)), &rows, NULL);
     if (st != DB_OK)
         return txn_result(st);
@@ -636,7 +639,8 @@ op_result report_update(op_ctx *op, const char *id, int if_match, const report_w
     rvals after;
     settle(&w, t.iso, &after);
     const char *changes = remark_changes(op, rvals_changes(op->a, &w.before, &after), wr, &rows, 10);
-    st = rvals_index(op, d, def_id, atoll(db_cell(&rows, 0, 8)), &w.before, &after);
+    rsearch_key key = {def_id, atoll(db_cell(&rows, 0, 10 + REPORT_REMARKS + REPORT_SYSKEYS)), atoll(db_cell(&rows, 0, 8))};
+    st = rvals_index(op, d, key, &w.before, &after);
     if (st == DB_OK)
         st = report_event(op, id, rev + 1, "update", changes);
     if (st == DB_OK && wr->complete && stages)

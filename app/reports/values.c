@@ -251,8 +251,7 @@ static void entry(entries *e, const rvalue *v)
     e->n++;
 }
 
-db_status rvals_index(op_ctx *op, const definition *d, long long def_id, long long seq, const rvals *before,
-                      const rvals *after)
+db_status rvals_index(op_ctx *op, const definition *d, rsearch_key k, const rvals *before, const rvals *after)
 {
     int nb = before ? before->n : 0;
     entries gone = {arena_alloc(op->a, sizeof(long long) * 2 * ((size_t)nb + 1)), 0};
@@ -271,24 +270,29 @@ db_status rvals_index(op_ctx *op, const definition *d, long long def_id, long lo
             j++;
     }
     /* numbers only: the removals in one plain statement, the additions as
-     * one bulk execution of a prepared INSERT (no parsing per row) */
+     * one bulk execution of a prepared INSERT (no parsing per row); the
+     * creation time goes as whole microseconds after 1970 (exact, and
+     * the same whatever the session's time zone) */
     db_conn *db = op->tenant->db;
     db_status st = DB_OK;
     if (gone.n)
         st = db_exec_ints(db, op->a,
-                          arena_printf(op->a, "DELETE FROM report_search WHERE definition_id = %lld AND seq = %lld AND "
-                                              "(field, vhash) IN (", def_id, seq),
+                          arena_printf(op->a, "DELETE FROM report_search WHERE definition_id = %lld AND created_at = "
+                                              "TIMESTAMP'1970-01-01 00:00:00' + INTERVAL %lld MICROSECOND AND seq = %lld AND "
+                                              "(field, vhash) IN (", k.def_id, k.created_ms * 1000, k.seq),
                           gone.v, gone.n, 2, ")", NULL);
     if (st == DB_OK && added.n) {
-        long long *rows = arena_alloc(op->a, sizeof(long long) * 4 * added.n);
-        for (size_t k = 0; k < added.n; k++) {
-            rows[4 * k] = def_id;
-            rows[4 * k + 1] = added.v[2 * k];
-            rows[4 * k + 2] = added.v[2 * k + 1];
-            rows[4 * k + 3] = seq;
+        long long *rows = arena_alloc(op->a, sizeof(long long) * 5 * added.n);
+        for (size_t r = 0; r < added.n; r++) {
+            rows[5 * r] = k.def_id;
+            rows[5 * r + 1] = added.v[2 * r];
+            rows[5 * r + 2] = added.v[2 * r + 1];
+            rows[5 * r + 3] = k.created_ms * 1000;
+            rows[5 * r + 4] = k.seq;
         }
-        st = db_insert_rows(db, op->a, "INSERT IGNORE INTO report_search (definition_id, field, vhash, seq) VALUES (?, ?, ?, ?)",
-                            rows, added.n, 4);
+        st = db_insert_rows(db, op->a, "INSERT IGNORE INTO report_search (definition_id, field, vhash, created_at, seq) "
+                            "VALUES (?, ?, ?, TIMESTAMP'1970-01-01 00:00:00' + INTERVAL ? MICROSECOND, ?)",
+                            rows, added.n, 5);
     }
     return st;
 }

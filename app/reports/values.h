@@ -55,14 +55,23 @@ json_object *rvals_api_json(const rvals *r);
  * before and after (NULL old when there was none); NULL when none did. */
 const char *rvals_changes(arena *a, const rvals *before, const rvals *after);
 
-/* Keep report seq's index entries (definition d, id def_id) in step: remove
- * those of before that after no longer has, add those of after that are
- * new; only values of indexed types (forms/value.h value_indexed), of at most
+/* Where a report's entries sit in report_search: its definition's id, its
+ * creation time in milliseconds since 1970 (UTC; the entries are kept in
+ * that order, so a search reads its newest page from the index) and
+ * reports.seq. */
+typedef struct rsearch_key {
+    long long def_id, created_ms, seq;
+} rsearch_key;
+/* A report's created_at as rsearch_key's created_ms, in a SELECT of reports. */
+#define RSEARCH_CREATED_MS "TIMESTAMPDIFF(MICROSECOND, TIMESTAMP'1970-01-01 00:00:00', created_at) DIV 1000"
+
+/* Keep report k's index entries (definition d) in step: remove those of
+ * before that after no longer has, add those of after that are new; only
+ * values of indexed types (forms/value.h value_indexed), of at most
  * RVALS_SEARCH_MAX bytes.  before may be NULL (a new report).  At most two
  * statements. */
 struct definition;
-db_status rvals_index(op_ctx *op, const struct definition *d, long long def_id, long long seq, const rvals *before,
-                      const rvals *after);
+db_status rvals_index(op_ctx *op, const struct definition *d, rsearch_key k, const rvals *before, const rvals *after);
 /* One history event of report id at rev: kind "update", "attachment",
  * "sign"; changes from rvals_changes (a create has no event: its row is it). */
 db_status report_event(op_ctx *op, const char *id, int rev, const char *kind, const char *changes);

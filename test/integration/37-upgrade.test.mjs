@@ -2,7 +2,8 @@
 // row per value in report_history) with reports in it: genbactl migrate
 // converts them (sql/tenant/0005), adds remarks and system keys (0006) and
 // whatever came later, and the reports read, search, show their history and
-// take updates as before.
+// take updates as before; and from schema 7 (the search index without the
+// reports' creation times, sql/tenant/0008).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
@@ -130,4 +131,47 @@ test('converted reports are found by a value, and take updates', async () => {
   assert.ok(now.text.includes(ids[0]));
   const before = await consoleGet(T, `/reports?definition=${defId}&cluster=1-0&value=M-07`, cookie);
   assert.ok(!before.text.includes(ids[0]), 'the old value finds it no more');
+});
+
+// Schema 7 -> 8: report_search had no creation time; genbactl migrate copies
+// the entries with their reports' times, and the search by a value finds
+// the reports newest first as before.
+test('an upgrade from schema 7: the search index gets its reports\' creation times', async () => {
+  assert.ok(latest >= 8, 'this build knows schema 8 or later');
+  // a third report, created later, with the same machine
+  const third = crypto.randomUUID();
+  const c = await api(T, 'POST', '/reports', {
+    token, headers: { 'Idempotency-Key': crypto.randomUUID() },
+    body: { id: third, definition_id: defId, definition_revision: 1, action: 'save', values: [{ sheet: 1, cluster: 0, value: 'M-08' }] },
+  });
+  assert.equal(c.status, 201, c.text);
+  // back to schema 7: the index as 0005 made it, its entries as they were
+  q(`CREATE TABLE search7 (definition_id BIGINT UNSIGNED NOT NULL, field INT UNSIGNED NOT NULL, vhash INT UNSIGNED NOT NULL,
+       seq BIGINT UNSIGNED NOT NULL, PRIMARY KEY (definition_id, field, vhash, seq)) ENGINE=InnoDB`);
+  q('INSERT INTO search7 SELECT definition_id, field, vhash, seq FROM report_search');
+  const n = q('SELECT COUNT(*) FROM report_search');
+  assert.equal(n, '3');
+  q('DROP TABLE report_search; RENAME TABLE search7 TO report_search');
+  q('DELETE FROM schema_migrations WHERE version >= 8');
+  sql(`UPDATE genba_control.tenants SET schema_version = 7 WHERE code = '${T}'`);
+  assert.equal((await api(T, 'GET', '/status')).json.error.code, 'schema_outdated');
+  const r = ctl('migrate', '--tenant', T);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, new RegExp(`^${T}: migrated 7 -> ${latest}$`, 'm'));
+  assert.equal(q('SELECT COUNT(*) FROM report_search'), n, 'every entry kept');
+  assert.equal(q('SELECT COUNT(*) FROM report_search s JOIN reports r ON r.seq = s.seq WHERE s.created_at = r.created_at'), n,
+    'each with its report\'s creation time');
+  assert.equal(q("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name LIKE 'report_search_%'"), '0');
+  const cookie = await consoleCookie(T, 'admin', PW);
+  const found = await consoleGet(T, `/reports?definition=${defId}&cluster=1-0&value=M-08`, cookie);
+  assert.equal(found.status, 200);
+  const order = [...found.text.matchAll(/href="\/[^/]+\/manager\/reports\/([0-9a-f-]{36})"/g)].map((m) => m[1]).filter((x, i, a) => a.indexOf(x) === i);
+  assert.deepEqual(order, [third, ids[0]], 'the newest first');
+  // and a save after the upgrade writes its entries with the time
+  const u = await api(T, 'PUT', `/reports/${third}`, {
+    token, headers: { 'If-Match': '"1"', 'Idempotency-Key': crypto.randomUUID() },
+    body: { values: [{ sheet: 1, cluster: 0, value: 'M-09' }], action: 'save' },
+  });
+  assert.equal(u.status, 200, u.text);
+  assert.equal(q('SELECT COUNT(*) FROM report_search s JOIN reports r ON r.seq = s.seq WHERE s.created_at = r.created_at'), n);
 });
