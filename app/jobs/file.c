@@ -118,16 +118,12 @@ bool jobfile_write(void *ctx, const void *p, size_t n)
     return true;
 }
 
-static void fsync_dir_of(const char *path)
+/* the directory holding path, synced (its renamed entry becomes durable) */
+static void sync_dir_of(const char *path)
 {
     char *d = strdup(path);
-    if (!d)
-        return;
-    int fd = open(dirname(d), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd >= 0) {
-        fsync(fd);
-        close(fd);
-    }
+    if (d)
+        recio_sync_dir(dirname(d));
     free(d);
 }
 
@@ -148,21 +144,16 @@ bool jobfile_finish(jobfile_w **wp, uint64_t *plain, uint64_t *stored, char *err
     }
     if (!ok)
         snprintf(err, errlen, "cannot write %s: %s", w->part, strerror(errno));
-    if (ok && fsync(w->fd) != 0) {
+    if (ok && !recio_sync_close(&w->fd)) {
         snprintf(err, errlen, "cannot sync %s: %s", w->part, strerror(errno));
         ok = false;
     }
-    if (ok && close(w->fd) != 0) {
-        snprintf(err, errlen, "cannot close %s: %s", w->part, strerror(errno));
-        ok = false;
-    }
-    w->fd = -1;
     if (ok && rename(w->part, w->path) != 0) {
         snprintf(err, errlen, "cannot rename %s: %s", w->part, strerror(errno));
         ok = false;
     }
     if (ok) {
-        fsync_dir_of(w->path);
+        sync_dir_of(w->path);
         *plain = w->plain;
         *stored = w->stored;
     } else {

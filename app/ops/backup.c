@@ -8,6 +8,7 @@
 #include "ops/retention.h"
 #include "tenant/code.h"
 #include "util/crypto.h"
+#include "util/recio.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -132,7 +133,7 @@ static json_object *backup_one(const ops_env *e, db_conn *admin, const char *dir
         snprintf(err, errlen, "cannot rename %s into place: %s", tmp, strerror(errno));
         goto fail;
     }
-    ops_fsync_dir(dir);
+    recio_sync_dir(dir);
     json_object *f = json_object_new_object();
     json_object_object_add(f, "kind", json_object_new_string(tenant ? "tenant" : "control"));
     if (tenant)
@@ -257,7 +258,7 @@ static bool prune_locked(const ops_env *e, db_conn *control, const char *keep_ge
                      DB_ARGS(DB_STR(g[i].id)), NULL, NULL);
     }
     if (*pruned)
-        ops_fsync_dir(e->cfg->backup_dir);
+        recio_sync_dir(e->cfg->backup_dir);
     manifest_list_free(&g, n);
     return ok;
 }
@@ -390,14 +391,14 @@ bool backup_run(const ops_env *e, time_t now, backup_result *r, char *err, size_
     json_object_object_add(m, "complete", json_object_new_boolean(r->complete));
     if (!manifest_write(partial, m, r->manifest_sha256, err, errlen))
         goto out;
-    ops_fsync_dir(partial);
+    recio_sync_dir(partial);
     char *final = arena_printf(e->a, "%s/%s", e->cfg->backup_dir, r->gen);
     if (rename(partial, final) != 0) {
         snprintf(err, errlen, "cannot rename %s to %s: %s", partial, final, strerror(errno));
         goto out;
     }
     partial = NULL;
-    ops_fsync_dir(e->cfg->backup_dir);
+    recio_sync_dir(e->cfg->backup_dir);
     record_run(e, control, m, r, now);
     ok = true;
 

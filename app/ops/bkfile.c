@@ -218,14 +218,7 @@ bool bk_writer_finish(bk_writer **wp, bk_stats *st, char *err, size_t errlen)
         bk_writer_abort(wp);
         return false;
     }
-    if (fsync(w->fd) != 0) {
-        snprintf(err, errlen, "cannot write %s: %s", w->path, strerror(errno));
-        bk_writer_abort(wp);
-        return false;
-    }
-    int fd = w->fd;
-    w->fd = -1;
-    if (close(fd) != 0) {
+    if (!recio_sync_close(&w->fd)) {
         snprintf(err, errlen, "cannot write %s: %s", w->path, strerror(errno));
         bk_writer_abort(wp);
         return false;

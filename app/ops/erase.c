@@ -7,6 +7,7 @@
 #include "tenant/code.h"
 #include "util/buf.h"
 #include "util/crypto.h"
+#include "util/recio.h"
 #include "util/str.h"
 
 #include <dirent.h>
@@ -86,7 +87,7 @@ static scrub_status scrub_one(const ops_env *e, db_conn *admin, db_conn *control
         unlink(newp);
         goto out;
     }
-    ops_fsync_dir(g->path);
+    recio_sync_dir(g->path);
     json_object_object_add(f, "bytes", json_object_new_int64((int64_t)st.size));
     json_object_object_add(f, "sha256", json_object_new_string(st.sha256));
     json_object_object_add(f, "dump_bytes", json_object_new_int64((int64_t)st.plain));

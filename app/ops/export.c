@@ -121,10 +121,13 @@ static void ex_discard(exfile *f)
 
 static bool ex_close(exporter *x, exfile *f)
 {
-    bool ok = ex_flush(x, f) && fsync(f->fd) == 0;
-    int fd = f->fd;
-    f->fd = -1;
-    ok = close(fd) == 0 && ok;
+    bool ok = ex_flush(x, f);
+    int saved = errno;
+    if (!recio_sync_close(&f->fd) && ok) {
+        ok = false;
+        saved = errno;
+    }
+    errno = saved;
     if (!ok) {
         ex_discard(f);
         return ex_fail(x, "cannot write %s: %s", f->rel, strerror(errno));
@@ -817,7 +820,7 @@ bool tenant_export_from(const ops_env *e, db_conn *db, const char *code, const c
     memcpy(r->manifest_sha256, x.last_sha256, sizeof r->manifest_sha256);
     if (!write_listing(&x, NULL))
         goto out;
-    ops_fsync_dir(dir);
+    recio_sync_dir(dir);
     ok = true;
 out:
     if (!ok)

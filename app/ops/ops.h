@@ -71,7 +71,6 @@ ops_key_status ops_tenant_key(const ops_env *e, db_conn *control, const char *co
                               unsigned char key[CRYPTO_KEY_LEN], char *err, size_t errlen);
 
 /* Files. */
-bool ops_fsync_dir(const char *dir);
 /* mkdir -p with mode for the directories it creates. */
 bool ops_mkdirs(const char *path, unsigned mode, char *err, size_t errlen);
 /* rm -rf path (does not follow symbolic links); false when something

@@ -231,16 +231,6 @@ ops_key_status ops_tenant_key(const ops_env *e, db_conn *control, const char *co
     return OPS_KEY_OK;
 }
 
-bool ops_fsync_dir(const char *dir)
-{
-    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0)
-        return false;
-    bool ok = fsync(fd) == 0;
-    close(fd);
-    return ok;
-}
-
 bool ops_mkdirs(const char *path, unsigned mode, char *err, size_t errlen)
 {
     char p[4096];
@@ -343,15 +333,22 @@ bool ops_write_file_atomic(const char *path, const void *data, size_t n, char *e
         snprintf(err, errlen, "cannot create %s: %s", tmp, strerror(errno));
         return false;
     }
-    bool ok = recio_write_all(fd, data, n) && fsync(fd) == 0;
+    bool ok = recio_write_all(fd, data, n);
     int saved = errno;
-    ok = close(fd) == 0 && ok;
-    if (!ok || rename(tmp, path) != 0) {
-        snprintf(err, errlen, "cannot write %s: %s", path, strerror(ok ? errno : saved));
+    if (!recio_sync_close(&fd) && ok) {
+        ok = false;
+        saved = errno;
+    }
+    if (ok && rename(tmp, path) != 0) {
+        ok = false;
+        saved = errno;
+    }
+    if (!ok) {
+        snprintf(err, errlen, "cannot write %s: %s", path, strerror(saved));
         unlink(tmp);
         return false;
     }
-    ops_fsync_dir(dir);
+    recio_sync_dir(dir);
     return true;
 }
 

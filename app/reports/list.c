@@ -58,9 +58,15 @@ void reports_filter_with(op_ctx *op, const report_filter *f, report_q *x)
     }
 }
 
+/* a value the search index holds (reports_filter_from reads it first) */
+static bool value_from_index(const report_filter *f)
+{
+    return f->value_text && f->value_indexed && f->definition;
+}
+
 void reports_filter_from(op_ctx *op, const report_filter *f, report_q *x)
 {
-    bool by_index = f->value_text && f->value_indexed && f->definition;
+    bool by_index = value_from_index(f);
     if (by_index) {
         /* the few reports holding the value come first: the index's entries
          * (definition, cluster, CRC32, newest first), then their rows by
@@ -168,7 +174,7 @@ json_object *reports_list(op_ctx *op, const report_filter *f, bool console, op_r
      * (the report's creation, then reports.seq) and stops at the page: the
      * same order as the lists' but for reports created in the same
      * millisecond, which come in the order they were stored */
-    bool by_search = console && f->value_text && f->value_indexed && f->definition;
+    bool by_search = console && value_from_index(f);
     const char *pick_col = by_search ? "s.created_at" : order_col, *pick_tie = by_search ? "s.seq" : "rp.id",
                *tie = by_search ? "rp.seq" : "rp.id";
     report_q x;

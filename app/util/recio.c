@@ -2,7 +2,30 @@
 #include "util/recio.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <unistd.h>
+
+bool recio_sync_close(int *fd)
+{
+    int f = *fd;
+    *fd = -1;
+    bool ok = fsync(f) == 0;
+    int saved = errno;
+    if (close(f) != 0 && ok)
+        return false;
+    errno = saved;
+    return ok;
+}
+
+bool recio_sync_dir(const char *dir)
+{
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    bool ok = fsync(fd) == 0;
+    close(fd);
+    return ok;
+}
 
 bool recio_write_all(int fd, const void *p, size_t n)
 {

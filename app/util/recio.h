@@ -1,7 +1,8 @@
 /* util/recio.h - files of records, each framed as a 4-byte big-endian
  * length then that many bytes: the framing the sealed files share
  * (ops/bkfile.c's backups, jobs/file.c's exports; what a record holds and
- * how it is sealed is theirs), and whole reads and writes on a descriptor.
+ * how it is sealed is theirs), whole reads and writes on a descriptor,
+ * and making a finished file durable.
  * Thread-safe (no state); the caller owns fd and the buffers. */
 #ifndef GENBA_UTIL_RECIO_H
 #define GENBA_UTIL_RECIO_H
@@ -16,6 +17,14 @@ bool recio_write_all(int fd, const void *p, size_t n);
 /* Read n bytes, or fewer when the file ends first (*got says how many);
  * false on an error (errno set). */
 bool recio_read_all(int fd, void *p, size_t n, size_t *got);
+/* Make what was written to *fd durable and close it (fsync, then close;
+ * *fd becomes -1 either way); false when either fails (errno: the first
+ * failure's). */
+bool recio_sync_close(int *fd);
+/* fsync the directory dir (a new or renamed entry in it becomes durable);
+ * false when it cannot be opened or synced. */
+bool recio_sync_dir(const char *dir);
+
 /* Write one record: its length (len4 gets those 4 bytes, for a caller that
  * hashes what it writes; may be NULL) then its n bytes (n < 2^32). */
 bool recio_put(int fd, const void *p, size_t n, unsigned char len4[RECIO_LEN_BYTES]);

@@ -6,6 +6,7 @@
 #include "util/recio.h"
 #include "util/str.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -274,12 +275,40 @@ START_TEST(recio_frames)
 }
 END_TEST
 
+/* util/recio: a finished file made durable and closed; a descriptor that
+ * cannot be synced (a pipe: EINVAL) is still closed and says so; a
+ * directory synced, a missing one refused. */
+START_TEST(recio_sync)
+{
+    char path[] = "/tmp/genba-recio-XXXXXX";
+    int fd = mkstemp(path);
+    ck_assert_int_ge(fd, 0);
+    ck_assert(recio_write_all(fd, "data", 4));
+    ck_assert(recio_sync_close(&fd));
+    ck_assert_int_eq(fd, -1);
+    ck_assert_int_eq(unlink(path), 0);
+    int p[2];
+    ck_assert_int_eq(pipe(p), 0);
+    int w = p[1];
+    errno = 0;
+    ck_assert(!recio_sync_close(&w));
+    ck_assert_int_eq(errno, EINVAL);
+    ck_assert_int_eq(w, -1);
+    ck_assert_int_eq(write(p[1], "x", 1), -1);   /* closed all the same */
+    ck_assert_int_eq(errno, EBADF);
+    close(p[0]);
+    ck_assert(recio_sync_dir("/tmp"));
+    ck_assert(!recio_sync_dir("/tmp/genba-no-such-dir-for-recio"));
+}
+END_TEST
+
 Suite *suite_util(void)
 {
     Suite *s = suite_create("util");
     TCase *t = tcase_create("util");
     tcase_add_test(t, arena_basics);
     tcase_add_test(t, recio_frames);
+    tcase_add_test(t, recio_sync);
     tcase_add_test(t, buf_grows);
     tcase_add_test(t, size_parsing);
     tcase_add_test(t, uint_parsing);
