@@ -1,0 +1,67 @@
+// MariaDB goes away while a background export is being written (the
+// tenant's database and the control database with it): the API answers 503
+// with Retry-After meanwhile, no file is offered, and once the database is
+// back the job ends on its own: the CSV whole (every report once, every row
+// whole) after a second attempt, the first attempt's partial file gone.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { repo, env, ensureTenant, adminToken, api, sql, stack, waitFor, sleep, assertError } from './lib.mjs';
+import { bulkReports, waitJob, exportFile } from './exports-lib.mjs';
+
+const T = 'ex-dbgone';
+const PW = 'Export-db-gone-2026!';
+const N = 20000;
+const daily = readFileSync(path.resolve(repo, '../shared/samples/daily-inspection.xml'), 'utf8');
+let tok, def;
+
+test('setup: a tenant with 20,000 daily-inspection reports', async () => {
+  tok = await adminToken(T, ensureTenant(T), PW);
+  for (const name of ['foremen', 'managers'])
+    assert.ok([201, 409].includes((await api(T, 'POST', '/groups', { token: tok, body: { name } })).status));
+  const r = await api(T, 'POST', '/definitions', { token: tok, body: daily, headers: { 'Content-Type': 'application/xml' } });
+  assert.equal(r.status, 201, r.text);
+  def = r.json.id;
+  assert.equal((await api(T, 'POST', `/definitions/${def}/status`, { token: tok, body: { status: 'published' } })).status, 200);
+  bulkReports(T, def, N, { prefix: 'DBG' });
+});
+
+test('the database stopped halfway through an export: 503 meanwhile, then the whole CSV', { timeout: 300000 }, async () => {
+  // (test stacks only: the runner pauses at each progress step, so the export is caught halfway)
+  const r = await api(T, 'POST', '/exports', { token: tok, body: { format: 'csv', filter: { definition: def }, test_delay_ms: 150 } });
+  assert.equal(r.status, 202, r.text);
+  const id = r.json.id;
+  await waitFor('halfway', async () => {
+    const j = (await api(T, 'GET', `/exports/${id}`, { token: tok })).json;
+    assert.notEqual(j.status, 'done', 'finished before the database could be stopped');
+    return j.status === 'running' && j.done >= 2000 ? j : null;
+  }, { timeout: 120000, every: 50 });
+  const dir = path.join(env.GENBA_DIR, 'data', T, 'exports');
+  stack('db-stop');
+  try {
+    await sleep(1500);   // the runner meets the closed connection
+    const down = await api(T, 'GET', `/exports/${id}`, { token: tok });
+    assertError(down, 503, 'database_unavailable');
+    assert.match(down.headers['retry-after'] || '', /^\d+$/);
+    assertError(await api(T, 'GET', `/exports/${id}/file`, { token: tok }), 503, 'database_unavailable');
+    assert.deepEqual(readdirSync(dir).filter((n) => n.startsWith(id) && !n.endsWith('.part')), [], 'no finished file while it is down');
+  } finally {
+    stack('db-start');
+  }
+  const j = await waitJob(T, tok, id, ['done', 'failed', 'cancelled'], { timeout: 240000 });
+  assert.equal(j.status, 'done', JSON.stringify(j));
+  assert.equal(j.total, N);
+  assert.equal(j.done, N);
+  assert.ok(Number(sql(`SELECT attempts FROM genba_control.jobs WHERE id = '${id}'`).stdout) >= 2, 'a second attempt wrote it');
+  const f = await exportFile(T, tok, id);
+  assert.equal(f.body.length, j.bytes);
+  const lines = f.body.toString('utf8').replace(/^\ufeff/, '').split('\r\n').filter((x) => x);
+  assert.equal(lines.length, N + 1, 'a header and every report');
+  const numbers = lines.slice(1).map((x) => x.match(/DBG-\d+/)?.[0]);
+  assert.equal(new Set(numbers).size, N, 'every report once');
+  assert.ok(numbers.every(Boolean));
+  const files = readdirSync(dir).filter((n) => n.startsWith(id));
+  assert.equal(files.length, 1, files.join(' '));
+  assert.ok(!files[0].endsWith('.part'), 'the first attempt\'s partial file is gone');
+});
