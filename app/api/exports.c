@@ -32,7 +32,8 @@ static void answer_started(request *r, op_result res, const errs *e, refusal *wh
 void api_exports_create(request *r)
 {
     static const char *const allowed[] = {"format", "encoding", "filter", "ids", NULL};
-    static const char *const allowed_tests[] = {"format", "encoding", "filter", "ids", "test_delay_ms", NULL};
+    static const char *const allowed_tests[] = {"format", "encoding", "filter", "ids", "test_delay_ms",
+                                                 "test_file_limit", NULL};
     db_conn *c;
     json_object *b = api_body_only(r, r->op.cfg->test_hooks ? allowed_tests : allowed);
     if (!b || !control(r, &c)) {

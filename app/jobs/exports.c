@@ -34,13 +34,21 @@ op_result exports_start(op_ctx *op, db_conn *control, json_object *body, errs *e
     if (res != OP_OK)
         return res;
     const char *params = export_params_json(op->a, &p, op->lang);
-    /* test stacks only: the runner waits this long at each progress step,
-     * so a test can catch an export halfway */
-    json_object *delay;
-    if (op->cfg->test_hooks && json_object_object_get_ex(body, "test_delay_ms", &delay) &&
-        json_object_is_type(delay, json_type_int) && json_object_get_int(delay) > 0 && json_object_get_int(delay) <= 10000)
-        params = arena_printf(op->a, "%.*s,\"test_delay_ms\":%d}", (int)strlen(params) - 1, params,
-                              json_object_get_int(delay));
+    /* test stacks only: the runner waits test_delay_ms at each progress
+     * step, so a test can catch an export halfway; test_file_limit sets
+     * the runner's file size limit (bytes) while the job runs, so a test
+     * sees its writes fail as on a full disk */
+    static const struct {
+        const char *name;
+        int max;
+    } hooks[] = {{"test_delay_ms", 10000}, {"test_file_limit", 1 << 30}};
+    for (size_t i = 0; op->cfg->test_hooks && i < sizeof hooks / sizeof hooks[0]; i++) {
+        json_object *v;
+        if (json_object_object_get_ex(body, hooks[i].name, &v) && json_object_is_type(v, json_type_int) &&
+            json_object_get_int(v) > 0 && json_object_get_int(v) <= hooks[i].max)
+            params = arena_printf(op->a, "%.*s,\"%s\":%d}", (int)strlen(params) - 1, params, hooks[i].name,
+                                  json_object_get_int(v));
+    }
     res = job_enqueue(control, op->a, op->tenant->id, op->user->id, "export", params, id);
     if (res == OP_OK)
         audit_log(op, NULL, "export.start", "export", id, AUDIT_OK,

@@ -25,6 +25,7 @@ struct jobfile_w {
     unsigned char *sealed;
     uint64_t seq, plain, stored;
     bool failed;
+    int err;   /* errno of the failed write */
 };
 
 static void oid(const jobfile_key *k, uint64_t seq, char *out, size_t len)
@@ -110,6 +111,7 @@ bool jobfile_write(void *ctx, const void *p, size_t n)
             w->rec[0] = 'D';
             if (!emit(w, w->fill)) {
                 w->failed = true;
+                w->err = errno ? errno : EIO;
                 return false;
             }
             w->fill = 0;
@@ -125,6 +127,11 @@ static void sync_dir_of(const char *path)
     if (d)
         recio_sync_dir(dirname(d));
     free(d);
+}
+
+int jobfile_error(const jobfile_w *w)
+{
+    return w && w->failed ? w->err : 0;
 }
 
 bool jobfile_finish(jobfile_w **wp, uint64_t *plain, uint64_t *stored, char *err, size_t errlen)

@@ -42,6 +42,9 @@ typedef struct jobfile_w jobfile_w;
 jobfile_w *jobfile_create(const char *path, const jobfile_key *key, char *err, size_t errlen);
 /* Add n bytes (an export_sink's write: false when the disk refused). */
 bool jobfile_write(void *w, const void *p, size_t n);
+/* The errno of the write jobfile_write failed on (ENOSPC: the disk is
+ * full), 0 while none has. */
+int jobfile_error(const jobfile_w *w);
 /* Write the end record, fsync, rename to the final name, fsync the
  * directory; *plain and *stored: the file's size and the sealed size.
  * Frees w (also on failure, when the part file is removed). */

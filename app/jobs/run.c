@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -368,7 +369,16 @@ static void work(runner *r, arena *a, const job *j)
                   .progress = progress, .stop = stop, .runner = r};
     set_current(r, j->id);
     log_info("runner: job %s (%s) started, attempt %d, tenant %s", j->id, j->kind, j->attempts, code);
+    /* test stacks only: a file size limit while the job runs (its writes
+     * then fail with EFBIG, as with ENOSPC on a full disk; the runner
+     * ignores SIGXFSZ) */
+    json_object *flim = cfg->test_hooks ? json_object_object_get(params, "test_file_limit") : NULL;
+    struct rlimit fsize_was;
+    bool limited = flim && getrlimit(RLIMIT_FSIZE, &fsize_was) == 0 &&
+                   setrlimit(RLIMIT_FSIZE, &(struct rlimit){(rlim_t)json_object_get_int(flim), fsize_was.rlim_max}) == 0;
     op_result res = kind->run(&jr);
+    if (limited)
+        setrlimit(RLIMIT_FSIZE, &fsize_was);
     bool lost;
     pthread_mutex_lock(&r->b.mu);
     lost = r->b.lost;
@@ -381,6 +391,17 @@ static void work(runner *r, arena *a, const job *j)
             log_info("runner: job %s stopped: cancelled or taken over", j->id);
         else
             release(r, a, j);
+        return;
+    }
+    int werr = jobfile_error(w);
+    if (res != OP_OK && werr) {   /* the file, not the export, failed */
+        log_error("runner: job %s: cannot write %s.part: %s", j->id, path, strerror(werr));
+        jobfile_abort(&w);
+        fail(r, a, j, werr == ENOSPC || werr == EDQUOT || werr == EFBIG
+                          ? "The server could not write the file: its disk is full. Try again later, or tell the "
+                            "service's operator."
+                          : "The server could not write the file.");
+        set_current(r, NULL);
         return;
     }
     if (res != OP_OK) {

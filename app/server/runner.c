@@ -92,6 +92,8 @@ int runner_main(const char *config_path)
     sa.sa_handler = on_usr1;
     sigaction(SIGUSR1, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
+    /* a file size limit shows as a write error (EFBIG), as a full disk does (ENOSPC): the job fails, not the runner */
+    signal(SIGXFSZ, SIG_IGN);
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, NULL);

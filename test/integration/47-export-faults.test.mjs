@@ -1,13 +1,14 @@
-// MariaDB goes away while a background export is being written (the
-// tenant's database and the control database with it): the API answers 503
-// with Retry-After meanwhile, no file is offered, and once the database is
-// back the job ends on its own: the CSV whole (every report once, every row
-// whole) after a second attempt, the first attempt's partial file gone.
+// Faults under a background export.  MariaDB goes away while the file is
+// being written (the tenant's database and the control database with it):
+// the API answers 503 with Retry-After meanwhile, no file is offered, and
+// once the database is back the job ends on its own: the CSV whole (every
+// report once, every row whole) after a second attempt, the first attempt's
+// partial file gone.  The disk fills up: the job fails and says so.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { repo, env, ensureTenant, adminToken, api, sql, stack, waitFor, sleep, assertError } from './lib.mjs';
+import { repo, env, ensureTenant, adminToken, api, sql, stack, waitFor, sleep, assertError, pidOf, runnersOf, alive } from './lib.mjs';
 import { bulkReports, waitJob, exportFile } from './exports-lib.mjs';
 
 const T = 'ex-dbgone';
@@ -64,4 +65,34 @@ test('the database stopped halfway through an export: 503 meanwhile, then the wh
   const files = readdirSync(dir).filter((n) => n.startsWith(id));
   assert.equal(files.length, 1, files.join(' '));
   assert.ok(!files[0].endsWith('.part'), 'the first attempt\'s partial file is gone');
+});
+
+// The disk fills up under the runner: a file size limit on the runner
+// while the job runs (test stacks only: test_file_limit; the kernel then
+// refuses its writes past 200 kB with EFBIG, as a full disk does with
+// ENOSPC): the job fails with a message that says so, its partial file is
+// removed, the runner carries on, and the same export then succeeds.
+test('the disk full while an export is written: the job fails clearly, nothing is left, the next one works', { timeout: 300000 }, async () => {
+  const [runner] = runnersOf(pidOf(env.GENBA_FCGI_PIDFILE));
+  assert.ok(runner, 'a runner');
+  const dir = path.join(env.GENBA_DIR, 'data', T, 'exports');
+  const r = await api(T, 'POST', '/exports', { token: tok, body: { format: 'csv', filter: { definition: def }, test_file_limit: 200000 } });
+  assert.equal(r.status, 202, r.text);
+  const id = r.json.id;
+  const j = await waitJob(T, tok, id, ['done', 'failed', 'cancelled'], { timeout: 120000 });
+  assert.equal(j.status, 'failed', JSON.stringify(j));
+  assert.match(j.error, /could not write the file: its disk is full/);
+  assert.ok(j.done < N, 'it stopped before the end');
+  assertError(await api(T, 'GET', `/exports/${id}/file`, { token: tok }), 409, 'not_ready');
+  assert.deepEqual(readdirSync(dir).filter((n) => n.startsWith(id)), [], 'no file, partial or whole, is left');
+  assert.ok(alive(runner), 'the runner carries on');
+  assert.deepEqual(runnersOf(pidOf(env.GENBA_FCGI_PIDFILE)), [runner]);
+  const again = await api(T, 'POST', '/exports', { token: tok, body: { format: 'csv', filter: { definition: def } } });
+  assert.equal(again.status, 202, again.text);
+  const k = await waitJob(T, tok, again.json.id, ['done', 'failed', 'cancelled'], { timeout: 120000 });
+  assert.equal(k.status, 'done', JSON.stringify(k));
+  assert.equal(k.total, N);
+  const f = await exportFile(T, tok, again.json.id);
+  assert.equal(f.body.length, k.bytes);
+  assert.ok(f.body.length > 200000, 'bigger than the limit it met before');
 });
