@@ -3,6 +3,7 @@
  * well by every program), the database is updated in one transaction, and
  * only then is KEYFILE.new renamed over KEYFILE. */
 #include "ctl/ctl.h"
+#include "util/recio.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -100,6 +101,7 @@ static int rotate(ctl *c)
                  newpath, c->cfg.key_file, strerror(errno));
         goto out;
     }
+    recio_sync_dir_of(c->cfg.key_file);   /* the rename survives a crash */
     printf("master key rotated: %u tenant key%s re-wrapped\n", n, n == 1 ? "" : "s");
     reload_service(c);
     rc = 0;

@@ -1,10 +1,22 @@
 /* genbactl migrate [--tenant CODE]: control DB first, then each tenant. */
 #include "ctl/ctl.h"
 #include "db/migrate.h"
+#include "tenant/code.h"
 #include "tenant/provision.h"
 
 #include <stdio.h>
 #include <string.h>
+
+/* Whether tenant code's database has migrations to apply (false when it
+ * cannot tell: migrate_apply then says why).  Leaves db on that database. */
+static bool pending(ctl *c, db_conn *db, const char *code)
+{
+    char name[64];
+    tenant_db_name(code, name, sizeof name);
+    int version = 0;
+    return db_ident_ok(name) && db_use(db, name) == DB_OK &&
+           migrate_current(db, c->a, MIGRATE_TENANT, &version) == DB_OK && version < migrate_known_version(MIGRATE_TENANT);
+}
 
 int cmd_migrate(ctl *c, int argc, char **argv)
 {
@@ -41,9 +53,22 @@ int cmd_migrate(ctl *c, int argc, char **argv)
     for (size_t i = 0; i < r.nrows; i++) {
         const char *code = db_cell(&r, i, 0);
         ctl_progress(c, "migrating tenants", (unsigned)i, (unsigned)r.nrows);
+        /* with work to do, the tenant is marked as being upgraded first
+         * (schema 0): every worker, of this build or of the one still
+         * running, answers its requests 503 schema_outdated (Retry-After)
+         * until the version is recorded below; after a failure it stays so */
+        if (pending(c, db, code) && (db_use(db, c->cfg.control_db) != DB_OK ||
+                                     db_query(db, c->a, "UPDATE tenants SET schema_version = 0 WHERE code = ?",
+                                              DB_ARGS(DB_STR(code)), NULL, NULL) != DB_OK)) {
+            ctl_progress(c, "", 1, 1);
+            fprintf(stderr, "genbactl: tenant %s: cannot mark it as being upgraded: %s\n", code, db_error(db));
+            failed++;
+            continue;
+        }
         if (!provision_migrate(db, c->a, code, c->cfg.db_account_host, &from, &to, err, sizeof err)) {
             ctl_progress(c, "", 1, 1);
-            fprintf(stderr, "genbactl: tenant %s: %s\n", code, err);
+            fprintf(stderr, "genbactl: tenant %s: %s (its requests are refused until genbactl migrate succeeds)\n",
+                    code, err);
             failed++;
             continue;
         }

@@ -6,7 +6,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,8 +85,11 @@ static bool emit(jobfile_w *w, size_t n)
     char o[128];
     oid(w->key, w->seq, o, sizeof o);
     size_t sl = 1 + n + CRYPTO_SEAL_OVERHEAD;
-    if (!tenant_seal(w->key->datakey, w->key->tenant, PURPOSE, o, w->rec, 1 + n, w->sealed) ||
-        !recio_put(w->fd, w->sealed, sl, NULL))
+    if (!tenant_seal(w->key->datakey, w->key->tenant, PURPOSE, o, w->rec, 1 + n, w->sealed)) {
+        errno = EIO;
+        return false;
+    }
+    if (!recio_put(w->fd, w->sealed, sl, NULL))
         return false;
     w->stored += RECIO_LEN_BYTES + sl;
     w->seq++;
@@ -111,22 +113,13 @@ bool jobfile_write(void *ctx, const void *p, size_t n)
             w->rec[0] = 'D';
             if (!emit(w, w->fill)) {
                 w->failed = true;
-                w->err = errno ? errno : EIO;
+                w->err = errno;
                 return false;
             }
             w->fill = 0;
         }
     }
     return true;
-}
-
-/* the directory holding path, synced (its renamed entry becomes durable) */
-static void sync_dir_of(const char *path)
-{
-    char *d = strdup(path);
-    if (d)
-        recio_sync_dir(dirname(d));
-    free(d);
 }
 
 int jobfile_error(const jobfile_w *w)
@@ -139,6 +132,7 @@ bool jobfile_finish(jobfile_w **wp, uint64_t *plain, uint64_t *stored, char *err
     jobfile_w *w = *wp;
     *wp = NULL;
     bool ok = !w->failed;
+    int fe = w->failed ? w->err : 0;   /* the first failure's errno */
     if (ok && w->fill) {
         w->rec[0] = 'D';
         ok = emit(w, w->fill);
@@ -149,24 +143,29 @@ bool jobfile_finish(jobfile_w **wp, uint64_t *plain, uint64_t *stored, char *err
             w->rec[1 + i] = (unsigned char)(w->plain >> (56 - 8 * i));
         ok = emit(w, 8);
     }
-    if (!ok)
-        snprintf(err, errlen, "cannot write %s: %s", w->part, strerror(errno));
+    if (!ok) {
+        fe = fe ? fe : errno ? errno : EIO;
+        snprintf(err, errlen, "cannot write %s: %s", w->part, strerror(fe));
+    }
     if (ok && !recio_sync_close(&w->fd)) {
-        snprintf(err, errlen, "cannot sync %s: %s", w->part, strerror(errno));
+        fe = errno;
+        snprintf(err, errlen, "cannot write %s: %s", w->part, strerror(fe));
         ok = false;
     }
     if (ok && rename(w->part, w->path) != 0) {
-        snprintf(err, errlen, "cannot rename %s: %s", w->part, strerror(errno));
+        fe = errno;
+        snprintf(err, errlen, "cannot rename %s: %s", w->part, strerror(fe));
         ok = false;
     }
     if (ok) {
-        sync_dir_of(w->path);
+        recio_sync_dir_of(w->path);
         *plain = w->plain;
         *stored = w->stored;
     } else {
         unlink(w->part);
     }
     w_free(w);
+    errno = fe;
     return ok;
 }
 

@@ -47,7 +47,8 @@ bool jobfile_write(void *w, const void *p, size_t n);
 int jobfile_error(const jobfile_w *w);
 /* Write the end record, fsync, rename to the final name, fsync the
  * directory; *plain and *stored: the file's size and the sealed size.
- * Frees w (also on failure, when the part file is removed). */
+ * Frees w (also on failure, when the part file is removed, with errno
+ * the first failure's: ENOSPC when the disk is full). */
 bool jobfile_finish(jobfile_w **w, uint64_t *plain, uint64_t *stored, char *err, size_t errlen);
 /* Close and remove the part file; NULL-safe. */
 void jobfile_abort(jobfile_w **w);

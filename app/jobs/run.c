@@ -377,15 +377,27 @@ static void work(runner *r, arena *a, const job *j)
     bool limited = flim && getrlimit(RLIMIT_FSIZE, &fsize_was) == 0 &&
                    setrlimit(RLIMIT_FSIZE, &(struct rlimit){(rlim_t)json_object_get_int(flim), fsize_was.rlim_max}) == 0;
     op_result res = kind->run(&jr);
-    if (limited)
-        setrlimit(RLIMIT_FSIZE, &fsize_was);
     bool lost;
     pthread_mutex_lock(&r->b.mu);
     lost = r->b.lost;
     pthread_mutex_unlock(&r->b.mu);
     json_object_put(params);
+    uint64_t plain = 0, stored = 0;
+    int werr = jobfile_error(w);
+    bool finished = false;
+    if (!lost && !(res != OP_OK && *r->env->stop) && res == OP_OK) {
+        finished = jobfile_finish(&w, &plain, &stored, err, sizeof err);
+        if (!finished) {
+            werr = errno;
+            log_error("runner: job %s: %s", j->id, err);
+        }
+    } else if (werr) {
+        log_error("runner: job %s: cannot write %s.part: %s", j->id, path, strerror(werr));
+    }
+    jobfile_abort(&w);   /* (NULL after jobfile_finish) */
+    if (limited)
+        setrlimit(RLIMIT_FSIZE, &fsize_was);
     if (lost || (res != OP_OK && *r->env->stop)) {
-        jobfile_abort(&w);
         set_current(r, NULL);
         if (lost)
             log_info("runner: job %s stopped: cancelled or taken over", j->id);
@@ -393,27 +405,13 @@ static void work(runner *r, arena *a, const job *j)
             release(r, a, j);
         return;
     }
-    int werr = jobfile_error(w);
-    if (res != OP_OK && werr) {   /* the file, not the export, failed */
-        log_error("runner: job %s: cannot write %s.part: %s", j->id, path, strerror(werr));
-        jobfile_abort(&w);
+    if (!finished) {   /* the file failed (the disk refused it), or the export did */
         fail(r, a, j, werr == ENOSPC || werr == EDQUOT || werr == EFBIG
                           ? "The server could not write the file: its disk is full. Try again later, or tell the "
                             "service's operator."
-                          : "The server could not write the file.");
-        set_current(r, NULL);
-        return;
-    }
-    if (res != OP_OK) {
-        jobfile_abort(&w);
-        fail(r, a, j, res == OP_INVALID && jr.error ? jr.error : "The export failed; the server's log tells why.");
-        set_current(r, NULL);
-        return;
-    }
-    uint64_t plain = 0, stored = 0;
-    if (!jobfile_finish(&w, &plain, &stored, err, sizeof err)) {
-        log_error("runner: job %s: %s", j->id, err);
-        fail(r, a, j, "The server could not write the file.");
+                      : werr || res == OP_OK ? "The server could not write the file."
+                      : res == OP_INVALID && jr.error ? jr.error
+                                                      : "The export failed; the server's log tells why.");
         set_current(r, NULL);
         return;
     }

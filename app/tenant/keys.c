@@ -1,4 +1,5 @@
 #include "tenant/keys.h"
+#include "util/recio.h"
 #include "util/str.h"
 
 #include <errno.h>
@@ -54,14 +55,23 @@ bool keyring_write_file(const char *path, const unsigned char key[CRYPTO_KEY_LEN
         snprintf(err, errlen, "cannot create %s: %s", tmp, strerror(errno));
         return false;
     }
-    bool ok = write(fd, text, 65) == 65 && fsync(fd) == 0;
-    ok = (close(fd) == 0) && ok;
+    bool ok = recio_write_all(fd, text, 65);
+    int saved = errno;
     crypto_wipe(text, sizeof text);
-    if (!ok || rename(tmp, path) != 0) {
-        snprintf(err, errlen, "cannot write key file %s: %s", path, strerror(errno));
+    if (!recio_sync_close(&fd) && ok) {
+        ok = false;
+        saved = errno;
+    }
+    if (ok && rename(tmp, path) != 0) {
+        ok = false;
+        saved = errno;
+    }
+    if (!ok) {
+        snprintf(err, errlen, "cannot write key file %s: %s", path, strerror(saved));
         unlink(tmp);
         return false;
     }
+    recio_sync_dir_of(path);   /* the new name survives a crash */
     return true;
 }
 

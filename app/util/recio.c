@@ -3,6 +3,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <libgen.h>
+#include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 bool recio_sync_close(int *fd)
@@ -24,6 +27,14 @@ bool recio_sync_dir(const char *dir)
         return false;
     bool ok = fsync(fd) == 0;
     close(fd);
+    return ok;
+}
+
+bool recio_sync_dir_of(const char *path)
+{
+    char *d = strdup(path);
+    bool ok = d && recio_sync_dir(dirname(d));
+    free(d);
     return ok;
 }
 

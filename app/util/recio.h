@@ -24,6 +24,8 @@ bool recio_sync_close(int *fd);
 /* fsync the directory dir (a new or renamed entry in it becomes durable);
  * false when it cannot be opened or synced. */
 bool recio_sync_dir(const char *dir);
+/* recio_sync_dir of the directory that holds path (after a rename to path). */
+bool recio_sync_dir_of(const char *path);
 
 /* Write one record: its length (len4 gets those 4 bytes, for a caller that
  * hashes what it writes; may be NULL) then its n bytes (n < 2^32). */

@@ -108,7 +108,7 @@ test('the search lists the newest first over pages of 50, each report once', asy
 });
 
 test('reports created in the same millisecond: in the order stored, none lost or repeated across the page break', async () => {
-  // 20 reports around the page break (the 41st to the 60th newest of line A) at one instant
+  // 20 reports of line A at one instant, older than the others: the 45th to the 64th newest, across the page break
   const ids = expected('LINE-A').slice(40, 60).map((x) => `'${x}'`).join(',');
   q(`UPDATE reports SET created_at = TIMESTAMP'2026-11-30 03:00:00.123' WHERE id IN (${ids})`);
   q('UPDATE report_search s JOIN reports r ON r.seq = s.seq SET s.created_at = r.created_at');
@@ -116,6 +116,8 @@ test('reports created in the same millisecond: in the order stored, none lost or
   const pages = await search('LINE-A');
   assert.deepEqual(pages.map((p) => p.length), [50, 14]);
   assert.deepEqual(pages.flat(), want, 'same instant: the one stored later first');
+  assert.equal(new Set(want.slice(44)).size, 20);
+  assert.ok(want.slice(44).every((id) => ids.includes(`'${id}'`)), 'the tied reports are the 45th to the 64th');
   assert.equal(new Set(pages.flat()).size, 64);
 });
 

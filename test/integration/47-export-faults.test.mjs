@@ -96,3 +96,21 @@ test('the disk full while an export is written: the job fails clearly, nothing i
   assert.equal(f.body.length, k.bytes);
   assert.ok(f.body.length > 200000, 'bigger than the limit it met before');
 });
+
+// A small export (its whole file is written when it ends, in one record
+// under 1 MiB) meets the full disk at its last write: the same message.
+test('the disk full at the last write of a small export: the same clear failure', { timeout: 120000 }, async () => {
+  const ids = sql(`SELECT id FROM reports WHERE definition_id = ${def} ORDER BY seq LIMIT 5`, { database: `genba_t_${T.replace(/-/g, '_')}` }).stdout.split('\n');
+  assert.equal(ids.length, 5);
+  const r = await api(T, 'POST', '/exports', { token: tok, body: { format: 'csv', ids, test_file_limit: 100 } });
+  assert.equal(r.status, 202, r.text);
+  const j = await waitJob(T, tok, r.json.id, ['done', 'failed', 'cancelled'], { timeout: 60000 });
+  assert.equal(j.status, 'failed', JSON.stringify(j));
+  assert.match(j.error, /could not write the file: its disk is full/);
+  const dir = path.join(env.GENBA_DIR, 'data', T, 'exports');
+  assert.deepEqual(readdirSync(dir).filter((n) => n.startsWith(r.json.id)), []);
+  const ok = await api(T, 'POST', '/exports', { token: tok, body: { format: 'csv', ids } });
+  const k = await waitJob(T, tok, ok.json.id, ['done', 'failed', 'cancelled'], { timeout: 60000 });
+  assert.equal(k.status, 'done', JSON.stringify(k));
+  assert.equal(k.total, 5);
+});

@@ -299,6 +299,8 @@ START_TEST(recio_sync)
     close(p[0]);
     ck_assert(recio_sync_dir("/tmp"));
     ck_assert(!recio_sync_dir("/tmp/genba-no-such-dir-for-recio"));
+    ck_assert(recio_sync_dir_of("/tmp/any-file-name"));
+    ck_assert(!recio_sync_dir_of("/tmp/genba-no-such-dir-for-recio/file"));
 }
 END_TEST
 
