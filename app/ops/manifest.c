@@ -2,6 +2,7 @@
 #include "ops/manifest.h"
 #include "ops/retention.h"
 #include "util/crypto.h"
+#include "util/recio.h"
 #include "util/str.h"
 
 #include <dirent.h>
@@ -107,7 +108,7 @@ bool manifest_write(const char *dir, json_object *m, char sha[65], char *err, si
     unsigned char h[32];
     crypto_sha256(t, n, h);
     str_hex(h, 32, sha);
-    bool ok = ops_write_file_atomic(path, t, n, err, errlen);
+    bool ok = recio_write_file(path, t, n, err, errlen);
     free(t);
     return ok;
 }

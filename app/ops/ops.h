@@ -78,8 +78,6 @@ bool ops_mkdirs(const char *path, unsigned mode, char *err, size_t errlen);
 bool ops_rmtree(const char *path);
 /* SHA-256 of a file as 64 hex digits; false when it cannot be read. */
 bool ops_sha256_file(const char *path, char hex[65], uint64_t *size);
-/* Write data to path atomically: path.tmp, fsync, rename, fsync dir. */
-bool ops_write_file_atomic(const char *path, const void *data, size_t n, char *err, size_t errlen);
 
 /* Times.  "2026-03-01T01:00:00Z" <-> time_t (UTC); false on garbage. */
 bool ops_parse_time(const char *s, time_t *out);

@@ -317,41 +317,6 @@ bool ops_sha256_file(const char *path, char hex[65], uint64_t *size)
     return ok;
 }
 
-bool ops_write_file_atomic(const char *path, const void *data, size_t n, char *err, size_t errlen)
-{
-    char tmp[4200], dir[4200];
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    snprintf(dir, sizeof dir, "%s", path);
-    char *slash = strrchr(dir, '/');
-    if (slash)
-        *slash = '\0';
-    else
-        snprintf(dir, sizeof dir, ".");
-    unlink(tmp);
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    if (fd < 0) {
-        snprintf(err, errlen, "cannot create %s: %s", tmp, strerror(errno));
-        return false;
-    }
-    bool ok = recio_write_all(fd, data, n);
-    int saved = errno;
-    if (!recio_sync_close(&fd) && ok) {
-        ok = false;
-        saved = errno;
-    }
-    if (ok && rename(tmp, path) != 0) {
-        ok = false;
-        saved = errno;
-    }
-    if (!ok) {
-        snprintf(err, errlen, "cannot write %s: %s", path, strerror(saved));
-        unlink(tmp);
-        return false;
-    }
-    recio_sync_dir(dir);
-    return true;
-}
-
 bool ops_parse_time(const char *s, time_t *out)
 {
     struct tm t;

@@ -44,35 +44,13 @@ static bool read_key_file(const char *path, unsigned char key[CRYPTO_KEY_LEN], b
 
 bool keyring_write_file(const char *path, const unsigned char key[CRYPTO_KEY_LEN], char *err, size_t errlen)
 {
-    char tmp[4096], text[66];
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    char text[66];
     str_hex(key, CRYPTO_KEY_LEN, text);
     text[64] = '\n';
     text[65] = '\0';
-    unlink(tmp);
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    if (fd < 0) {
-        snprintf(err, errlen, "cannot create %s: %s", tmp, strerror(errno));
-        return false;
-    }
-    bool ok = recio_write_all(fd, text, 65);
-    int saved = errno;
+    bool ok = recio_write_file(path, text, 65, err, errlen);
     crypto_wipe(text, sizeof text);
-    if (!recio_sync_close(&fd) && ok) {
-        ok = false;
-        saved = errno;
-    }
-    if (ok && rename(tmp, path) != 0) {
-        ok = false;
-        saved = errno;
-    }
-    if (!ok) {
-        snprintf(err, errlen, "cannot write key file %s: %s", path, strerror(saved));
-        unlink(tmp);
-        return false;
-    }
-    recio_sync_dir_of(path);   /* the new name survives a crash */
-    return true;
+    return ok;
 }
 
 bool keyring_create_file(const char *path, bool *created, char *err, size_t errlen)

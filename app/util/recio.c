@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -50,6 +51,35 @@ bool recio_write_all(int fd, const void *p, size_t n)
         b += w;
         n -= (size_t)w;
     }
+    return true;
+}
+
+bool recio_write_file(const char *path, const void *data, size_t n, char *err, size_t errlen)
+{
+    char tmp[4200];
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    unlink(tmp);
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        snprintf(err, errlen, "cannot create %s: %s", tmp, strerror(errno));
+        return false;
+    }
+    bool ok = recio_write_all(fd, data, n);
+    int saved = errno;
+    if (!recio_sync_close(&fd) && ok) {
+        ok = false;
+        saved = errno;
+    }
+    if (ok && rename(tmp, path) != 0) {
+        ok = false;
+        saved = errno;
+    }
+    if (!ok) {
+        snprintf(err, errlen, "cannot write %s: %s", path, strerror(saved));
+        unlink(tmp);
+        return false;
+    }
+    recio_sync_dir_of(path);
     return true;
 }
 

@@ -17,6 +17,10 @@ bool recio_write_all(int fd, const void *p, size_t n);
 /* Read n bytes, or fewer when the file ends first (*got says how many);
  * false on an error (errno set). */
 bool recio_read_all(int fd, void *p, size_t n, size_t *got);
+/* Write n bytes of data to path atomically and durably: "<path>.tmp"
+ * (mode 0600), fsync, rename over path, fsync the directory.  false with
+ * err (path and the system's reason); the tmp file is then removed. */
+bool recio_write_file(const char *path, const void *data, size_t n, char *err, size_t errlen);
 /* Make what was written to *fd durable and close it (fsync, then close;
  * *fd becomes -1 either way); false when either fails (errno: the first
  * failure's). */

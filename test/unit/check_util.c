@@ -300,6 +300,21 @@ START_TEST(recio_sync)
     ck_assert(recio_sync_dir("/tmp"));
     ck_assert(!recio_sync_dir("/tmp/genba-no-such-dir-for-recio"));
     ck_assert(recio_sync_dir_of("/tmp/any-file-name"));
+    /* a whole file written in place of another, or an error that names it */
+    char dir[] = "/tmp/genba-recio-dir-XXXXXX", file[64], err[256], back[16] = "";
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    snprintf(file, sizeof file, "%s/f", dir);
+    ck_assert(recio_write_file(file, "first", 5, err, sizeof err));
+    ck_assert(recio_write_file(file, "second", 6, err, sizeof err));
+    FILE *f = fopen(file, "r");
+    ck_assert_ptr_nonnull(f);
+    ck_assert_uint_eq(fread(back, 1, sizeof back - 1, f), 6);
+    fclose(f);
+    ck_assert_str_eq(back, "second");
+    ck_assert_int_eq(unlink(file), 0);
+    ck_assert_int_eq(rmdir(dir), 0);
+    ck_assert(!recio_write_file(file, "x", 1, err, sizeof err));   /* its directory is gone */
+    ck_assert_ptr_nonnull(strstr(err, file));
     ck_assert(!recio_sync_dir_of("/tmp/genba-no-such-dir-for-recio/file"));
 }
 END_TEST
