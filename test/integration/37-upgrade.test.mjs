@@ -175,3 +175,34 @@ test('an upgrade from schema 7: the search index gets its reports\' creation tim
   assert.equal(u.status, 200, u.text);
   assert.equal(q('SELECT COUNT(*) FROM report_search s JOIN reports r ON r.seq = s.seq WHERE s.created_at = r.created_at'), n);
 });
+
+// A migration that fails leaves the tenant refused (503 schema_outdated with
+// Retry-After, its schema_version 0: "being upgraded"), whatever build
+// answers; once the cause is gone, genbactl migrate finishes it.
+test('a failed migration: the tenant stays refused until migrate succeeds', async () => {
+  // back to schema 7 again, plus what makes 0008 fail: a "report_search_old"
+  // (as a stop halfway would leave) that cannot be read
+  q(`CREATE TABLE search7 (definition_id BIGINT UNSIGNED NOT NULL, field INT UNSIGNED NOT NULL, vhash INT UNSIGNED NOT NULL,
+       seq BIGINT UNSIGNED NOT NULL, PRIMARY KEY (definition_id, field, vhash, seq)) ENGINE=InnoDB`);
+  q('INSERT INTO search7 SELECT definition_id, field, vhash, seq FROM report_search');
+  const n = q('SELECT COUNT(*) FROM search7');
+  q('CREATE TABLE gone (a INT); CREATE VIEW report_search_old AS SELECT a AS definition_id, a AS field, a AS vhash, a AS seq FROM gone; DROP TABLE gone');
+  q('DELETE FROM schema_migrations WHERE version >= 8');
+  sql(`UPDATE genba_control.tenants SET schema_version = 7 WHERE code = '${T}'`);
+  const r = ctl('migrate', '--tenant', T);
+  assert.notEqual(r.status, 0, 'migrate says it failed');
+  assert.match(r.stderr, new RegExp(`tenant ${T}: .*refused until genbactl migrate succeeds`));
+  assert.equal(sql(`SELECT schema_version FROM genba_control.tenants WHERE code = '${T}'`).stdout, '0', 'marked as being upgraded');
+  const refused = await api(T, 'GET', '/status');
+  assert.equal(refused.status, 503);
+  assert.equal(refused.json.error.code, 'schema_outdated');
+  assert.match(refused.headers['retry-after'] || '', /^\d+$/);
+  // the cause gone (and the index as schema 7 had it), migrate finishes the job
+  q('DROP VIEW report_search_old; DROP TABLE IF EXISTS report_search; RENAME TABLE search7 TO report_search');
+  const again = ctl('migrate', '--tenant', T);
+  assert.equal(again.status, 0, again.stderr);
+  assert.match(again.stdout, new RegExp(`^${T}: migrated 7 -> ${latest}$`, 'm'));
+  assert.equal(sql(`SELECT schema_version FROM genba_control.tenants WHERE code = '${T}'`).stdout, String(latest));
+  assert.equal((await api(T, 'GET', '/status')).status, 200);
+  assert.equal(q('SELECT COUNT(*) FROM report_search s JOIN reports r ON r.seq = s.seq WHERE s.created_at = r.created_at'), n);
+});
