@@ -385,7 +385,7 @@ static void work(runner *r, arena *a, const job *j)
     uint64_t plain = 0, stored = 0;
     int werr = jobfile_error(w);
     bool finished = false;
-    if (!lost && !(res != OP_OK && *r->env->stop) && res == OP_OK) {
+    if (!lost && res == OP_OK) {
         finished = jobfile_finish(&w, &plain, &stored, err, sizeof err);
         if (!finished) {
             werr = errno;

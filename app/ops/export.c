@@ -122,15 +122,14 @@ static void ex_discard(exfile *f)
 static bool ex_close(exporter *x, exfile *f)
 {
     bool ok = ex_flush(x, f);
-    int saved = errno;
+    int why = errno;
     if (!recio_sync_close(&f->fd) && ok) {
         ok = false;
-        saved = errno;
+        why = errno;
     }
-    errno = saved;
     if (!ok) {
         ex_discard(f);
-        return ex_fail(x, "cannot write %s: %s", f->rel, strerror(errno));
+        return ex_fail(x, "cannot write %s: %s", f->rel, strerror(why));
     }
     unsigned char h[32];
     unsigned hl = 32;
