@@ -9,26 +9,16 @@
 // without them refuses the formats, and these tests say so as skipped.)
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { repo, env, ensureTenant, adminToken, api, sql, pidOf, runnersOf, alive, waitFor, assertError } from './lib.mjs';
-import { bulkReports, waitJob, exportFile } from './exports-lib.mjs';
+import { env, api, sql, pidOf, runnersOf, alive, waitFor, assertError } from './lib.mjs';
+import { bulkReports, waitJob, exportFile, dailyTenant, exportHalfway } from './exports-lib.mjs';
 
 const T = 'ex-tab', TK = 'ex-kill';
 const PW = 'Export-tables-2026!';
-const daily = readFileSync(path.resolve(repo, '../shared/samples/daily-inspection.xml'), 'utf8');
 let tok, tokK, def, defK, tables = true;
 
-async function setupTenant(t) {
-  const token = await adminToken(t, ensureTenant(t), PW);
-  for (const name of ['foremen', 'managers'])
-    assert.ok([201, 409].includes((await api(t, 'POST', '/groups', { token, body: { name } })).status));
-  const r = await api(t, 'POST', '/definitions', { token, body: daily, headers: { 'Content-Type': 'application/xml' } });
-  assert.equal(r.status, 201, r.text);
-  assert.equal((await api(t, 'POST', `/definitions/${r.json.id}/status`, { token, body: { status: 'published' } })).status, 200);
-  return [token, r.json.id];
-}
 async function exportDone(t, token, body) {
   const r = await api(t, 'POST', '/exports', { token, body });
   assert.equal(r.status, 202, r.text);
@@ -51,7 +41,7 @@ const REMARK1 = (n) => (n % 5 === 0 ? '=SUM(A1:A9) 備考' : `ライン ${n}`);
 const remarkCol = (head, n) => head.findIndex((h) => new RegExp(`^(備考|remark )${n}(: |$)`).test(h));
 
 test('setup: a tenant with 30 daily-inspection reports (every 7th remarks cluster starts with "=", every 5th remark 1)', async () => {
-  [tok, def] = await setupTenant(T);
+  [tok, def] = await dailyTenant(T, PW);
   bulkReports(T, def, 30, { prefix: 'TAB' });
   const n = 'CAST(RIGHT(number, 8) AS UNSIGNED)';
   const u = sql(`UPDATE reports SET remarks1 = IF(${n} % 5 = 0, '=SUM(A1:A9) 備考', CONCAT('ライン ', ${n})),
@@ -141,19 +131,12 @@ const runners = () => runnersOf(pidOf(env.GENBA_FCGI_PIDFILE));
 
 test('100,000 reports: the runner killed halfway, the job taken over, the CSV whole; no partial file ever offered', { timeout: 600000 }, async (t) => {
   if (!tables) return t.skip('the table writers are not in this build');
-  [tokK, defK] = await setupTenant(TK);
+  [tokK, defK] = await dailyTenant(TK, PW);
   bulkReports(TK, defK, 100000, { prefix: 'K' });
   const before = runners();
   assert.equal(before.length, 1);
   // (test stacks only: the runner pauses at each progress step, so the export is caught halfway)
-  const r = await api(TK, 'POST', '/exports', { token: tokK, body: { format: 'csv', filter: { definition: defK }, test_delay_ms: 150 } });
-  assert.equal(r.status, 202, r.text);
-  const id = r.json.id;
-  await waitFor('halfway', async () => {
-    const j = (await api(TK, 'GET', `/exports/${id}`, { token: tokK })).json;
-    assert.notEqual(j.status, 'done', 'finished before it could be killed');
-    return j.status === 'running' && j.done >= 30000 ? j : null;
-  }, { timeout: 120000, every: 50 });
+  const id = await exportHalfway(TK, tokK, { format: 'csv', filter: { definition: defK } }, 30000);
   process.kill(before[0], 'SIGKILL');
   await waitFor('the runner gone', () => !alive(before[0]));
   let polls = 0;

@@ -13,12 +13,11 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { repo, env, ensureTenant, adminToken, api, sql, logText, waitFor } from './lib.mjs';
-import { bulkReports, waitJob, exportFile } from './exports-lib.mjs';
+import { env, api, sql, logText, waitFor } from './lib.mjs';
+import { bulkReports, waitJob, exportFile, dailyTenant } from './exports-lib.mjs';
 
 const T = 'ex-par';
 const PW = 'Export-parallel-2026!';
-const daily = readFileSync(path.resolve(repo, '../shared/samples/daily-inspection.xml'), 'utf8');
 const db = `genba_t_${T.replace(/-/g, '_')}`;
 const q = (s) => {
   const r = sql(s, { database: db });
@@ -28,13 +27,7 @@ const q = (s) => {
 let tok, def;
 
 test('setup: 12,000 reports whose creation times bunch, spread and thin out', async () => {
-  tok = await adminToken(T, ensureTenant(T), PW);
-  for (const name of ['foremen', 'managers'])   // (the sample's approval stages name them)
-    assert.ok([201, 409].includes((await api(T, 'POST', '/groups', { token: tok, body: { name } })).status));
-  const r = await api(T, 'POST', '/definitions', { token: tok, body: daily, headers: { 'Content-Type': 'application/xml' } });
-  assert.equal(r.status, 201, r.text);
-  def = r.json.id;
-  assert.equal((await api(T, 'POST', `/definitions/${def}/status`, { token: tok, body: { status: 'published' } })).status, 200);
+  [tok, def] = await dailyTenant(T, PW);
   bulkReports(T, def, 12000, { prefix: 'PAR' });
   const n = 'CAST(RIGHT(number, 8) AS UNSIGNED)';
   // 1-3,000: all at one instant (a window fuller than a page, paged by id);

@@ -6,38 +6,23 @@
 // partial file gone.  The disk fills up: the job fails and says so.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import { repo, env, ensureTenant, adminToken, api, sql, stack, waitFor, sleep, assertError, pidOf, runnersOf, alive } from './lib.mjs';
-import { bulkReports, waitJob, exportFile } from './exports-lib.mjs';
+import { env, api, sql, stack, sleep, assertError, pidOf, runnersOf, alive } from './lib.mjs';
+import { bulkReports, waitJob, exportFile, dailyTenant, exportHalfway } from './exports-lib.mjs';
 
 const T = 'ex-dbgone';
 const PW = 'Export-db-gone-2026!';
 const N = 20000;
-const daily = readFileSync(path.resolve(repo, '../shared/samples/daily-inspection.xml'), 'utf8');
 let tok, def;
 
 test('setup: a tenant with 20,000 daily-inspection reports', async () => {
-  tok = await adminToken(T, ensureTenant(T), PW);
-  for (const name of ['foremen', 'managers'])
-    assert.ok([201, 409].includes((await api(T, 'POST', '/groups', { token: tok, body: { name } })).status));
-  const r = await api(T, 'POST', '/definitions', { token: tok, body: daily, headers: { 'Content-Type': 'application/xml' } });
-  assert.equal(r.status, 201, r.text);
-  def = r.json.id;
-  assert.equal((await api(T, 'POST', `/definitions/${def}/status`, { token: tok, body: { status: 'published' } })).status, 200);
+  [tok, def] = await dailyTenant(T, PW);
   bulkReports(T, def, N, { prefix: 'DBG' });
 });
 
 test('the database stopped halfway through an export: 503 meanwhile, then the whole CSV', { timeout: 300000 }, async () => {
-  // (test stacks only: the runner pauses at each progress step, so the export is caught halfway)
-  const r = await api(T, 'POST', '/exports', { token: tok, body: { format: 'csv', filter: { definition: def }, test_delay_ms: 150 } });
-  assert.equal(r.status, 202, r.text);
-  const id = r.json.id;
-  await waitFor('halfway', async () => {
-    const j = (await api(T, 'GET', `/exports/${id}`, { token: tok })).json;
-    assert.notEqual(j.status, 'done', 'finished before the database could be stopped');
-    return j.status === 'running' && j.done >= 2000 ? j : null;
-  }, { timeout: 120000, every: 50 });
+  const id = await exportHalfway(T, tok, { format: 'csv', filter: { definition: def } }, 2000);
   const dir = path.join(env.GENBA_DIR, 'data', T, 'exports');
   stack('db-stop');
   try {

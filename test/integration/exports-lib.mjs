@@ -1,11 +1,44 @@
 // Helpers of the export tests (40-exports, the browser test, test/bench/export):
 // a tenant filled with daily-inspection reports through the bulk path of
 // test/bench/scale (INSERT ... SELECT from MariaDB's sequence engine, the
-// rows exactly as the service stores them), and waiting for a job.
+// rows exactly as the service stores them), a tenant with the
+// daily-inspection sample published, an export caught halfway, and waiting
+// for a job.
 import assert from 'node:assert/strict';
 import https from 'node:https';
 import { spawnSync } from 'node:child_process';
-import { api, base, ca, sql, tenantDb, sleep } from './lib.mjs';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { repo, api, base, ca, sql, tenantDb, sleep, waitFor, ensureTenant, adminToken } from './lib.mjs';
+
+export const daily = readFileSync(path.resolve(repo, '../shared/samples/daily-inspection.xml'), 'utf8');
+
+// Tenant t with its administrator's password set to pw and the
+// daily-inspection sample published (after the groups its approval stages
+// name): [the administrator's token, the definition's id].
+export async function dailyTenant(t, pw) {
+  const token = await adminToken(t, ensureTenant(t), pw);
+  for (const name of ['foremen', 'managers'])
+    assert.ok([201, 409].includes((await api(t, 'POST', '/groups', { token, body: { name } })).status));
+  const r = await api(t, 'POST', '/definitions', { token, body: daily, headers: { 'Content-Type': 'application/xml' } });
+  assert.equal(r.status, 201, r.text);
+  assert.equal((await api(t, 'POST', `/definitions/${r.json.id}/status`, { token, body: { status: 'published' } })).status, 200);
+  return [token, r.json.id];
+}
+
+// Start an export of body, slowed by the runner (test stacks only:
+// test_delay_ms pauses it at each progress step), and wait until it is
+// running with at least `done` reports written: its id.
+export async function exportHalfway(t, tok, body, done) {
+  const r = await api(t, 'POST', '/exports', { token: tok, body: { ...body, test_delay_ms: 150 } });
+  assert.equal(r.status, 202, r.text);
+  await waitFor('halfway', async () => {
+    const j = (await api(t, 'GET', `/exports/${r.json.id}`, { token: tok })).json;
+    assert.notEqual(j.status, 'done', 'finished before it could be caught halfway');
+    return j.status === 'running' && j.done >= done ? j : null;
+  }, { timeout: 120000, every: 50 });
+  return r.json.id;
+}
 
 // n reports of definition def (revision 1) in tenant t, created by user 1,
 // numbered from `from`; remarks (1/14) of every 7th start with "=".
